@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// The `smartgov` command: runs the TypeScript sources through tsx (no build step to forget).
+import { register } from 'tsx/esm/api';
+register();
+await import('../src/main.ts');

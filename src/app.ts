@@ -1,0 +1,78 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import type { Services } from './platform/services.ts';
+import { ProblemSchema, registerErrorHandling } from './platform/http/problem.ts';
+import { registerObservability } from './platform/http/observability.ts';
+import { pageContext, preferencesPlugin } from './platform/http/pages.ts';
+import { registerSecurity } from './platform/http/security.ts';
+import { renderErrorPage, uiRoutes } from './ui/index.ts';
+import { organisationRoutes, staffSessionPlugin } from './organisations/index.ts';
+import { portalRoutes } from './portal/index.ts';
+import { auditRoutes, consoleRoutes } from './console/index.ts';
+
+export type App = FastifyInstance;
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
+
+/** Builds the server without listening, so tests can use inject(). */
+export async function buildApp(services: Services): Promise<App> {
+  const { config, db } = services;
+  const app = Fastify({
+    loggerInstance: services.logger as unknown as FastifyBaseLogger,
+    trustProxy: config.TRUST_PROXY,
+    bodyLimit: 1_048_576,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  await registerSecurity(app, config);
+  await app.register(preferencesPlugin);
+  registerErrorHandling(app, {
+    renderPage: (request, reply, error) => renderErrorPage(pageContext(request, reply, config.SEED_SAMPLE_DATA), error),
+    signInPath: (request) => (request.url.startsWith('/console') ? '/console/sign-in' : undefined),
+  });
+  // Forms from pages carry a CSRF token; JSON clients are protected by needing a JSON content type (no cross-site form can send one).
+  app.addHook('preValidation', async (request, reply) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method)) return;
+    const type = request.headers['content-type'] ?? '';
+    if (type.startsWith('application/json')) return;
+    await new Promise<void>((resolve, reject) => app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve())));
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'smartgov API', version: '0.1.0', description: 'Errors are RFC 9457 problem documents (application/problem+json).' },
+      components: { securitySchemes: { staffSession: { type: 'apiKey', in: 'cookie', name: 'sg_staff' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, transformSpecificationClone: true });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(fastifyStatic, {
+    root: path.join(path.dirname(fileURLToPath(import.meta.url)), 'ui/assets'),
+    prefix: '/assets/',
+    maxAge: '1h',
+  });
+  app.addSchema({ $id: 'Problem', ...ProblemSchema });
+  registerObservability(app, db);
+  await app.register(staffSessionPlugin, services);
+
+  const modules = [uiRoutes, portalRoutes, consoleRoutes, organisationRoutes, auditRoutes];
+  for (const module of modules) await app.register(module, services);
+  return app;
+}
+

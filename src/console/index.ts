@@ -1,0 +1,2 @@
+export { consoleRoutes } from './routes.tsx';
+export { auditRoutes } from './audit-routes.tsx';

@@ -1,0 +1,111 @@
+import { pino, type Logger } from 'pino';
+import { buildApp } from './app.ts';
+import { ConfigError, insecureDefaults, loadConfig, type Config } from './platform/config.ts';
+import { migrate } from './platform/db/migrate.ts';
+import { openDatabase } from './platform/db/open.ts';
+import { DataDirInUseError } from './platform/db/embedded.ts';
+import { verifyAuditChain } from './platform/audit/index.ts';
+import { systemContext } from './platform/context.ts';
+import { seedSampleData } from './sample.ts';
+
+const USAGE = `Usage: smartgov <command>
+
+Commands:
+  start          migrate, add sample data on first start (development), and serve HTTP
+  migrate        apply database migrations and exit
+  seed           add the sample data (organisations and staff) if the database has none
+  audit verify   check the audit log's hash chain; exit code 1 names the first bad entry
+
+Configuration comes from environment variables: see README.md.`;
+
+function makeLogger(config: Config): Logger {
+  return pino({ level: config.LOG_LEVEL, redact: { paths: ['req.headers.cookie', 'req.headers.authorization', '*.password'], censor: '[redacted]' } });
+}
+
+async function start(config: Config, logger: Logger): Promise<void> {
+  for (const warning of insecureDefaults(config)) (config.NODE_ENV === 'production' ? logger.error : logger.warn).call(logger, warning);
+  const database = await openDatabase(config, logger);
+  await migrate(database.db, logger);
+  if (config.SEED_SAMPLE_DATA) await seedSampleData(database.db, logger, systemContext('smartgov start'));
+  const app = await buildApp({ config, db: database.db, logger });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing in-flight requests');
+    try {
+      await app.close();
+      await database.close();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'error while stopping');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+  try {
+    await app.listen({ port: config.PORT, host: config.HOST });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  logger.info({ url: config.BASE_URL, embeddedDatabase: config.embeddedDatabase }, `smartgov is running at http://${config.HOST}:${config.PORT}`);
+}
+
+async function withDatabase(config: Config, logger: Logger, work: (db: import('./platform/db/database.ts').Db) => Promise<number>): Promise<number> {
+  const database = await openDatabase(config, logger);
+  try {
+    await migrate(database.db, logger);
+    return await work(database.db);
+  } finally {
+    await database.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, sub] = argv;
+  if (!command || command === '--help' || command === 'help') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig();
+  const logger = makeLogger(config);
+  switch (command) {
+    case 'start':
+      await start(config, logger);
+      return -1; // keeps running
+    case 'migrate':
+      return withDatabase(config, logger, async () => 0);
+    case 'seed':
+      return withDatabase(config, logger, async (db) => {
+        await seedSampleData(db, logger, systemContext('smartgov seed'));
+        return 0;
+      });
+    case 'audit':
+      if (sub !== 'verify') break;
+      return withDatabase(config, logger, async (db) => {
+        const result = await verifyAuditChain(db);
+        if (result.ok) {
+          console.log(`Audit log verified: ${result.checked} entries, chain intact.`);
+          return 0;
+        }
+        console.error(`Audit log FAILED verification at entry ${result.firstBad!.seq} (${result.firstBad!.problem}): ${result.firstBad!.message}`);
+        return 1;
+      });
+  }
+  console.error(`Unknown command: ${argv.join(' ')}\n\n${USAGE}`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    const known = error instanceof ConfigError || error instanceof DataDirInUseError;
+    console.error(known ? `smartgov: ${(error as Error).message}` : error);
+    process.exit(known ? 2 : 1);
+  },
+);

@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+// Every key is documented in README.md ("Configuration"); a test keeps the two in step.
+const ConfigSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('test'), Type.Literal('production')], { default: 'development' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  SESSION_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  STAFF_SESSION_IDLE_MINUTES: Type.Integer({ minimum: 1, default: 30 }),
+  STAFF_SESSION_MAX_HOURS: Type.Integer({ minimum: 1, default: 12 }),
+  SEED_SAMPLE_DATA: Type.Boolean({ default: true }),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  TRUST_PROXY: Type.Boolean({ default: false }),
+});
+
+type RawConfig = Static<typeof ConfigSchema>;
+
+export interface Config extends Omit<RawConfig, 'DATA_DIR' | 'BASE_URL' | 'SESSION_SECRET'> {
+  DATA_DIR: string;
+  BASE_URL: string;
+  SESSION_SECRET: string;
+  /** True when no DATABASE_URL is given: smartgov runs its own PostgreSQL server in DATA_DIR. */
+  embeddedDatabase: boolean;
+}
+
+export const CONFIG_KEYS = Object.keys(ConfigSchema.properties);
+
+const DEVELOPMENT_SECRET = 'development-only-secret-do-not-use-in-production!';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates configuration once, at start; a bad value stops the process with a message naming the key. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) if (env[key] !== undefined && env[key] !== '') input[key] = env[key];
+  const converted = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, input));
+  const errors = [...Value.Errors(ConfigSchema, converted)];
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `${e.instancePath.slice(1) || "(config)"}: ${e.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${[...new Set(lines)].join('\n  ')}`);
+  }
+  const raw = converted as RawConfig;
+  const production = raw.NODE_ENV === 'production';
+  if (production && !raw.SESSION_SECRET) throw new ConfigError('SESSION_SECRET must be set (at least 32 characters) when NODE_ENV=production');
+  if (production && !raw.BASE_URL) throw new ConfigError('BASE_URL must be set when NODE_ENV=production');
+  if (production && raw.BASE_URL && !raw.BASE_URL.startsWith('https://')) throw new ConfigError('BASE_URL must use https when NODE_ENV=production');
+  return {
+    ...raw,
+    DATA_DIR: path.resolve(raw.DATA_DIR),
+    BASE_URL: (raw.BASE_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, ''),
+    SESSION_SECRET: raw.SESSION_SECRET ?? DEVELOPMENT_SECRET,
+    SEED_SAMPLE_DATA: production ? false : raw.SEED_SAMPLE_DATA,
+    embeddedDatabase: !raw.DATABASE_URL,
+  };
+}
+
+/** Development defaults that must never reach production; logged as warnings at start. */
+export function insecureDefaults(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.SESSION_SECRET === DEVELOPMENT_SECRET) warnings.push('SESSION_SECRET is the development default');
+  if (!config.BASE_URL.startsWith('https://')) warnings.push('BASE_URL is not https: cookies are not marked Secure');
+  return warnings;
+}

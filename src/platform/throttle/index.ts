@@ -1,0 +1,1 @@
+export { assertNotThrottled, recordFailure, clearFailures, type ThrottleRule } from './throttle.ts';
