@@ -35,8 +35,14 @@ export async function buildApp(services: Services): Promise<App> {
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // While stopping, answers end their connection, so that keep-alive clients do not hold the close open.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
   });
   await registerSecurity(app, config);
   await app.register(preferencesPlugin);
@@ -44,11 +50,12 @@ export async function buildApp(services: Services): Promise<App> {
     renderPage: (request, reply, error) => renderErrorPage(pageContext(request, reply, config.SEED_SAMPLE_DATA), error),
     signInPath: (request) => (request.url.startsWith('/console') ? '/console/sign-in' : undefined),
   });
-  // Forms from pages carry a CSRF token; JSON clients are protected by needing a JSON content type (no cross-site form can send one).
+  // Forms carry a CSRF token. API writes need none if they send JSON (no cross-site form can) or no body at all;
+  // session cookies are SameSite=Lax besides.
   app.addHook('preValidation', async (request, reply) => {
-    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method)) return;
+    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || !request.routeOptions.url) return;
     const type = request.headers['content-type'] ?? '';
-    if (type.startsWith('application/json')) return;
+    if (type.startsWith('application/json') || (request.url.startsWith('/api/') && !type)) return;
     await new Promise<void>((resolve, reject) => app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve())));
   });
 

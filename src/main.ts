@@ -45,13 +45,14 @@ async function start(config: Config, logger: Logger): Promise<void> {
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+  let address: string;
   try {
-    await app.listen({ port: config.PORT, host: config.HOST });
+    address = await app.listen({ port: config.PORT, host: config.HOST });
   } catch (error) {
     await database.close();
     throw error;
   }
-  logger.info({ url: config.BASE_URL, embeddedDatabase: config.embeddedDatabase }, `smartgov is running at http://${config.HOST}:${config.PORT}`);
+  logger.info({ address, baseUrl: config.BASE_URL, embeddedDatabase: config.embeddedDatabase }, `smartgov is running at ${address}`);
 }
 
 async function withDatabase(config: Config, logger: Logger, work: (db: import('./platform/db/database.ts').Db) => Promise<number>): Promise<number> {

@@ -92,12 +92,20 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
     const pgdata = path.join(home, 'data');
     const socketDir = path.join(home, 'run');
     await fs.mkdir(socketDir, { recursive: true, mode: 0o700 });
-    if (owner) for (const dir of [home, socketDir]) await fs.chown(dir, owner.uid, owner.gid);
+    if (owner) {
+      for (const dir of [home, socketDir]) await fs.chown(dir, owner.uid, owner.gid);
+      // The server's user must be able to pass through DATA_DIR (not read it): add search permission only.
+      const mode = (await fs.stat(dataDir)).mode;
+      if ((mode & 0o001) === 0) await fs.chmod(dataDir, (mode & 0o777) | 0o001);
+    }
 
     if (!existsSync(path.join(pgdata, 'PG_VERSION'))) {
       logger.info({ pgdata }, 'initialising the embedded PostgreSQL server');
       // Trust over a socket that only its owner (and root) can open: no network listener at all.
-      await run(bin.initdb, ['-D', pgdata, '-U', SUPERUSER, '--auth=trust', '--encoding=UTF8', '--no-locale'], { ...owner, env: { ...process.env, LC_ALL: 'C' } });
+      await run(bin.initdb, ['-D', pgdata, '-U', SUPERUSER, '--auth=trust', '--encoding=UTF8', '--no-locale'], { ...owner, env: { ...process.env, LC_ALL: 'C' } }).catch((error: Error & { stderr?: string }) => {
+        const hint = owner && /Permission denied/i.test(error.stderr ?? '') ? ` The postgres system user cannot reach ${pgdata}: every folder above DATA_DIR must be searchable by others (chmod o+x).` : '';
+        throw new Error(`Could not initialise the embedded PostgreSQL server: ${(error.stderr ?? error.message).trim()}${hint}`);
+      });
     }
     // A server left running by a smartgov process that died (we hold the lock, so it is not in use).
     const status = await pgCtl(bin, owner, ['status', '-D', pgdata]).catch(() => undefined);

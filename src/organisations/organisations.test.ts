@@ -1,0 +1,139 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client, createTestApp, signInStaff, type TestApp } from '../../test/support/app.ts';
+import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
+import type { StaffRole } from '../platform/context.ts';
+
+let t: TestApp;
+before(async () => { t = await createTestApp(); });
+after(async () => { await t.close(); });
+
+describe('staff sign-in', () => {
+  test('a staff member signs in, reaches the console and signs out', async () => {
+    const staff = await buildStaff(t.db, { roles: ['officer'] });
+    const client = await signInStaff(t.app, staff.email, staff.password);
+    const home = await client.get('/console');
+    assert.equal(home.statusCode, 200);
+    assert.match(home.body, new RegExp(staff.display_name));
+    const out = await client.submit('/console', '/console/sign-out', {});
+    assert.equal(out.statusCode, 303);
+    const again = await client.get('/console');
+    assert.equal(again.statusCode, 303);
+    assert.equal(again.headers.location, '/console/sign-in?return=%2Fconsole');
+  });
+
+  test('a wrong password and an unknown account get the same answer', async () => {
+    const staff = await buildStaff(t.db);
+    const wrong = await new Client(t.app).submit('/console/sign-in', '/console/sign-in', { email: staff.email, password: 'not the password' });
+    const unknown = await new Client(t.app).submit('/console/sign-in', '/console/sign-in', { email: 'nobody@test.gov.hk', password: 'not the password' });
+    assert.equal(wrong.statusCode, 401);
+    assert.equal(unknown.statusCode, 401);
+    assert.match(wrong.body, /The email address or password is not right/);
+    assert.match(unknown.body, /The email address or password is not right/);
+  });
+
+  test('empty fields are named in an error summary', async () => {
+    const response = await new Client(t.app).submit('/console/sign-in', '/console/sign-in', { email: '', password: '' });
+    assert.equal(response.statusCode, 400);
+    assert.match(response.body, /class="error-summary"/);
+    assert.match(response.body, /href="#field-email"/);
+    assert.match(response.body, /href="#field-password"/);
+  });
+
+  test('a form without its CSRF token is refused', async () => {
+    const staff = await buildStaff(t.db);
+    const response = await t.app.inject({ method: 'POST', url: '/console/sign-in', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, payload: `email=${encodeURIComponent(staff.email)}&password=${encodeURIComponent(staff.password)}` });
+    assert.equal(response.statusCode, 403);
+    assert.match(response.body, /Your form expired/);
+  });
+
+  test('repeated failures from one address are slowed for that account, while its owner elsewhere still gets in', async () => {
+    const staff = await buildStaff(t.db);
+    const attempt = (password: string) => new Client(t.app).submit('/console/sign-in', '/console/sign-in', { email: staff.email, password });
+    for (let i = 0; i < 5; i++) assert.equal((await attempt('wrong password!')).statusCode, 401);
+    const blocked = await attempt(staff.password);
+    assert.equal(blocked.statusCode, 429, 'the right password from the attacking address is throttled too');
+    assert.ok(Number(blocked.headers['retry-after']) > 0);
+    // Every inject() comes from 127.0.0.1, so the owner's own address is given to the domain function directly.
+    const { signIn } = await import('./session.ts');
+    const result = await signIn(t.db, t.config, { email: staff.email, password: staff.password, address: '198.51.100.7', requestId: 'test' });
+    assert.equal(result.actor.id, staff.id);
+  });
+
+  test('a redirect after sign-in never leaves the site', async () => {
+    const staff = await buildStaff(t.db);
+    const client = new Client(t.app);
+    const response = await client.submit('/console/sign-in?return=//evil.example', '/console/sign-in', { email: staff.email, password: staff.password, return: '//evil.example/' });
+    assert.equal(response.statusCode, 303);
+    assert.equal(response.headers.location, '/console');
+  });
+});
+
+describe('organisations and staff API', () => {
+  test('anyone can list organisations', async () => {
+    const organisation = await buildOrganisation(t.db);
+    const response = await t.app.inject({ method: 'GET', url: `/api/v1/organisations/${organisation.code}` });
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.json().name['zh-HK'], organisation.name_zh_hk);
+  });
+
+  test('only platform admins create organisations; bad input names the field', async () => {
+    const officer = await signInStaff(t.app, ...(await credentials(['organisation_admin'])));
+    const refused = await officer.json('POST', '/api/v1/organisations', { code: 'NEWD', kind: 'department', nameEn: 'New', nameZhHk: '新部門' });
+    assert.equal(refused.statusCode, 403);
+    const admin = await signInStaff(t.app, ...(await credentials(['platform_admin'])));
+    const bad = await admin.json('POST', '/api/v1/organisations', { code: 'lower', kind: 'department', nameEn: '', nameZhHk: '新部門' });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.headers['content-type'], 'application/problem+json; charset=utf-8');
+    const fields = bad.json().errors.map((e: { field: string }) => e.field).sort();
+    assert.deepEqual(fields, ['body.code', 'body.nameEn']);
+    const created = await admin.json('POST', '/api/v1/organisations', { code: 'NEWD', kind: 'department', nameEn: 'New Department', nameZhHk: '新部門' });
+    assert.equal(created.statusCode, 201);
+    assert.equal(created.json().name['zh-CN'], '新部门');
+    const again = await admin.json('POST', '/api/v1/organisations', { code: 'NEWD', kind: 'department', nameEn: 'New Department', nameZhHk: '新部門' });
+    assert.equal(again.statusCode, 409);
+  });
+
+  test("another department's staff are answered exactly as if they did not exist", async () => {
+    const mine = await buildOrganisation(t.db);
+    const theirs = await buildOrganisation(t.db);
+    const admin = await buildStaff(t.db, { organisationId: mine.id, roles: ['organisation_admin'] });
+    const colleague = await buildStaff(t.db, { organisationId: mine.id });
+    const stranger = await buildStaff(t.db, { organisationId: theirs.id });
+    const client = await signInStaff(t.app, admin.email, admin.password);
+    assert.equal((await client.json('GET', `/api/v1/staff/${colleague.id}`)).statusCode, 200);
+    const foreign = await client.json('GET', `/api/v1/staff/${stranger.id}`);
+    const missing = await client.json('GET', '/api/v1/staff/00000000-0000-4000-8000-000000000000');
+    assert.equal(foreign.statusCode, 404);
+    assert.equal(missing.statusCode, 404);
+    const strip = (body: Record<string, unknown>) => ({ ...body, requestId: undefined });
+    assert.deepEqual(strip(foreign.json()), strip(missing.json()));
+    assert.equal((await client.json('GET', `/api/v1/organisations/${theirs.code}/staff`)).statusCode, 404);
+    assert.equal((await client.json('PUT', `/api/v1/staff/${stranger.id}/roles`, { roles: ['approver'] })).statusCode, 404);
+    assert.equal((await client.get(`/console/organisations/${theirs.code}`)).statusCode, 404);
+  });
+
+  test('an organisation admin creates staff in their organisation but cannot grant platform admin', async () => {
+    const admin = await signInStaff(t.app, ...(await credentials(['organisation_admin'])));
+    const created = await admin.json('POST', '/api/v1/staff', { email: 'New.Officer@Test.gov.hk', displayName: 'New Officer', password: 'a long enough password', roles: ['officer'] });
+    assert.equal(created.statusCode, 201);
+    assert.equal(created.json().email, 'new.officer@test.gov.hk');
+    const escalate = await admin.json('POST', '/api/v1/staff', { email: 'x@test.gov.hk', displayName: 'X', password: 'a long enough password', roles: ['platform_admin'] });
+    assert.equal(escalate.statusCode, 403);
+    const shortPassword = await admin.json('POST', '/api/v1/staff', { email: 'y@test.gov.hk', displayName: 'Y', password: 'short', roles: ['officer'] });
+    assert.equal(shortPassword.statusCode, 400);
+    assert.equal(shortPassword.json().errors[0].field, 'body.password');
+  });
+
+  test('officers cannot manage staff; visitors must sign in', async () => {
+    const officer = await signInStaff(t.app, ...(await credentials(['officer'])));
+    assert.equal((await officer.json('POST', '/api/v1/staff', { email: 'z@test.gov.hk', displayName: 'Z', password: 'a long enough password', roles: ['officer'] })).statusCode, 403);
+    const visitor = await t.app.inject({ method: 'GET', url: '/api/v1/staff/00000000-0000-4000-8000-000000000000' });
+    assert.equal(visitor.statusCode, 401);
+  });
+});
+
+async function credentials(roles: StaffRole[]): Promise<[string, string]> {
+  const staff = await buildStaff(t.db, { roles });
+  return [staff.email, staff.password];
+}
