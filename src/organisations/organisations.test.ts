@@ -137,3 +137,30 @@ async function credentials(roles: StaffRole[]): Promise<[string, string]> {
   const staff = await buildStaff(t.db, { roles });
   return [staff.email, staff.password];
 }
+
+describe('staff sessions', () => {
+  test('a session ends after the idle limit, and its cookie is then worthless', async () => {
+    const staff = await buildStaff(t.db);
+    const client = await signInStaff(t.app, staff.email, staff.password);
+    assert.equal((await client.get('/console')).statusCode, 200);
+    await t.db.updateTable('staff_sessions').set({ last_seen_at: new Date(Date.now() - 31 * 60_000) }).where('staff_id', '=', staff.id).execute();
+    assert.equal((await client.get('/console')).statusCode, 303);
+    assert.equal((await client.json('GET', `/api/v1/staff/${staff.id}`)).statusCode, 401);
+  });
+
+  test('a session ends at its absolute limit however active it is', async () => {
+    const staff = await buildStaff(t.db);
+    const client = await signInStaff(t.app, staff.email, staff.password);
+    await t.db.updateTable('staff_sessions').set({ expires_at: new Date(Date.now() - 1000) }).where('staff_id', '=', staff.id).execute();
+    assert.equal((await client.get('/console')).statusCode, 303);
+  });
+
+  test('only a hash of the session id is stored', async () => {
+    const staff = await buildStaff(t.db);
+    const client = await signInStaff(t.app, staff.email, staff.password);
+    const rows = await t.db.selectFrom('staff_sessions').select('id_hash').where('staff_id', '=', staff.id).execute();
+    assert.equal(rows.length, 1);
+    assert.notEqual(rows[0]!.id_hash, client.cookies.get('sg_staff'));
+    assert.match(rows[0]!.id_hash, /^[0-9a-f]{64}$/);
+  });
+});
