@@ -1,0 +1,48 @@
+import autocannon from 'autocannon';
+import type { App } from '../src/app.ts';
+import type { Config } from '../src/platform/config.ts';
+import type { Db } from '../src/platform/db/database.ts';
+
+/** What every benchmark file gets: a running app on a migrated, sample-seeded database. */
+export interface BenchContext {
+  app: App;
+  url: string;
+  db: Db;
+  config: Config;
+  /** Seconds per measured case (BENCH_SECONDS, default 5). */
+  seconds: number;
+}
+
+export interface BenchResult {
+  group: string;
+  name: string;
+  /** Requests (or operations) per second. */
+  rate: number;
+  p99Ms?: number | undefined;
+  unit?: string;
+  /** Rate divided by the group's baseline rate, measured in the same run. */
+  ratio?: number;
+  note?: string;
+}
+
+/** A benchmark file: `export default async function (ctx) { return [results] }`, named bench/*.bench.ts. */
+export type Benchmark = (ctx: BenchContext) => Promise<BenchResult[]>;
+
+export async function load(url: string, options: { connections?: number; seconds: number; method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string> }) {
+  const result = await autocannon({
+    url, connections: options.connections ?? 50, duration: options.seconds, method: options.method ?? 'GET',
+    ...(options.body ? { body: options.body } : {}), headers: options.headers ?? {},
+  });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
+  return { rate: result.requests.average, p99Ms: result.latency.p99 };
+}
+
+/** Operations per second of `operation` run by `workers` concurrent loops for `seconds`. */
+export async function throughput(operation: (i: number) => Promise<unknown>, seconds: number, workers = 10): Promise<number> {
+  const end = Date.now() + seconds * 1000;
+  let done = 0;
+  await Promise.all(Array.from({ length: workers }, async () => {
+    while (Date.now() < end) await operation(done++);
+  }));
+  return done / seconds;
+}
