@@ -16,7 +16,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createDatabase } from '../../src/platform/db/database.ts';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/platform/db/embedded.ts';
+import { alive, startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/platform/db/embedded.ts';
 import { migrate } from '../../src/platform/db/migrate.ts';
 import { databaseUrl, ENV_ADMIN_URL, ENV_RUN_ID, ENV_TEMPLATE, TEST_DATABASE_PREFIX, testLogger, withAdminClient } from './database.ts';
 
@@ -108,15 +108,6 @@ async function dropTemplate(client: import('pg').Client): Promise<void> {
   if (found.rowCount === 0) return;
   await client.query(`ALTER DATABASE ${name} WITH IS_TEMPLATE false`); // a template cannot be dropped
   await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

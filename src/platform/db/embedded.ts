@@ -36,7 +36,8 @@ async function binaries(): Promise<Binaries> {
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this id is running (EPERM: it runs, as another user). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
