@@ -13,8 +13,10 @@ import { pageContext, preferencesPlugin } from './platform/http/pages.ts';
 import { registerSecurity } from './platform/http/security.ts';
 import { renderErrorPage, uiRoutes } from './ui/index.ts';
 import { organisationRoutes, staffSessionPlugin } from './organisations/index.ts';
+import { citizenSessionPlugin, identityRoutes } from './identity/index.ts';
 import { portalRoutes } from './portal/index.ts';
 import { auditRoutes, consoleRoutes } from './console/index.ts';
+import { serviceRoutes } from './services/index.ts';
 
 export type App = FastifyInstance;
 
@@ -77,8 +79,9 @@ export async function buildApp(services: Services): Promise<App> {
   app.addSchema({ $id: 'Problem', ...ProblemSchema });
   registerObservability(app, db);
   await app.register(staffSessionPlugin, services);
+  await app.register(citizenSessionPlugin, services);
 
-  const modules = [uiRoutes, portalRoutes, consoleRoutes, organisationRoutes, auditRoutes];
+  const modules = [uiRoutes, portalRoutes, consoleRoutes, organisationRoutes, auditRoutes, serviceRoutes, identityRoutes];
   for (const module of modules) await app.register(module, services);
   return app;
 }

@@ -11,7 +11,11 @@ export interface StaffActor {
   roles: StaffRole[];
   sessionId: string;
 }
-export interface CitizenActor { kind: 'citizen'; id: string; label: string; organisationId: null }
+export interface CitizenActor {
+  kind: 'citizen'; id: string; label: string; organisationId: null;
+  /** Set by identity's citizen session: the session (hashed id) and how strongly and when the person signed in. */
+  sessionId?: string; acr?: string; amr?: string[]; authTime?: Date;
+}
 export interface ServiceActor { kind: 'service'; id: string; label: string; organisationId: string | null }
 export interface SystemActor { kind: 'system'; id: null; label: string; organisationId: null }
 export type Actor = StaffActor | CitizenActor | ServiceActor | SystemActor;

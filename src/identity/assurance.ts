@@ -1,0 +1,27 @@
+/**
+ * Levels of assurance, sent as `acr` in ID tokens and accepted in `acr_values` (documented in docs/IDENTITY.md):
+ * - basic: password on an account whose email was verified;
+ * - multi-factor: password and a second factor (TOTP or a recovery code);
+ * - multi-factor-plus: multi-factor on an iAM Smart+ account (identity proofed at a help desk).
+ */
+export const ACR = {
+  basic: 'urn:smartgov:loa:basic',
+  multiFactor: 'urn:smartgov:loa:multi-factor',
+  multiFactorPlus: 'urn:smartgov:loa:multi-factor-plus',
+} as const;
+export type Acr = (typeof ACR)[keyof typeof ACR];
+export const ACR_VALUES: Acr[] = [ACR.basic, ACR.multiFactor, ACR.multiFactorPlus];
+
+export const acrRank = (acr: string | undefined): number => ACR_VALUES.indexOf(acr as Acr) + 1;
+
+/** The level a sign-in reaches, from its methods (RFC 8176 `amr` values) and whether the account is proofed. */
+export function acrFor(amr: string[], proofed: boolean): Acr {
+  if (!amr.includes('otp')) return ACR.basic;
+  return proofed ? ACR.multiFactorPlus : ACR.multiFactor;
+}
+
+/** The lowest of the requested levels we know (a service asking for several accepts any of them). */
+export function requiredRank(acrValues: string | undefined): number {
+  const ranks = (acrValues ?? '').split(' ').map(acrRank).filter((r) => r > 0);
+  return ranks.length ? Math.min(...ranks) : 0;
+}

@@ -1,0 +1,3 @@
+export { identityRoutes } from './module.ts';
+export { citizenSessionPlugin } from './routes.tsx';
+export { ACR, ACR_VALUES } from './assurance.ts';

@@ -1,0 +1,110 @@
+import { sql, type Generated, type Insertable, type Selectable } from 'kysely';
+import type { Queryable } from '../platform/db/database.ts';
+
+interface CitizensTable {
+  id: Generated<string>;
+  email: string;
+  password_hash: string;
+  totp_secret: string | null;
+  totp_pending_secret: string | null;
+  proofed_at: Date | null;
+  disabled_at: Date | null;
+  created_at: Generated<Date>;
+}
+interface CitizenEmailCodesTable {
+  id: Generated<string>;
+  email: string;
+  code_hash: string;
+  attempts: Generated<number>;
+  expires_at: Date;
+  used_at: Date | null;
+  created_at: Generated<Date>;
+}
+interface CitizenRecoveryCodesTable { citizen_id: string; code_hash: string; used_at: Date | null }
+interface CitizenSessionsTable {
+  id_hash: string;
+  citizen_id: string;
+  acr: string;
+  amr: string[];
+  auth_time: Generated<Date>;
+  created_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+  expires_at: Date;
+  address: string | null;
+  user_agent: string | null;
+}
+interface CitizenProfileFieldsTable { citizen_id: string; field: string; value: string; verified: boolean; updated_at: Generated<Date> }
+
+declare module '../platform/db/schema.ts' {
+  interface Database {
+    citizens: CitizensTable;
+    citizen_email_codes: CitizenEmailCodesTable;
+    citizen_recovery_codes: CitizenRecoveryCodesTable;
+    citizen_sessions: CitizenSessionsTable;
+    citizen_profile_fields: CitizenProfileFieldsTable;
+  }
+}
+export type CitizenRow = Selectable<CitizensTable>;
+export type CitizenSessionRow = Selectable<CitizenSessionsTable>;
+export type ProfileFieldRow = Selectable<CitizenProfileFieldsTable>;
+
+export const citizenByEmail = (db: Queryable, email: string) => db.selectFrom('citizens').selectAll().where('email', '=', email).executeTakeFirst();
+export const citizenById = (db: Queryable, id: string) => db.selectFrom('citizens').selectAll().where('id', '=', id).executeTakeFirst();
+export const insertCitizen = (db: Queryable, row: Insertable<CitizensTable>) => db.insertInto('citizens').values(row).returningAll().executeTakeFirstOrThrow();
+export async function updateCitizen(db: Queryable, id: string, set: Partial<Pick<CitizenRow, 'totp_secret' | 'totp_pending_secret' | 'proofed_at'>>): Promise<void> {
+  await db.updateTable('citizens').set(set).where('id', '=', id).execute();
+}
+
+export const insertEmailCode = (db: Queryable, row: Insertable<CitizenEmailCodesTable>) => db.insertInto('citizen_email_codes').values(row).returning('id').executeTakeFirstOrThrow();
+/** Counts the attempt and returns the code, in one statement, so parallel guesses cannot share an attempt. */
+export async function attemptEmailCode(db: Queryable, id: string, maxAttempts: number) {
+  return db.updateTable('citizen_email_codes').set({ attempts: sql`attempts + 1` })
+    .where('id', '=', id).where('used_at', 'is', null).where('expires_at', '>', new Date()).where('attempts', '<', maxAttempts)
+    .returningAll().executeTakeFirst();
+}
+export async function markEmailCodeUsed(db: Queryable, id: string): Promise<boolean> {
+  const result = await db.updateTable('citizen_email_codes').set({ used_at: new Date() }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function replaceRecoveryCodes(db: Queryable, citizenId: string, hashes: string[]): Promise<void> {
+  await db.deleteFrom('citizen_recovery_codes').where('citizen_id', '=', citizenId).execute();
+  await db.insertInto('citizen_recovery_codes').values(hashes.map((code_hash) => ({ citizen_id: citizenId, code_hash, used_at: null }))).execute();
+}
+export async function useRecoveryCode(db: Queryable, citizenId: string, hash: string): Promise<boolean> {
+  const result = await db.updateTable('citizen_recovery_codes').set({ used_at: new Date() })
+    .where('citizen_id', '=', citizenId).where('code_hash', '=', hash).where('used_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function insertSession(db: Queryable, row: Insertable<CitizenSessionsTable>): Promise<void> {
+  await db.insertInto('citizen_sessions').values(row).execute();
+}
+export async function liveSession(db: Queryable, idHash: string, idleMinutes: number) {
+  return db.selectFrom('citizen_sessions as s').innerJoin('citizens as c', 'c.id', 's.citizen_id')
+    .select(['s.id_hash', 's.acr', 's.amr', 's.auth_time', 's.last_seen_at', 'c.id', 'c.email'])
+    .where('s.id_hash', '=', idHash).where('s.expires_at', '>', new Date())
+    .where('s.last_seen_at', '>', new Date(Date.now() - idleMinutes * 60_000)).where('c.disabled_at', 'is', null)
+    .executeTakeFirst();
+}
+export async function touchSession(db: Queryable, idHash: string): Promise<void> {
+  await db.updateTable('citizen_sessions').set({ last_seen_at: new Date() }).where('id_hash', '=', idHash).execute();
+}
+export const sessionsOf = (db: Queryable, citizenId: string) =>
+  db.selectFrom('citizen_sessions').selectAll().where('citizen_id', '=', citizenId).where('expires_at', '>', new Date()).orderBy('last_seen_at', 'desc').execute();
+export async function deleteSession(db: Queryable, citizenId: string, idHash: string): Promise<void> {
+  await db.deleteFrom('citizen_sessions').where('citizen_id', '=', citizenId).where('id_hash', '=', idHash).execute();
+}
+export async function deleteSessionsOf(db: Queryable, citizenId: string): Promise<number> {
+  const result = await db.deleteFrom('citizen_sessions').where('citizen_id', '=', citizenId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export const profileFields = (db: Queryable, citizenId: string) => db.selectFrom('citizen_profile_fields').selectAll().where('citizen_id', '=', citizenId).execute();
+export async function upsertProfileField(db: Queryable, row: { citizen_id: string; field: string; value: string; verified: boolean }): Promise<void> {
+  await db.insertInto('citizen_profile_fields').values(row)
+    .onConflict((oc) => oc.columns(['citizen_id', 'field']).doUpdateSet({ value: row.value, verified: row.verified, updated_at: new Date() })).execute();
+}
+export async function deleteProfileField(db: Queryable, citizenId: string, field: string): Promise<void> {
+  await db.deleteFrom('citizen_profile_fields').where('citizen_id', '=', citizenId).where('field', '=', field).execute();
+}
