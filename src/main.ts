@@ -7,13 +7,15 @@ import { DataDirInUseError } from './platform/db/embedded.ts';
 import { verifyAuditChain } from './platform/audit/index.ts';
 import { systemContext } from './platform/context.ts';
 import { seedSampleData } from './sample.ts';
+import { generateServices } from './services/index.ts';
 
 const USAGE = `Usage: smartgov <command>
 
 Commands:
   start          migrate, add sample data on first start (development), and serve HTTP
   migrate        apply database migrations and exit
-  seed           add the sample data (organisations and staff) if the database has none
+  seed           add the sample data if the database has none
+                 --services N  then fill the service catalogue up to N synthetic services
   audit verify   check the audit log's hash chain; exit code 1 names the first bad entry
 
 Configuration comes from environment variables: see README.md.`;
@@ -65,6 +67,14 @@ async function withDatabase(config: Config, logger: Logger, work: (db: import('.
   }
 }
 
+function seedCount(argv: string[], flag: string): number | undefined {
+  const at = argv.indexOf(flag);
+  if (at < 0) return undefined;
+  const count = Number(argv[at + 1]);
+  if (!Number.isInteger(count) || count < 0 || count > 1_000_000) throw new ConfigError(`${flag} needs a whole number from 0 to 1000000`);
+  return count;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, sub] = argv;
   if (!command || command === '--help' || command === 'help') {
@@ -79,11 +89,15 @@ export async function main(argv: string[]): Promise<number> {
       return -1; // keeps running
     case 'migrate':
       return withDatabase(config, logger, async () => 0);
-    case 'seed':
+    case 'seed': {
+      const services = seedCount(argv, '--services');
       return withDatabase(config, logger, async (db) => {
-        await seedSampleData(db, logger, systemContext('smartgov seed'));
+        const ctx = systemContext('smartgov seed');
+        await seedSampleData(db, logger, ctx);
+        if (services !== undefined) console.log(`Added ${await generateServices(db, ctx, services)} synthetic services.`);
         return 0;
       });
+    }
     case 'audit':
       if (sub !== 'verify') break;
       return withDatabase(config, logger, async (db) => {

@@ -17,6 +17,9 @@ test('smartgov migrate, seed and audit verify on an external database', async ()
   assert.ok(organisations.some((o) => o.code === 'TD'));
   assert.equal((await smartgov(['seed'], { DATABASE_URL: database.url })).code, 0, 'seeding twice changes nothing');
   assert.equal((await database.db.selectFrom('organisations').select('code').execute()).length, organisations.length);
+  const scaled = await smartgov(['seed', '--services', '60'], { DATABASE_URL: database.url });
+  assert.match(scaled.stdout, /Added 50 synthetic services/, 'tops the 10 sample services up to 60');
+  assert.equal((await smartgov(['seed', '--services', 'many'], { DATABASE_URL: database.url })).code, 2);
   const verify = await smartgov(['audit', 'verify'], { DATABASE_URL: database.url });
   assert.equal(verify.code, 0);
   assert.match(verify.stdout, /chain intact/);

@@ -16,6 +16,9 @@ export const consoleRoutes: ModuleRoutes = async (app, { db, config }) => {
     if (organisation && (hasRole(staff, 'organisation_admin') || hasRole(staff, 'platform_admin'))) {
       links.push({ href: `/console/organisations/${organisation.code}`, label: t('link.staff'), hint: t('link.staffHint') });
     }
+    if (['organisation_admin', 'officer', 'approver'].some((r) => hasRole(staff, r as 'officer'))) {
+      links.push({ href: '/console/services', label: t('link.services'), hint: t('link.servicesHint') });
+    }
     if (hasRole(staff, 'platform_admin')) links.push({ href: '/console/audit', label: t('link.audit'), hint: t('link.auditHint') });
     links.push({ href: '/api/docs', label: t('link.api'), hint: t('link.apiHint') });
     const roleNames = staff.roles.map((r) => roleName(ctx.locale, r));

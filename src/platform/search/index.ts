@@ -1,0 +1,1 @@
+export { documentTerms, queryTerms } from './terms.ts';

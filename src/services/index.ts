@@ -1,0 +1,4 @@
+export { serviceRoutes } from './routes.tsx';
+export { getPublishedService, type Service } from './service.ts';
+export { searchCatalogue } from './catalogue.ts';
+export { seedServices, generateServices } from './sample.ts';
