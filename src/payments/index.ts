@@ -1,0 +1,19 @@
+import type { ModuleRoutes } from '../platform/services.ts';
+import { paymentApiRoutes } from './routes.tsx';
+import { paymentPageRoutes } from './pages.tsx';
+import { providerRoutes } from './provider/routes.tsx';
+
+/** The payments module: API, pages, and the built-in provider's hosted pages. */
+export const paymentRoutes: ModuleRoutes = async (app, services) => {
+  await app.register(paymentApiRoutes, services);
+  await app.register(paymentPageRoutes, services);
+  await app.register(providerRoutes, services);
+};
+
+export { paymentDeps, type PaymentDeps } from './deps.ts';
+export { createPayment, getPayment, findSettledPayments, Payment, type NewPayment } from './payment.ts';
+export { findPaymentItem, formatHkd, PaymentItem } from './item.ts';
+export { issueBill, getBill, openBillsOf, payBill, Bill, type BillInput } from './bill.ts';
+export { onPaymentSettled, type SettledHandler } from './settlement.ts';
+export { reconcilePayments, runReconciliation, type ReconciliationResult } from './reconciliation.ts';
+export type { PaymentProvider, PaymentState } from './provider/port.ts';

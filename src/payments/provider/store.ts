@@ -1,0 +1,60 @@
+import { sql, type Generated, type Insertable, type Selectable } from 'kysely';
+import type { Queryable } from '../../platform/db/database.ts';
+import type { PaymentState } from './port.ts';
+
+interface ProviderPaymentsTable {
+  id: Generated<string>;
+  amount_cents: number;
+  description: string;
+  reference: string;
+  return_url: string;
+  webhook_url: string;
+  state: Generated<PaymentState>;
+  finished: Generated<boolean>;
+  failure_reason: string | null;
+  refunded_cents: Generated<number>;
+  created_at: Generated<Date>;
+  expires_at: Date;
+}
+interface ProviderRefundsTable { id: Generated<string>; payment_id: string; amount_cents: number; idempotency_key: string; created_at: Generated<Date> }
+interface ProviderWebhookEventsTable { id: Generated<number>; payment_id: string; webhook_url: string; body: unknown; created_at: Generated<Date>; delivered_at: Date | null }
+
+declare module '../../platform/db/schema.ts' {
+  interface Database {
+    provider_payments: ProviderPaymentsTable;
+    provider_refunds: ProviderRefundsTable;
+    provider_webhook_events: ProviderWebhookEventsTable;
+  }
+}
+
+export type ProviderPaymentRow = Selectable<ProviderPaymentsTable>;
+export type WebhookEventRow = Selectable<ProviderWebhookEventsTable>;
+
+export const insertPayment = (db: Queryable, row: Insertable<ProviderPaymentsTable>) =>
+  db.insertInto('provider_payments').values(row).returningAll().executeTakeFirstOrThrow();
+
+export const paymentForUpdate = (db: Queryable, id: string) =>
+  db.selectFrom('provider_payments').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+
+export const paymentById = (db: Queryable, id: string) =>
+  db.selectFrom('provider_payments').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const updateState = (db: Queryable, id: string, state: PaymentState, finished: boolean, failureReason: string | null = null) =>
+  db.updateTable('provider_payments').set({ state, finished, failure_reason: failureReason }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+
+export const refundByKey = (db: Queryable, paymentId: string, key: string) =>
+  db.selectFrom('provider_refunds').selectAll().where('payment_id', '=', paymentId).where('idempotency_key', '=', key).executeTakeFirst();
+
+export async function insertRefund(db: Queryable, paymentId: string, amountCents: number, key: string) {
+  await db.updateTable('provider_payments').set({ refunded_cents: sql`refunded_cents + ${amountCents}` }).where('id', '=', paymentId).execute();
+  return db.insertInto('provider_refunds').values({ payment_id: paymentId, amount_cents: amountCents, idempotency_key: key }).returningAll().executeTakeFirstOrThrow();
+}
+
+export const insertWebhookEvent = (db: Queryable, paymentId: string, webhookUrl: string, body: unknown) =>
+  db.insertInto('provider_webhook_events').values({ payment_id: paymentId, webhook_url: webhookUrl, body: JSON.stringify(body) }).returningAll().executeTakeFirstOrThrow();
+
+export const webhookEvents = (db: Queryable, paymentId: string) =>
+  db.selectFrom('provider_webhook_events').selectAll().where('payment_id', '=', paymentId).orderBy('id').execute();
+
+export const markDelivered = (db: Queryable, id: number) =>
+  db.updateTable('provider_webhook_events').set({ delivered_at: new Date() }).where('id', '=', id).execute();

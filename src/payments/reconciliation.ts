@@ -1,0 +1,51 @@
+import type { Logger } from 'pino';
+import type { RequestContext } from '../platform/context.ts';
+import { systemContext } from '../platform/context.ts';
+import type { Services } from '../platform/services.ts';
+import { paymentDeps, type PaymentDeps } from './deps.ts';
+import { applyProviderStatus, type Applied } from './settlement.ts';
+import { presentPayment } from './payment.ts';
+import * as store from './store.ts';
+
+/** Asks the provider where an unfinished payment stands and applies the answer, as a webhook would be. */
+export async function refreshFromProvider(deps: PaymentDeps, ctx: RequestContext, paymentId: string): Promise<Applied | undefined> {
+  const payment = await store.paymentById(deps.db, paymentId);
+  if (!payment) return undefined;
+  if (payment.finished || !payment.provider_payment_id) return { payment: presentPayment(payment), changed: false, settled: false };
+  return applyProviderStatus(deps.db, ctx, payment.provider, await deps.provider.status(payment.provider_payment_id));
+}
+
+export interface ReconciliationResult { checked: number; changed: number; settled: number; failed: number }
+
+/**
+ * Asks the provider about payments we still think unfinished: the payer never came back, or the webhook was lost.
+ * Each answer goes through the same settlement as a webhook, so a payment settles once however they race.
+ * The provider cancels payments past their expiry when asked, so abandoned ones end as `cancelled`.
+ */
+export async function reconcilePayments(
+  deps: PaymentDeps, ctx: RequestContext, options: { olderThanMinutes?: number; limit?: number; logger?: Logger } = {},
+): Promise<ReconciliationResult> {
+  const createdBefore = new Date(Date.now() - (options.olderThanMinutes ?? 5) * 60_000);
+  const result: ReconciliationResult = { checked: 0, changed: 0, settled: 0, failed: 0 };
+  for (const { id } of await store.unfinishedPayments(deps.db, createdBefore, options.limit ?? 1_000)) {
+    result.checked++;
+    try {
+      const applied = await refreshFromProvider(deps, ctx, id);
+      if (applied?.changed) result.changed++;
+      if (applied?.settled) result.settled++;
+    } catch (error) {
+      // One payment the provider cannot answer for must not stop the others; the next run tries again.
+      options.logger?.warn({ err: error, paymentId: id }, 'payment could not be reconciled');
+      result.failed++;
+    }
+  }
+  return result;
+}
+
+/** `smartgov payments reconcile`: one pass, printed; exit code 1 if any payment could not be checked. */
+export async function runReconciliation(services: Services): Promise<number> {
+  const result = await reconcilePayments(paymentDeps(services), systemContext('payments reconciliation'), { logger: services.logger });
+  services.logger.info(result, 'payments reconciled');
+  console.log(`Payments reconciled: ${result.checked} checked, ${result.changed} changed, ${result.settled} settled, ${result.failed} could not be checked.`);
+  return result.failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,112 @@
+import { sql, type ColumnType, type Generated, type Insertable, type Selectable, type Updateable } from 'kysely';
+import type { Queryable } from '../platform/db/database.ts';
+import type { PaymentState } from './provider/port.ts';
+
+interface PaymentItemsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  name_en: string;
+  name_zh_hk: string;
+  name_zh_cn: string;
+  amount_cents: number;
+  revenue_code: string;
+  created_at: Generated<Date>;
+}
+interface PaymentsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  item_id: string;
+  purpose: string;
+  reference: string | null;
+  amount_cents: number;
+  provider: string;
+  provider_payment_id: string | null;
+  next_url: string | null;
+  state: Generated<PaymentState>;
+  finished: Generated<boolean>;
+  settled_at: Date | null;
+  refunded_cents: Generated<number>;
+  idempotency_scope: string;
+  idempotency_key: string;
+  request_hash: string;
+  created_by_kind: string;
+  created_by_id: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+interface PaymentRefundsTable {
+  id: Generated<string>;
+  payment_id: string;
+  amount_cents: number;
+  idempotency_key: string;
+  provider_refund_id: string;
+  created_by_id: string | null;
+  created_at: Generated<Date>;
+}
+interface PaymentBillsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  item_id: string;
+  citizen_id: string | null;
+  reference: string;
+  amount_cents: number;
+  due_date: ColumnType<Date, string, string>;
+  paid_payment_id: string | null;
+  created_at: Generated<Date>;
+}
+
+declare module '../platform/db/schema.ts' {
+  interface Database {
+    payment_items: PaymentItemsTable;
+    payments: PaymentsTable;
+    payment_refunds: PaymentRefundsTable;
+    payment_bills: PaymentBillsTable;
+  }
+}
+
+export type PaymentItemRow = Selectable<PaymentItemsTable>;
+export type PaymentRow = Selectable<PaymentsTable>;
+export type RefundRow = Selectable<PaymentRefundsTable>;
+export type BillRow = Selectable<PaymentBillsTable>;
+
+// --- items ---
+export const insertItem = (db: Queryable, row: Insertable<PaymentItemsTable>) => db.insertInto('payment_items').values(row).returningAll().executeTakeFirstOrThrow();
+export const itemById = (db: Queryable, id: string) => db.selectFrom('payment_items').selectAll().where('id', '=', id).executeTakeFirst();
+export const itemsOfOrganisation = (db: Queryable, organisationId: string) =>
+  db.selectFrom('payment_items').selectAll().where('organisation_id', '=', organisationId).orderBy('name_en').orderBy('id').execute();
+
+// --- payments ---
+/** Inserts unless the idempotency key was used already in this scope; then returns undefined (the caller reads the first). */
+export const insertPaymentOnce = (db: Queryable, row: Insertable<PaymentsTable>) =>
+  db.insertInto('payments').values(row).onConflict((oc) => oc.columns(['idempotency_scope', 'idempotency_key']).doNothing()).returningAll().executeTakeFirst();
+export const paymentByKey = (db: Queryable, scope: string, key: string) =>
+  db.selectFrom('payments').selectAll().where('idempotency_scope', '=', scope).where('idempotency_key', '=', key).executeTakeFirst();
+export const paymentById = (db: Queryable, id: string) => db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
+export const paymentForUpdate = (db: Queryable, id: string) => db.selectFrom('payments').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+export const paymentByProviderIdForUpdate = (db: Queryable, provider: string, providerPaymentId: string) =>
+  db.selectFrom('payments').selectAll().where('provider', '=', provider).where('provider_payment_id', '=', providerPaymentId).forUpdate().executeTakeFirst();
+export const updatePayment = (db: Queryable, id: string, changes: Updateable<PaymentsTable>) =>
+  db.updateTable('payments').set({ ...changes, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+export const settledPaymentsByReference = (db: Queryable, purpose: string, reference: string) =>
+  db.selectFrom('payments').selectAll().where('purpose', '=', purpose).where('reference', '=', reference).where('state', '=', 'success').orderBy('settled_at').execute();
+/** Payments the provider may have moved on without telling us, oldest first. */
+export const unfinishedPayments = (db: Queryable, createdBefore: Date, limit: number) =>
+  db.selectFrom('payments').select(['id']).where('finished', '=', false).where('provider_payment_id', 'is not', null)
+    .where('created_at', '<', createdBefore).orderBy('created_at').limit(limit).execute();
+
+// --- refunds ---
+export const refundByKey = (db: Queryable, paymentId: string, key: string) =>
+  db.selectFrom('payment_refunds').selectAll().where('payment_id', '=', paymentId).where('idempotency_key', '=', key).executeTakeFirst();
+export async function insertRefund(db: Queryable, row: Insertable<PaymentRefundsTable>): Promise<RefundRow> {
+  await db.updateTable('payments').set({ refunded_cents: sql`refunded_cents + ${row.amount_cents}`, updated_at: new Date() }).where('id', '=', row.payment_id).execute();
+  return db.insertInto('payment_refunds').values(row).returningAll().executeTakeFirstOrThrow();
+}
+export const refundsOfPayment = (db: Queryable, paymentId: string) => db.selectFrom('payment_refunds').selectAll().where('payment_id', '=', paymentId).orderBy('created_at').execute();
+
+// --- bills ---
+export const insertBill = (db: Queryable, row: Insertable<PaymentBillsTable>) => db.insertInto('payment_bills').values(row).returningAll().executeTakeFirstOrThrow();
+export const billById = (db: Queryable, id: string) => db.selectFrom('payment_bills').selectAll().where('id', '=', id).executeTakeFirst();
+export const markBillPaid = (db: Queryable, id: string, paymentId: string) =>
+  db.updateTable('payment_bills').set({ paid_payment_id: paymentId }).where('id', '=', id).where('paid_payment_id', 'is', null).execute();
+export const openBillsOfCitizen = (db: Queryable, citizenId: string) =>
+  db.selectFrom('payment_bills').selectAll().where('citizen_id', '=', citizenId).where('paid_payment_id', 'is', null).orderBy('due_date').execute();

@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import type { App } from '../../src/app.ts';
+import type { Config } from '../../src/platform/config.ts';
+import type { Db } from '../../src/platform/db/database.ts';
+import * as store from '../../src/payments/store.ts';
+import * as providerStore from '../../src/payments/provider/store.ts';
+import { WEBHOOK_PATH } from '../../src/payments/provider/builtin.ts';
+import { SIGNATURE_HEADER, signWebhook, webhookSecret } from '../../src/payments/provider/signature.ts';
+import { buildOrganisation } from './factories.ts';
+
+// Payment tests run their app with this BASE_URL: nothing listens on port 9, so the built-in provider's own
+// webhook deliveries fail and each test delivers the recorded events itself, in the order it wants.
+export const UNREACHABLE_BASE_URL = 'http://127.0.0.1:9';
+
+export async function buildPaymentItem(db: Db, overrides: Partial<{ organisationId: string; amountCents: number; nameEn: string }> = {}) {
+  const organisationId = overrides.organisationId ?? (await buildOrganisation(db)).id;
+  return store.insertItem(db, {
+    organisation_id: organisationId, name_en: overrides.nameEn ?? 'Test licence fee', name_zh_hk: '測試牌照費', name_zh_cn: '测试牌照费',
+    amount_cents: overrides.amountCents ?? 32_000, revenue_code: 'TEST-01',
+  });
+}
+
+export const newKey = () => `key-${randomUUID()}`;
+
+export async function paymentRow(db: Db, id: string) {
+  const row = await store.paymentById(db, id);
+  if (!row) throw new Error(`no payment ${id}`);
+  return row;
+}
+
+/** The webhook bodies the provider recorded for a payment, oldest first (as JSON text, ready to send). */
+export async function recordedWebhooks(db: Db, providerPaymentId: string): Promise<string[]> {
+  return (await providerStore.webhookEvents(db, providerPaymentId)).map((e) => JSON.stringify(e.body));
+}
+
+/** Sends a webhook body to our endpoint, signed like the provider signs it unless told otherwise. */
+export function deliverWebhook(app: App, config: Config, body: string, options: { timestamp?: number; signature?: string } = {}) {
+  const signature = options.signature ?? signWebhook(webhookSecret(config.SESSION_SECRET), body, options.timestamp);
+  return app.inject({ method: 'POST', url: WEBHOOK_PATH, payload: body, headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature } });
+}
+
+export async function auditCount(db: Db, action: string, recordId: string): Promise<number> {
+  const rows = await db.selectFrom('audit_log').select('seq').where('action', '=', action).where('record_id', '=', recordId).execute();
+  return rows.length;
+}
