@@ -37,3 +37,49 @@ export async function signInCitizen(app: App, citizen: { email: string; password
   }
   return client;
 }
+
+/**
+ * A minimal browser over fetch for tests against a listening server: a cookie jar, forms with their CSRF token,
+ * and redirects followed until they leave for a relying party's redirect URI.
+ */
+export class Browser {
+  readonly cookies = new Map<string, string>();
+  constructor(readonly base: string) {}
+
+  async fetch(url: string, init: RequestInit = {}): Promise<Response> {
+    const target = new URL(url, this.base);
+    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const response = await fetch(target, { ...init, redirect: 'manual', headers: { accept: 'text/html', ...(cookie ? { cookie } : {}), ...(init.headers as Record<string, string>) } });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair, ...attributes] = line.split(';');
+      const [name, ...value] = pair!.split('=');
+      const expired = attributes.some((a) => /^\s*max-age=0$/i.test(a) || (/^\s*expires=/i.test(a) && new Date(a.split('=')[1]!) < new Date()));
+      if (expired || value.join('=') === '') this.cookies.delete(name!.trim());
+      else this.cookies.set(name!.trim(), value.join('='));
+    }
+    return response;
+  }
+
+  /** Follows redirects within the site; stops at the first one to `stopAt` (the relying party) or at a page. */
+  async follow(url: string, stopAt: string, init: RequestInit = {}): Promise<{ url: string; response: Response; body: string }> {
+    let current = new URL(url, this.base).href;
+    let response = await this.fetch(current, init);
+    for (let hops = 0; response.status >= 300 && response.status < 400 && hops < 20; hops++) {
+      current = new URL(response.headers.get('location')!, current).href;
+      if (current.startsWith(stopAt)) return { url: current, response, body: '' };
+      response = await this.fetch(current);
+    }
+    return { url: current, response, body: await response.text() };
+  }
+
+  async submit(page: { url: string; body: string }, fields: Record<string, string>, stopAt: string, formAction?: string) {
+    const forms = [...page.body.matchAll(/<form method="post" action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)];
+    const form = formAction ? forms.find((f) => f[1] === formAction) : forms[0];
+    if (!form) throw new Error(`no form on ${page.url}`);
+    // Hidden inputs (CSRF token, return path) go with the form, as a browser sends them.
+    const hidden = Object.fromEntries([...form[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&')]));
+    return this.follow(new URL(form[1]!.replace(/&amp;/g, '&'), page.url).href, stopAt, {
+      method: 'POST', body: new URLSearchParams({ ...hidden, ...fields }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+  }
+}

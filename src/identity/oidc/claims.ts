@@ -1,0 +1,28 @@
+import type { Db } from '../../platform/db/database.ts';
+import { loadProfile, type Profile } from '../profile.ts';
+
+/** OpenID Connect scopes and the claims each releases, all taken from the e-ME profile. */
+export const SCOPE_CLAIMS = {
+  profile: ['name', 'chinese_name', 'birthdate'],
+  email: ['email', 'email_verified'],
+  phone: ['phone_number', 'phone_number_verified'],
+  address: ['address'],
+} as const;
+export type ProfileScope = keyof typeof SCOPE_CLAIMS;
+export const PROFILE_SCOPES = Object.keys(SCOPE_CLAIMS) as ProfileScope[];
+
+/** The e-ME claims about a citizen, in OpenID Connect's names; absent fields are left out, not sent empty. */
+export function claimsFromProfile(profile: Profile): Record<string, unknown> {
+  const claims: Record<string, unknown> = {};
+  if (profile.name_en) claims.name = profile.name_en.value;
+  if (profile.name_zh) claims.chinese_name = profile.name_zh.value;
+  if (profile.date_of_birth) claims.birthdate = profile.date_of_birth.value;
+  if (profile.email) Object.assign(claims, { email: profile.email.value, email_verified: profile.email.verified });
+  if (profile.phone) Object.assign(claims, { phone_number: profile.phone.value.replace(/\s/g, ''), phone_number_verified: profile.phone.verified });
+  if (profile.residential_address) claims.address = { formatted: profile.residential_address.value };
+  return claims;
+}
+
+export async function citizenClaims(db: Db, citizenId: string): Promise<Record<string, unknown>> {
+  return claimsFromProfile(await loadProfile(db, citizenId));
+}

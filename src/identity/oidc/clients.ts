@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../../platform/db/database.ts';
+import type { RequestContext } from '../../platform/context.ts';
+import { recordAudit } from '../../platform/audit/index.ts';
+import { invalidInput } from '../../platform/errors.ts';
+import * as store from './store.ts';
+
+export interface ClientRegistration {
+  clientName: string;
+  purpose: string;
+  purposeZh?: string;
+  redirectUris: string[];
+  postLogoutRedirectUris?: string[];
+  /** A public JWK Set for private_key_jwt; without it the client gets a secret for client_secret_basic. */
+  jwks?: { keys: Record<string, unknown>[] };
+  organisationId?: string;
+  clientId?: string;
+}
+
+/** Redirect URIs match exactly; https, except loopback addresses used while developing a service. */
+function checkRedirectUri(uri: string): boolean {
+  try {
+    const url = new URL(uri);
+    if (url.hash) return false;
+    return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
+  } catch {
+    return false;
+  }
+}
+
+/** Registers a relying party (kept as oidc-provider's Client model) and returns its id and, if any, its secret. */
+export async function registerClient(db: Db, ctx: RequestContext, input: ClientRegistration): Promise<{ clientId: string; clientSecret?: string }> {
+  const bad = [...input.redirectUris, ...(input.postLogoutRedirectUris ?? [])].filter((u) => !checkRedirectUri(u));
+  if (input.redirectUris.length === 0 || bad.length) throw invalidInput([{ field: 'redirectUris', reason: 'must be https (or loopback http) URLs without a fragment' }]);
+  const clientId = input.clientId ?? `sg-${randomBytes(9).toString('base64url')}`;
+  const clientSecret = input.jwks ? undefined : randomBytes(32).toString('base64url');
+  const metadata = {
+    client_id: clientId, client_name: input.clientName, purpose: input.purpose, ...(input.purposeZh ? { purpose_zh: input.purposeZh } : {}),
+    redirect_uris: input.redirectUris, post_logout_redirect_uris: input.postLogoutRedirectUris ?? [],
+    ...(input.jwks ? { token_endpoint_auth_method: 'private_key_jwt', jwks: input.jwks } : { token_endpoint_auth_method: 'client_secret_basic', client_secret: clientSecret }),
+    ...(input.organisationId ? { organisation_id: input.organisationId } : {}),
+  };
+  await db.transaction().execute(async (trx) => {
+    await store.upsertModel(trx, { kind: 'Client', id: clientId, payload: metadata, grant_id: null, user_code: null, uid: null, expires_at: null, consumed_at: null });
+    await recordAudit(trx, ctx, { action: 'oidc_client.registered', recordType: 'oidc_client', recordId: clientId, detail: { name: input.clientName, redirectUris: input.redirectUris } });
+  });
+  return { clientId, ...(clientSecret ? { clientSecret } : {}) };
+}

@@ -1,0 +1,69 @@
+import { sql, type Selectable } from 'kysely';
+import type { Queryable } from '../../platform/db/database.ts';
+
+interface OidcModelsTable {
+  kind: string;
+  id: string;
+  payload: Record<string, unknown>;
+  grant_id: string | null;
+  user_code: string | null;
+  uid: string | null;
+  expires_at: Date | null;
+  consumed_at: Date | null;
+}
+interface OidcSigningKeysTable { kid: string; jwk: Record<string, unknown>; created_at: Date; retired_at: Date | null }
+interface CitizenGrantsTable { citizen_id: string; client_id: string; grant_id: string; scopes: string[]; claims: string[]; granted_at: Date }
+
+declare module '../../platform/db/schema.ts' {
+  interface Database {
+    oidc_models: OidcModelsTable;
+    oidc_signing_keys: OidcSigningKeysTable;
+    citizen_grants: CitizenGrantsTable;
+  }
+}
+export type CitizenGrantRow = Selectable<CitizenGrantsTable>;
+
+export async function upsertModel(db: Queryable, row: OidcModelsTable): Promise<void> {
+  await db.insertInto('oidc_models').values({ ...row, payload: JSON.stringify(row.payload) as never })
+    .onConflict((oc) => oc.columns(['kind', 'id']).doUpdateSet({
+      payload: JSON.stringify(row.payload) as never, grant_id: row.grant_id, user_code: row.user_code, uid: row.uid, expires_at: row.expires_at, consumed_at: null,
+    })).execute();
+}
+
+/** A live model: expired rows are invisible even before they are swept. */
+export async function findModel(db: Queryable, kind: string, by: 'id' | 'uid' | 'user_code', value: string) {
+  return db.selectFrom('oidc_models').select(['payload', 'consumed_at']).where('kind', '=', kind).where(by, '=', value)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())])).executeTakeFirst();
+}
+export async function consumeModel(db: Queryable, kind: string, id: string): Promise<void> {
+  await db.updateTable('oidc_models').set({ consumed_at: new Date() }).where('kind', '=', kind).where('id', '=', id).execute();
+}
+export async function destroyModel(db: Queryable, kind: string, id: string): Promise<void> {
+  await db.deleteFrom('oidc_models').where('kind', '=', kind).where('id', '=', id).execute();
+}
+/** Everything issued under a grant (codes, tokens, the grant itself), whatever its kind. */
+export async function destroyByGrant(db: Queryable, grantId: string): Promise<void> {
+  await db.deleteFrom('oidc_models').where((eb) => eb.or([eb('grant_id', '=', grantId), eb.and([eb('kind', '=', 'Grant'), eb('id', '=', grantId)])])).execute();
+}
+export async function sweepExpired(db: Queryable): Promise<void> {
+  await db.deleteFrom('oidc_models').where('expires_at', '<', sql<Date>`now() - interval '1 day'`).execute();
+}
+
+export const activeKeys = (db: Queryable) => db.selectFrom('oidc_signing_keys').selectAll().where('retired_at', 'is', null).orderBy('created_at', 'desc').execute();
+export async function insertKey(db: Queryable, kid: string, jwk: Record<string, unknown>): Promise<void> {
+  await db.insertInto('oidc_signing_keys').values({ kid, jwk: JSON.stringify(jwk) as never, created_at: new Date(), retired_at: null }).execute();
+}
+export async function retireKeysBefore(db: Queryable, before: Date): Promise<void> {
+  await db.updateTable('oidc_signing_keys').set({ retired_at: new Date() }).where('created_at', '<', before).where('retired_at', 'is', null).execute();
+}
+
+export const grantsOf = (db: Queryable, citizenId: string) => db.selectFrom('citizen_grants').selectAll().where('citizen_id', '=', citizenId).orderBy('granted_at', 'desc').execute();
+export const grantFor = (db: Queryable, citizenId: string, clientId: string) =>
+  db.selectFrom('citizen_grants').selectAll().where('citizen_id', '=', citizenId).where('client_id', '=', clientId).executeTakeFirst();
+export async function saveGrant(db: Queryable, row: CitizenGrantsTable): Promise<void> {
+  await db.insertInto('citizen_grants').values(row)
+    .onConflict((oc) => oc.columns(['citizen_id', 'client_id']).doUpdateSet({ grant_id: row.grant_id, scopes: row.scopes, claims: row.claims, granted_at: row.granted_at })).execute();
+}
+export async function deleteGrant(db: Queryable, citizenId: string, clientId: string): Promise<void> {
+  await db.deleteFrom('citizen_grants').where('citizen_id', '=', citizenId).where('client_id', '=', clientId).execute();
+}
