@@ -34,7 +34,7 @@ describe('portal and console in a real browser', () => {
 
     await page.getByRole('link', { name: '长者模式' }).or(page.getByRole('link', { name: '長者模式' })).click();
     assert.match((await page.getAttribute('body', 'class')) ?? '', /\blite\b/);
-    const size = await page.evaluate(() => getComputedStyle(document.body).fontSize);
+    const size = await page.evaluate<string>('getComputedStyle(document.body).fontSize');
     assert.equal(size, '22px');
     assert.deepEqual(await checkAccessibility(page), []);
 
@@ -79,7 +79,7 @@ describe('portal and console in a real browser', () => {
     const response = await page.goto(`${base}/no/such/page`);
     assert.equal(response?.status(), 404);
     assert.deepEqual(await checkAccessibility(page), []);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    const overflow = await page.evaluate<boolean>('document.documentElement.scrollWidth > window.innerWidth');
     assert.equal(overflow, false, 'no horizontal scrolling');
     await page.close();
   });

@@ -18,6 +18,7 @@ import { portalRoutes } from './portal/index.ts';
 import { auditRoutes, consoleRoutes } from './console/index.ts';
 import { serviceRoutes } from './services/index.ts';
 import { paymentRoutes } from './payments/index.ts';
+import { openDataRoutes } from './opendata/index.ts';
 
 export type App = FastifyInstance;
 
@@ -82,7 +83,7 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(staffSessionPlugin, services);
   await app.register(citizenSessionPlugin, services);
 
-  const modules = [uiRoutes, portalRoutes, consoleRoutes, organisationRoutes, auditRoutes, serviceRoutes, identityRoutes, paymentRoutes];
+  const modules = [uiRoutes, portalRoutes, consoleRoutes, organisationRoutes, auditRoutes, serviceRoutes, identityRoutes, paymentRoutes, openDataRoutes];
   for (const module of modules) await app.register(module, services);
   return app;
 }

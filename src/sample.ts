@@ -3,6 +3,7 @@ import type { Db } from './platform/db/database.ts';
 import type { RequestContext } from './platform/context.ts';
 import { sampleEmail, SAMPLE_PASSWORD, seedOrganisations } from './organisations/index.ts';
 import { seedServices } from './services/index.ts';
+import { seedOpenData } from './opendata/index.ts';
 
 /** Sample data for demonstrations and development, labelled as such wherever it shows. Each module seeds its own. */
 export async function seedSampleData(db: Db, logger: Logger, ctx: RequestContext): Promise<void> {
@@ -10,4 +11,5 @@ export async function seedSampleData(db: Db, logger: Logger, ctx: RequestContext
     logger.info(`sample data added. Staff sign-in at /console/sign-in: ${sampleEmail('DPO', 'admin')} (platform admin) or ${sampleEmail('TD', 'officer')}, password "${SAMPLE_PASSWORD}"`);
   }
   await seedServices(db, ctx);
+  await seedOpenData(db, ctx);
 }

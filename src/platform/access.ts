@@ -1,4 +1,4 @@
-import type { Actor, StaffActor, StaffRole } from './context.ts';
+import type { Actor, CitizenActor, StaffActor, StaffRole } from './context.ts';
 import { DomainError, notFound } from './errors.ts';
 
 // Authorization in one place. Records of another organisation are answered as "not found",
@@ -32,4 +32,9 @@ export function canSeeOrganisation(actor: Actor | undefined, organisationId: str
 
 export function assertOrganisationRecord(actor: Actor | undefined, organisationId: string | null, what = 'The record'): void {
   if (!canSeeOrganisation(actor, organisationId)) throw notFound(what);
+}
+
+export function requireCitizen(actor: Actor | undefined): CitizenActor {
+  if (actor?.kind !== 'citizen') throw new DomainError('unauthenticated', 'Sign in to your iAM Smart account to continue.');
+  return actor;
 }

@@ -7,9 +7,11 @@ import { listOrganisations } from '../organisations/index.ts';
 import { CatalogueQuery, CataloguePage as CatalogueResult, publishedCategories, searchCatalogue } from './catalogue.ts';
 import * as services from './service.ts';
 import { readServiceForm, serviceFormValues } from './form.ts';
+import { hasLiveForm } from './forms.ts';
 import { CataloguePage } from './views/catalogue.tsx';
 import { ServicePage } from './views/service.tsx';
 import { ServiceFormPage, ServicesConsolePage, type ServiceFormValues } from './views/console.tsx';
+import { applicationRoutes } from './application-routes.tsx';
 
 const Problem = Type.Ref('Problem');
 const SlugParams = Type.Object({ slug: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{2,79}$' }) });
@@ -18,7 +20,9 @@ const FormBody = Type.Record(Type.String(), Type.String({ maxLength: 4000 }));
 const VersionBody = Type.Object({ version: Type.Optional(Type.String({ pattern: '^\\d{1,9}$' })), _csrf: Type.Optional(Type.String()) });
 const tags = ['services'];
 
-export const serviceRoutes: ModuleRoutes = async (app, { db, config }) => {
+export const serviceRoutes: ModuleRoutes = async (app, options) => {
+  const { db, config } = options;
+  await app.register(applicationRoutes, options);
   const page = (request: Parameters<typeof pageContext>[0], reply: Parameters<typeof pageContext>[1]) => pageContext(request, reply, config.SEED_SAMPLE_DATA);
   const organisationMap = async () => new Map((await listOrganisations(db)).map((o) => [o.id, o]));
 
@@ -30,7 +34,8 @@ export const serviceRoutes: ModuleRoutes = async (app, { db, config }) => {
 
   app.get('/services/:slug', { schema: { hide: true, params: SlugParams } }, async (request, reply) => {
     const service = await services.getPublishedService(db, request.params.slug);
-    return sendPage(reply, <ServicePage ctx={page(request, reply)} service={service} organisation={(await organisationMap()).get(service.organisationId)} />);
+    const [organisations, online] = await Promise.all([organisationMap(), hasLiveForm(db, service.id)]);
+    return sendPage(reply, <ServicePage ctx={page(request, reply)} service={service} organisation={organisations.get(service.organisationId)} online={online} />);
   });
 
   app.get('/api/v1/services', {

@@ -6,6 +6,7 @@ import { documentTerms } from '../platform/search/index.ts';
 import { listOrganisations } from '../organisations/index.ts';
 import { CATEGORIES, type Category } from './service.ts';
 import * as store from './store.ts';
+import { DRIVING_LICENCE_FORM } from './sample-form.ts';
 
 type Sample = [org: string, slug: string, category: Category, en: string, hk: string, summaryEn: string, summaryHk: string, pledge: number, feeCents: number];
 
@@ -41,7 +42,9 @@ export async function seedServices(db: Db, ctx: RequestContext): Promise<number>
   const rows = SAMPLES.filter((s) => organisations.has(s[0])).map((s) => row(organisations.get(s[0])!, s));
   if (rows.length === 0) return 0;
   await db.transaction().execute(async (trx) => {
-    await trx.insertInto('services').values(rows).execute();
+    const inserted = await trx.insertInto('services').values(rows).returning(['id', 'slug']).execute();
+    const licence = inserted.find((r) => r.slug === 'renew-driving-licence');
+    if (licence) await store.makeFormLive(trx, await store.insertForm(trx, licence.id, DRIVING_LICENCE_FORM));
     await recordAudit(trx, ctx, { action: 'sample.services_seeded', recordType: 'service', detail: { services: rows.length } });
   });
   return rows.length;

@@ -65,3 +65,111 @@ export async function categoryCounts(db: Queryable): Promise<{ category: string;
   const rows = await db.selectFrom('services').where('status', '=', 'published').select(['category', (eb) => eb.fn.countAll<number>().as('count')]).groupBy('category').execute();
   return rows.map((r) => ({ category: r.category, count: Number(r.count) }));
 }
+
+// --- Forms and applications ---
+
+export type FormStatus = 'draft' | 'live' | 'archived';
+export type ApplicationStatus = 'draft' | 'submitted' | 'information_requested' | 'recommended' | 'approved' | 'rejected' | 'withdrawn';
+
+interface ServiceFormsTable {
+  id: Generated<string>;
+  service_id: string;
+  version: number;
+  status: Generated<FormStatus>;
+  definition: unknown;
+  created_at: Generated<Date>;
+  published_at: Date | null;
+}
+interface ApplicationsTable {
+  id: Generated<string>;
+  reference: string;
+  service_id: string;
+  form_id: string;
+  organisation_id: string;
+  citizen_id: string;
+  status: Generated<ApplicationStatus>;
+  answers: Generated<Record<string, string>>;
+  recommended_by: string | null;
+  decided_by: string | null;
+  decision_reason: string | null;
+  submitted_at: Date | null;
+  decided_at: Date | null;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+interface ApplicationEventsTable {
+  id: Generated<number>;
+  application_id: string;
+  occurred_at: Generated<Date>;
+  actor_kind: string;
+  actor_label: string;
+  kind: string;
+  message: string | null;
+}
+declare module '../platform/db/schema.ts' {
+  interface Database { service_forms: ServiceFormsTable; applications: ApplicationsTable; application_events: ApplicationEventsTable }
+}
+
+export type FormRow = Selectable<ServiceFormsTable>;
+export type ApplicationRow = Selectable<ApplicationsTable>;
+export type ApplicationEventRow = Selectable<ApplicationEventsTable>;
+
+export const formsOfService = (db: Queryable, serviceId: string) =>
+  db.selectFrom('service_forms').selectAll().where('service_id', '=', serviceId).orderBy('version', 'desc').execute();
+export const formById = (db: Queryable, id: string) => db.selectFrom('service_forms').selectAll().where('id', '=', id).executeTakeFirst();
+export const liveForm = (db: Queryable, serviceId: string) =>
+  db.selectFrom('service_forms').selectAll().where('service_id', '=', serviceId).where('status', '=', 'live').executeTakeFirst();
+
+export async function insertForm(db: Queryable, serviceId: string, definition: unknown): Promise<FormRow> {
+  const next = await db.selectFrom('service_forms').select((eb) => eb.fn.max('version').as('v')).where('service_id', '=', serviceId).executeTakeFirst();
+  return db.insertInto('service_forms').values({ service_id: serviceId, version: Number(next?.v ?? 0) + 1, definition: JSON.stringify(definition), published_at: null })
+    .returningAll().executeTakeFirstOrThrow();
+}
+
+/** Makes one form version live and archives the one it replaces. */
+export async function makeFormLive(db: Queryable, form: FormRow): Promise<void> {
+  await db.updateTable('service_forms').set({ status: 'archived' }).where('service_id', '=', form.service_id).where('status', '=', 'live').execute();
+  await db.updateTable('service_forms').set({ status: 'live', published_at: new Date() }).where('id', '=', form.id).execute();
+}
+
+export async function nextReference(db: Queryable): Promise<string> {
+  const { rows } = await sql<{ n: number }>`SELECT nextval('application_reference_seq') AS n`.execute(db);
+  return `SG-${new Date().getFullYear()}-${String(rows[0]!.n).padStart(7, '0')}`;
+}
+
+export const applicationById = (db: Queryable, id: string) => db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst();
+export const draftOf = (db: Queryable, citizenId: string, serviceId: string) =>
+  db.selectFrom('applications').selectAll().where('citizen_id', '=', citizenId).where('service_id', '=', serviceId).where('status', '=', 'draft').executeTakeFirst();
+
+export async function insertApplication(db: Queryable, row: Insertable<ApplicationsTable>): Promise<ApplicationRow> {
+  return db.insertInto('applications').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Moves an application on only from the state the caller saw; undefined if it was no longer there. */
+export async function updateApplication(db: Queryable, id: string, from: ApplicationStatus[], changes: Updateable<ApplicationsTable>): Promise<ApplicationRow | undefined> {
+  return db.updateTable('applications').set((eb) => ({ ...changes, version: eb('version', '+', 1), updated_at: new Date() }))
+    .where('id', '=', id).where('status', 'in', from).returningAll().executeTakeFirst();
+}
+
+export async function addEvent(db: Queryable, row: Insertable<ApplicationEventsTable>): Promise<void> {
+  await db.insertInto('application_events').values(row).execute();
+}
+export const eventsOf = (db: Queryable, applicationId: string) =>
+  db.selectFrom('application_events').selectAll().where('application_id', '=', applicationId).orderBy('id').execute();
+
+export interface QueueFilter { organisationId: string; status?: ApplicationStatus | undefined; serviceId?: string | undefined; limit: number; offset: number }
+
+export async function queue(db: Queryable, f: QueueFilter) {
+  let query = db.selectFrom('applications as a').innerJoin('services as s', 's.id', 'a.service_id')
+    .select(['a.id', 'a.reference', 'a.status', 'a.submitted_at', 'a.service_id', 's.name_en', 's.name_zh_hk', 's.name_zh_cn', 's.pledge_working_days'])
+    .where('a.organisation_id', '=', f.organisationId).where('a.status', 'not in', ['draft']);
+  if (f.status) query = query.where('a.status', '=', f.status);
+  if (f.serviceId) query = query.where('a.service_id', '=', f.serviceId);
+  return query.orderBy('a.submitted_at').limit(f.limit).offset(f.offset).execute();
+}
+
+export const applicationsOfCitizen = (db: Queryable, citizenId: string) =>
+  db.selectFrom('applications as a').innerJoin('services as s', 's.id', 'a.service_id')
+    .select(['a.id', 'a.reference', 'a.status', 'a.updated_at', 's.name_en', 's.name_zh_hk', 's.name_zh_cn'])
+    .where('a.citizen_id', '=', citizenId).orderBy('a.created_at', 'desc').limit(200).execute();

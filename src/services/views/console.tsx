@@ -2,6 +2,7 @@ import type { FieldError } from '../../platform/errors.ts';
 import { Button, ErrorSummary, Form, Page, SelectField, TextField, type PageContext } from '../../ui/index.ts';
 import { CATEGORIES, type Service } from '../service.ts';
 import { serviceMessages } from '../messages.ts';
+import { applicationMessages } from '../application-messages.ts';
 
 export function ServicesConsolePage(props: { ctx: PageContext; services: Service[]; canEdit: boolean }) {
   const t = serviceMessages(props.ctx.locale);
@@ -52,6 +53,7 @@ export function ServiceFormPage(props: { ctx: PageContext; service?: Service | u
         <TextField name="contactEmail" type="email" label={t('form.contact')} value={values.contactEmail} errors={errors} />
         <Button>{t('form.save')}</Button>
       </Form>
+      {service ? <p><a href={`/console/services/${service.id}/form`}>{applicationMessages(ctx.locale)('form.editor')}</a></p> : null}
       {service ? (
         <Form ctx={ctx} action={`/console/services/${service.id}/${service.status === 'published' ? 'withdraw' : 'publish'}`}>
           <input type="hidden" name="version" value={String(service.version)} />

@@ -1,0 +1,97 @@
+import { sql } from 'kysely';
+import * as store from '../store.ts';
+import { facetCounts, FACET_FIELDS, searchDatasets, type FacetField, type SearchFilters, type SearchOptions, type SortKey } from '../search.ts';
+import { categoryById } from '../catalogue.ts';
+import { presenterFor, type Action } from './context.ts';
+import { CkanError, ckanNotFound } from './errors.ts';
+import { integer, list, required, text } from './params.ts';
+import { presentGroup, presentOrganisation, presentPackage, presentResource } from './present.ts';
+
+export const MAX_ROWS = 1000;
+
+export const packageList: Action = async ({ db, params }) => {
+  const rows = await store.datasetNames(db, integer(params, 'limit', 1_000_000), integer(params, 'offset', 0));
+  return rows.map((r) => r.name);
+};
+
+export const packageShow: Action = async (ctx) => {
+  const dataset = await store.datasetByIdOrName(ctx.db, required(ctx.params, 'id'));
+  if (!dataset) throw ckanNotFound();
+  const [p, resources] = await Promise.all([presenterFor(ctx), store.resourcesOf(ctx.db, [dataset.id])]);
+  return presentPackage(p, dataset, resources);
+};
+
+export const resourceShow: Action = async (ctx) => {
+  const id = required(ctx.params, 'id');
+  const resource = store.isUuid(id) ? await store.resourceById(ctx.db, id) : undefined;
+  if (!resource) throw ckanNotFound();
+  return presentResource({ locale: ctx.locale, baseUrl: ctx.baseUrl, organisations: new Map() }, resource);
+};
+
+export const tagList: Action = async ({ db, params }) => {
+  const query = text(params, 'query');
+  const rows = await sql<{ tag: string }>`SELECT DISTINCT unnest(tags) AS tag FROM opendata_datasets ORDER BY 1`.execute(db);
+  return rows.rows.map((r) => r.tag).filter((t) => !query || t.toLowerCase().includes(query.toLowerCase()));
+};
+
+const FQ_TERM = /([+-]?)([a-z_]+):(?:"([^"]*)"|([^\s"]+))/g;
+const SORT_KEYS: SortKey[] = ['score', 'metadata_modified', 'metadata_created', 'name', 'title_string'];
+
+/** The Solr filters CKAN clients send (`organization:td tags:"real time"`), ANDed as Solr does by default here. */
+function parseFilters(byName: Map<string, { id: string }>, fq: string): { filters: SearchFilters; rest: string } {
+  const filters: SearchFilters = {};
+  const add = (key: keyof SearchFilters, value: string) => (filters[key] ??= []).push(value);
+  const rest = fq.replace(FQ_TERM, (_all, sign: string, field: string, quoted?: string, bare?: string) => {
+    const value = quoted ?? bare ?? '';
+    if (sign === '-') throw new CkanError('Search Query Error', `Search error: negative filters are not supported (${field})`);
+    if (field === 'organization') add('organisationIds', byName.get(value.toLowerCase())?.id ?? '00000000-0000-0000-0000-000000000000');
+    else if (field === 'groups') add('categories', value);
+    else if (field === 'tags') add('tags', value);
+    else if (field === 'res_format') add('formats', value);
+    else if (field === 'license_id') add('licences', value);
+    else throw new CkanError('Search Query Error', `Search error: cannot filter on field "${field}"`);
+    return ' ';
+  });
+  return { filters, rest: rest.replace(/\b(AND|OR)\b|\*:\*/g, ' ').trim() };
+}
+
+function parseSort(value: string | undefined): SearchOptions['sort'] {
+  if (!value) return [{ key: 'score', direction: 'desc' }, { key: 'metadata_modified', direction: 'desc' }];
+  return value.split(',').map((part) => {
+    const [key = '', direction = 'asc'] = part.trim().split(/\s+/);
+    if (!SORT_KEYS.includes(key as SortKey) || !['asc', 'desc'].includes(direction)) throw new CkanError('Search Query Error', `Search error: cannot sort by "${part.trim()}"`);
+    return { key: key as SortKey, direction: direction as 'asc' | 'desc' };
+  });
+}
+
+export const packageSearch: Action = async (ctx) => {
+  const { params } = ctx;
+  const p = await presenterFor(ctx);
+  const fromFq = parseFilters(p.byName, text(params, 'fq') ?? '');
+  const fromQ = parseFilters(p.byName, text(params, 'q') ?? '');
+  const filters: SearchFilters = { ...fromFq.filters };
+  for (const [key, values] of Object.entries(fromQ.filters) as [keyof SearchFilters, string[]][]) filters[key] = [...(filters[key] ?? []), ...values];
+  const sortParam = text(params, 'sort');
+  const titleColumn = ctx.locale === 'en' ? 'title_en' as const : ctx.locale === 'zh-HK' ? 'title_zh_hk' as const : 'title_zh_cn' as const;
+  const options: SearchOptions = {
+    q: fromQ.rest || undefined, filters, sort: parseSort(sortParam), titleColumn,
+    limit: integer(params, 'rows', 10, MAX_ROWS), offset: integer(params, 'start', 0),
+  };
+  const asked = (list(params, 'facet.field') ?? []).filter((f): f is FacetField => (FACET_FIELDS as string[]).includes(f));
+  const [found, facets] = await Promise.all([searchDatasets(ctx.db, options), facetCounts(ctx.db, options, asked, integer(params, 'facet.limit', 50))]);
+  const resources = await store.resourcesOf(ctx.db, found.rows.map((d) => d.id));
+  const byDataset = Map.groupBy(resources, (r) => r.dataset_id);
+  const display = (field: FacetField, value: string) => {
+    if (field === 'organization') { const o = presentOrganisation(p, p.organisations.get(value)); return { name: o?.name ?? value, display_name: o?.display_name ?? value }; }
+    if (field === 'groups') { const c = categoryById(value); return { name: value, display_name: c ? presentGroup(p, c).display_name : value }; }
+    return { name: value, display_name: value };
+  };
+  const searchFacets = Object.fromEntries(asked.map((field) => [field, { title: field, items: facets[field].map((f) => ({ ...display(field, f.value), count: f.count })) }]));
+  return {
+    count: found.count,
+    sort: sortParam ?? 'score desc, metadata_modified desc',
+    facets: Object.fromEntries(asked.map((field) => [field, Object.fromEntries(facets[field].map((f) => [display(field, f.value).name, f.count]))])),
+    search_facets: searchFacets,
+    results: found.rows.map((d) => presentPackage(p, d, byDataset.get(d.id) ?? [])),
+  };
+};

@@ -1,0 +1,76 @@
+import { Type } from 'typebox';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { ModuleRoutes } from '../../platform/services.ts';
+import type { Locale } from '../../platform/i18n/index.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { ACTIONS, WRITE_ACTIONS } from './actions.ts';
+import { CkanError, ckanBadRequest } from './errors.ts';
+import { readParams } from './params.ts';
+
+// The CKAN Action API v3, at /api/3/action/{name} and under the current portal's language prefixes
+// (/en-data, /tc-data, /sc-data pick the metadata language). Every answer, errors included, is CKAN's envelope.
+
+const PREFIXES: [string, Locale][] = [['', 'en'], ['/en-data', 'en'], ['/tc-data', 'zh-HK'], ['/sc-data', 'zh-CN']];
+
+const Envelope = Type.Object({
+  help: Type.String(),
+  success: Type.Boolean(),
+  result: Type.Optional(Type.Unknown()),
+  error: Type.Optional(Type.Object({ __type: Type.String(), message: Type.String() }, { additionalProperties: true })),
+}, { description: 'CKAN response envelope' });
+
+function toCkanError(error: unknown): CkanError {
+  if (error instanceof CkanError) return error;
+  const fastifyError = error as FastifyError;
+  if (fastifyError?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fastifyError?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (error instanceof SyntaxError)) return ckanBadRequest('JSON Error: the request body is not valid JSON');
+  if (fastifyError?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return ckanBadRequest('the request body must be JSON');
+  if (fastifyError?.validation) return ckanBadRequest(fastifyError.message);
+  const status = error instanceof DomainError ? error.status : fastifyError?.statusCode;
+  if (status === 403) return new CkanError('Authorization Error', 'Access denied');
+  if (status === 404) return new CkanError('Not Found Error', 'Not found');
+  if (status === 429) return new CkanError('Bad Request', 'Too many requests: try again in a minute');
+  if (typeof status === 'number' && status >= 400 && status < 500) return ckanBadRequest(error instanceof Error ? error.message : 'invalid request');
+  return new CkanError('Bad Request', 'Internal error');
+}
+
+export const ckanRoutes: ModuleRoutes = async (app, { db, config }) => {
+  const helpUrl = (name: string) => `${config.BASE_URL}/api/3/action/help_show?name=${encodeURIComponent(name)}`;
+  const actionName = (request: FastifyRequest) => (request.params as { name?: string } | undefined)?.name ?? '';
+
+  app.setErrorHandler((error, request, reply) => {
+    const ckan = toCkanError(error);
+    const internal = ckan.message === 'Internal error';
+    if (internal) request.log.error({ err: error }, 'CKAN action failed');
+    return reply.status(internal ? 500 : ckan.status).send({ help: helpUrl(actionName(request)), success: false, error: ckan.body() });
+  });
+
+  for (const [prefix, locale] of PREFIXES) {
+    app.route({
+      method: ['GET', 'POST'],
+      url: `${prefix}/api/3/action/:name`,
+      schema: {
+        tags: ['open data: CKAN API'], summary: `CKAN action${prefix ? ` (${locale} metadata)` : ''}`,
+        params: Type.Object({ name: Type.String({ maxLength: 100 }) }),
+        querystring: Type.Object({}, { additionalProperties: true }),
+        response: { 200: Envelope, 400: Envelope, 403: Envelope, 404: Envelope, 409: Envelope },
+      },
+      handler: async (request: FastifyRequest, reply: FastifyReply) => {
+        const name = actionName(request);
+        const params = readParams(request.query as Record<string, unknown>, request.body, request.headers['content-type']);
+        if (name === 'help_show') {
+          const asked = String(params.name ?? '');
+          const action = ACTIONS[asked];
+          if (!action) throw new CkanError('Not Found Error', `Action function not found: ${asked}`);
+          return { help: helpUrl(name), success: true, result: action.help };
+        }
+        if (WRITE_ACTIONS.has(name)) throw new CkanError('Authorization Error', `Access denied: ${name} is not open through this API; datasets are published in the staff console.`);
+        const action = ACTIONS[name];
+        if (!action) throw ckanBadRequest(`Action name not known: ${name}`);
+        const result = await action.run({ db, params, locale, baseUrl: config.BASE_URL });
+        // Open data is public: shared caches may keep an answer briefly.
+        reply.header('cache-control', 'public, max-age=60');
+        return { help: helpUrl(name), success: true, result };
+      },
+    });
+  }
+};

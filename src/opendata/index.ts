@@ -1,0 +1,2 @@
+export { openDataRoutes } from './routes.tsx';
+export { seedOpenData, seedSyntheticDatasets } from './sample.ts';

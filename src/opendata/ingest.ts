@@ -1,0 +1,69 @@
+import { parse } from 'csv-parse';
+import { json } from 'node:stream/consumers';
+import type { Readable } from 'node:stream';
+import type { Trx } from '../platform/db/database.ts';
+import { invalidInput } from '../platform/errors.ts';
+import { crsOf, toWgs84 } from './spatial.ts';
+import * as store from './store.ts';
+
+// CSV and GeoJSON files are ingested into rows (jsonb) so that datastore_search and the previews can query them.
+
+export interface Ingested { fields: store.FieldInfo[]; rowCount: number; sourceCrs: string | null }
+
+const BATCH = 1_000;
+const NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+
+/** Streams the CSV's records into the resource's rows; the first line names the columns. */
+export async function ingestCsv(trx: Trx, resourceId: string, content: Readable): Promise<Ingested> {
+  await store.replaceRows(trx, resourceId, []);
+  const parser = content.pipe(parse({ columns: (header: string[]) => header.map((h, i) => h.trim() || `column_${i + 1}`), bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }));
+  let columns: string[] | undefined;
+  const numeric = new Map<string, boolean>();
+  let batch: Record<string, unknown>[] = [];
+  let count = 0;
+  try {
+    for await (const record of parser as AsyncIterable<Record<string, string>>) {
+      columns ??= Object.keys(record);
+      for (const [key, value] of Object.entries(record)) if (value !== '') numeric.set(key, (numeric.get(key) ?? true) && NUMBER.test(value));
+      batch.push(record);
+      if (batch.length === BATCH) {
+        await store.appendRows(trx, resourceId, count, batch);
+        count += batch.length;
+        batch = [];
+      }
+    }
+  } catch (error) {
+    throw invalidInput([{ field: 'file', reason: `The CSV file cannot be read: ${(error as Error).message}` }]);
+  }
+  await store.appendRows(trx, resourceId, count, batch);
+  count += batch.length;
+  const fields = (columns ?? []).map((id) => ({ id, type: numeric.get(id) ? 'numeric' as const : 'text' as const }));
+  return { fields, rowCount: count, sourceCrs: null };
+}
+
+interface Feature { type: 'Feature'; id?: unknown; geometry: { type: string } | null; properties: Record<string, unknown> | null }
+
+/** Each feature becomes a row: its properties and its geometry, converted to WGS 84 (the source CRS is recorded). */
+export async function ingestGeoJson(trx: Trx, resourceId: string, content: Readable): Promise<Ingested> {
+  let document: { type?: unknown; features?: unknown; crs?: { properties?: { name?: unknown } } };
+  try {
+    document = (await json(content)) as typeof document;
+  } catch {
+    throw invalidInput([{ field: 'file', reason: 'The GeoJSON file is not valid JSON.' }]);
+  }
+  if (document?.type !== 'FeatureCollection' || !Array.isArray(document.features)) {
+    throw invalidInput([{ field: 'file', reason: 'The GeoJSON file must be a FeatureCollection.' }]);
+  }
+  const crs = crsOf(document);
+  if (!crs) throw invalidInput([{ field: 'file', reason: 'The GeoJSON coordinate reference system is not supported (use EPSG:4326 or EPSG:2326).' }]);
+  const keys = new Set<string>();
+  const rows: Record<string, unknown>[] = (document.features as Feature[]).map((feature) => {
+    const properties = feature?.properties ?? {};
+    for (const key of Object.keys(properties)) keys.add(key);
+    return { ...properties, geometry: toWgs84(feature?.geometry as never, crs) };
+  });
+  await store.replaceRows(trx, resourceId, []);
+  for (let i = 0; i < rows.length; i += BATCH) await store.appendRows(trx, resourceId, i, rows.slice(i, i + BATCH));
+  const fields = [...keys].map((id) => ({ id, type: rows.every((r) => r[id] == null || typeof r[id] === 'number') ? 'numeric' as const : 'text' as const }));
+  return { fields, rowCount: rows.length, sourceCrs: crs };
+}

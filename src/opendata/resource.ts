@@ -1,0 +1,102 @@
+import type { Db, Trx } from '../platform/db/database.ts';
+import type { RequestContext } from '../platform/context.ts';
+import { recordAudit } from '../platform/audit/index.ts';
+import { invalidInput, notFound, type FieldError } from '../platform/errors.ts';
+import { toSimplified } from '../platform/i18n/index.ts';
+import type { FileStore, StoredFile } from '../platform/files/index.ts';
+import { FORMATS, isUploadFormat, type UploadFormat } from './catalogue.ts';
+import { formatMismatch } from './content-check.ts';
+import { assertPublisher } from './dataset.ts';
+import { ingestCsv, ingestGeoJson, type Ingested } from './ingest.ts';
+import * as store from './store.ts';
+
+export interface ResourceNames { nameEn: string; nameZhHk: string; nameZhCn?: string | undefined }
+/** A file already streamed into the FileStore; the caller deletes it if the resource is refused. */
+export interface UploadedFile extends StoredFile { fileName: string }
+
+function checkNames(names: ResourceNames): FieldError[] {
+  const errors: FieldError[] = [];
+  if (!names.nameEn.trim() || names.nameEn.length > 300) errors.push({ field: 'nameEn', reason: 'Enter an English name (up to 300 characters)' });
+  if (!names.nameZhHk.trim() || names.nameZhHk.length > 300) errors.push({ field: 'nameZhHk', reason: 'Enter a Traditional Chinese name (up to 300 characters)' });
+  return errors;
+}
+const nameColumns = (names: ResourceNames) => ({
+  name_en: names.nameEn.trim(), name_zh_hk: names.nameZhHk.trim(), name_zh_cn: names.nameZhCn?.trim() || toSimplified(names.nameZhHk.trim()),
+});
+
+async function publishableDataset(trx: Trx, ctx: RequestContext, datasetId: string) {
+  const dataset = store.isUuid(datasetId) ? await store.datasetById(trx, datasetId) : undefined;
+  if (!dataset) throw notFound('The dataset');
+  assertPublisher(ctx.actor, dataset.organisation_id);
+  return dataset;
+}
+
+/** A link to data kept elsewhere (an API, another site): nothing is stored or ingested. */
+export async function addLinkResource(db: Db, ctx: RequestContext, datasetId: string, input: ResourceNames & { format: string; url: string }): Promise<store.ResourceRow> {
+  const errors = checkNames(input);
+  if (!/^https?:\/\/\S+$/.test(input.url) || input.url.length > 2000) errors.push({ field: 'url', reason: 'Enter a web address starting with https://' });
+  if (!(input.format in FORMATS)) errors.push({ field: 'format', reason: 'Choose a format' });
+  if (errors.length) throw invalidInput(errors);
+  return db.transaction().execute(async (trx) => {
+    const dataset = await publishableDataset(trx, ctx, datasetId);
+    const row = await store.insertResource(trx, { dataset_id: dataset.id, ...nameColumns(input), format: input.format, external_url: input.url });
+    await store.refreshFormats(trx, dataset.id);
+    await recordAudit(trx, ctx, { action: 'resource.linked', recordType: 'resource', recordId: row.id, organisationId: dataset.organisation_id, detail: { dataset: dataset.name, url: input.url } });
+    return row;
+  });
+}
+
+async function checkAndIngest(trx: Trx, files: FileStore, resourceId: string, format: UploadFormat, file: UploadedFile): Promise<Ingested | undefined> {
+  const head = await readHead(files, file.key);
+  const mismatch = formatMismatch(format, head);
+  if (mismatch) throw invalidInput([{ field: 'file', reason: `${mismatch} It was declared as ${format}.` }]);
+  if (format === 'CSV') return ingestCsv(trx, resourceId, await files.get(file.key));
+  if (format === 'GeoJSON') return ingestGeoJson(trx, resourceId, await files.get(file.key));
+  return undefined;
+}
+
+async function readHead(files: FileStore, key: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await files.get(key, { start: 0, end: 4095 })) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function fileColumns(format: UploadFormat, file: UploadedFile, ingested: Ingested | undefined) {
+  return {
+    file_key: file.key, file_name: file.fileName, size: file.size, sha256: file.sha256, media_type: FORMATS[format]!,
+    fields: ingested ? (JSON.stringify(ingested.fields) as unknown as store.FieldInfo[]) : null, row_count: ingested?.rowCount ?? null, source_crs: ingested?.sourceCrs ?? null,
+  };
+}
+
+export async function addFileResource(db: Db, files: FileStore, ctx: RequestContext, datasetId: string, input: ResourceNames & { format: string }, file: UploadedFile): Promise<store.ResourceRow> {
+  const errors = checkNames(input);
+  if (!isUploadFormat(input.format)) errors.push({ field: 'format', reason: 'Choose the format of the file' });
+  if (errors.length) throw invalidInput(errors);
+  const format = input.format as UploadFormat;
+  return db.transaction().execute(async (trx) => {
+    const dataset = await publishableDataset(trx, ctx, datasetId);
+    const created = await store.insertResource(trx, { dataset_id: dataset.id, ...nameColumns(input), format, file_key: file.key, file_name: file.fileName });
+    const ingested = await checkAndIngest(trx, files, created.id, format, file);
+    const row = await store.updateResource(trx, created.id, fileColumns(format, file, ingested));
+    await store.insertVersion(trx, { resource_id: row.id, version_at: row.modified_at, file_key: file.key, file_name: file.fileName, size: file.size, sha256: file.sha256, media_type: FORMATS[format]! });
+    await store.refreshFormats(trx, dataset.id);
+    await recordAudit(trx, ctx, { action: 'resource.uploaded', recordType: 'resource', recordId: row.id, organisationId: dataset.organisation_id, detail: { dataset: dataset.name, sha256: file.sha256, size: file.size } });
+    return row;
+  });
+}
+
+/** A new file for a resource: the old one stays in the historical archive, under its own timestamp. */
+export async function replaceResourceFile(db: Db, files: FileStore, ctx: RequestContext, resourceId: string, file: UploadedFile): Promise<store.ResourceRow> {
+  return db.transaction().execute(async (trx) => {
+    const existing = store.isUuid(resourceId) ? await store.resourceById(trx, resourceId) : undefined;
+    if (!existing) throw notFound('The resource');
+    const dataset = await publishableDataset(trx, ctx, existing.dataset_id);
+    if (!existing.file_key || !isUploadFormat(existing.format)) throw invalidInput([{ field: 'file', reason: 'This resource is a link: change its address instead.' }]);
+    const ingested = await checkAndIngest(trx, files, existing.id, existing.format, file);
+    const row = await store.updateResource(trx, existing.id, fileColumns(existing.format, file, ingested));
+    await store.insertVersion(trx, { resource_id: row.id, version_at: row.modified_at, file_key: file.key, file_name: file.fileName, size: file.size, sha256: file.sha256, media_type: FORMATS[existing.format]! });
+    await store.updateDataset(trx, dataset.id, {});
+    await recordAudit(trx, ctx, { action: 'resource.file_replaced', recordType: 'resource', recordId: row.id, organisationId: dataset.organisation_id, detail: { dataset: dataset.name, sha256: file.sha256, previousSha256: existing.sha256 } });
+    return row;
+  });
+}

@@ -1,0 +1,52 @@
+import type { Child } from '#jsx/jsx-runtime';
+import type { FieldError } from '../../platform/errors.ts';
+import { fieldId, type PageContext } from '../../ui/index.ts';
+
+// Form parts the shared UI does not have yet: a text area, a checkbox, a file input and a multipart form.
+
+const errorFor = (errors: FieldError[] | undefined, name: string) => errors?.find((e) => e.field === name || e.field === `body.${name}`);
+
+export function TextArea(props: { name: string; label: string; value?: string | undefined; errors?: FieldError[] }) {
+  const id = fieldId(props.name);
+  const error = errorFor(props.errors, props.name);
+  return (
+    <div class={error ? 'field field-error' : 'field'}>
+      <label for={id}>{props.label}</label>
+      {error ? <p class="error-message" id={`${id}-error`}>{error.reason}</p> : null}
+      <textarea id={id} name={props.name} rows="4" aria-describedby={error ? `${id}-error` : undefined} aria-invalid={error ? 'true' : undefined}>{props.value ?? ''}</textarea>
+    </div>
+  );
+}
+
+export function Checkbox(props: { name: string; label: string; checked: boolean }) {
+  const id = fieldId(props.name);
+  return (
+    <div class="field">
+      <input id={id} name={props.name} type="checkbox" value="yes" checked={props.checked} />
+      <label for={id} class="inline-label">{props.label}</label>
+    </div>
+  );
+}
+
+export function FileField(props: { name: string; label: string; hint?: string; errors?: FieldError[]; idSuffix?: string }) {
+  const id = `${fieldId(props.name)}${props.idSuffix ?? ''}`;
+  const error = errorFor(props.errors, props.name);
+  return (
+    <div class={error ? 'field field-error' : 'field'}>
+      <label for={id}>{props.label}</label>
+      {props.hint ? <p class="hint" id={`${id}-hint`}>{props.hint}</p> : null}
+      {error ? <p class="error-message" id={`${id}-error`}>{error.reason}</p> : null}
+      <input id={id} name={props.name} type="file" aria-describedby={[props.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined} aria-invalid={error ? 'true' : undefined} />
+    </div>
+  );
+}
+
+/** A file upload form; the CSRF token travels in the multipart body like any other field. */
+export function UploadForm(props: { ctx: PageContext; action: string; children?: Child }) {
+  return (
+    <form method="post" action={props.action} enctype="multipart/form-data" novalidate>
+      <input type="hidden" name="_csrf" value={props.ctx.csrfToken()} />
+      {props.children}
+    </form>
+  );
+}

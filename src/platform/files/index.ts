@@ -1,0 +1,2 @@
+export { FileTooLargeError, type ByteRange, type FileStat, type FileStore, type PutOptions, type StoredFile } from './file-store.ts';
+export { LocalDiskFileStore, localFileStore } from './local-disk.ts';

@@ -1,0 +1,71 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { FileTooLargeError, type ByteRange, type FileStat, type FileStore, type PutOptions, type StoredFile } from './file-store.ts';
+
+const KEY = /^[0-9a-f]{2}\/[0-9a-f-]{36}$/;
+
+/**
+ * Files under `root` (DATA_DIR/files). A file is written to a temporary name and renamed into place only when
+ * complete and flushed, so a crash never leaves half a file under a key. Keys are random (never user input).
+ */
+export class LocalDiskFileStore implements FileStore {
+  constructor(private readonly root: string) {}
+
+  private pathOf(key: string): string {
+    if (!KEY.test(key)) throw new Error(`not a file key: ${key}`);
+    return path.join(this.root, key);
+  }
+
+  async put(content: Readable, options: PutOptions = {}): Promise<StoredFile> {
+    const id = randomUUID();
+    const key = `${id.slice(0, 2)}/${id}`;
+    const target = this.pathOf(key);
+    await mkdir(path.dirname(target), { recursive: true });
+    await mkdir(path.join(this.root, 'tmp'), { recursive: true });
+    const temporary = path.join(this.root, 'tmp', `${id}.part`);
+    const hash = createHash('sha256');
+    let size = 0;
+    const measure = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        size += chunk.length;
+        if (options.maxBytes !== undefined && size > options.maxBytes) return done(new FileTooLargeError(options.maxBytes));
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(content, measure, createWriteStream(temporary, { flush: true }));
+      await rename(temporary, target);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    return { key, size, sha256: hash.digest('hex') };
+  }
+
+  async get(key: string, range?: ByteRange): Promise<Readable> {
+    const file = this.pathOf(key);
+    return createReadStream(file, range ? { start: range.start, end: range.end } : {});
+  }
+
+  async stat(key: string): Promise<FileStat | undefined> {
+    try {
+      const info = await stat(this.pathOf(key));
+      return { size: info.size, modifiedAt: info.mtime };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+}
+
+/** The default store for a deployment: local disk under DATA_DIR/files. */
+export const localFileStore = (dataDir: string): FileStore => new LocalDiskFileStore(path.join(dataDir, 'files'));

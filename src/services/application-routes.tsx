@@ -1,0 +1,179 @@
+import { Type } from 'typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ModuleRoutes } from '../platform/services.ts';
+import { hasRole, requireCitizen, requireRole } from '../platform/access.ts';
+import { DomainError, type FieldError } from '../platform/errors.ts';
+import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
+import * as applications from './application.ts';
+import * as forms from './forms.ts';
+import { getOwnService } from './service.ts';
+import { CheckAnswersPage, StepPage } from './views/apply.tsx';
+import { ApplicationPage, MyApplicationsPage } from './views/applications.tsx';
+import { OfficerApplicationPage, QueuePage } from './views/officer.tsx';
+import { FormEditorPage } from './views/form-editor.tsx';
+
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const StepParams = Type.Object({ id: Type.String({ format: 'uuid' }), step: Type.String({ pattern: '^[a-z][a-zA-Z0-9_]{0,39}$' }) });
+const Answers = Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 5000 }));
+const MessageBody = Type.Object({ message: Type.Optional(Type.String({ maxLength: 5000 })), decision: Type.Optional(Type.Union([Type.Literal('approved'), Type.Literal('rejected')])), _csrf: Type.Optional(Type.String()) });
+const STATUSES = ['submitted', 'information_requested', 'recommended', 'approved', 'rejected', 'withdrawn'] as const;
+
+/** Applying online (citizens), working the queue (officers and approvers), and form versions (organisation admins). */
+export const applicationRoutes: ModuleRoutes = async (app, { db, config }) => {
+  const page = (request: FastifyRequest, reply: FastifyReply) => pageContext(request, reply, config.SEED_SAMPLE_DATA);
+  const invalid = (error: unknown): FieldError[] | undefined =>
+    error instanceof DomainError && error.code === 'invalid_input' ? (error.extra.fields ?? [{ field: 'message', reason: error.message }]) : undefined;
+
+  // --- Citizens ---
+  app.post('/services/:slug/apply', { schema: { hide: true, params: Type.Object({ slug: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{2,79}$' }) }) } }, async (request, reply) => {
+    requireCitizen(request.actor);
+    const started = await applications.startApplication(db, requestContext(request), request.params.slug);
+    return reply.redirect(`/applications/${started.id}/steps/${started.firstStep}`, 303);
+  });
+
+  app.get('/applications', { schema: { hide: true } }, async (request, reply) => {
+    requireCitizen(request.actor);
+    return sendPage(reply, <MyApplicationsPage ctx={page(request, reply)} applications={await applications.listOwnApplications(db, requestContext(request))} />);
+  });
+
+  app.get('/applications/:id', { schema: { hide: true, params: IdParams } }, async (request, reply) => {
+    requireCitizen(request.actor);
+    return sendPage(reply, <ApplicationPage ctx={page(request, reply)} view={await applications.getOwnApplication(db, requestContext(request), request.params.id)} />);
+  });
+
+  app.get('/applications/:id/steps/:step', { schema: { hide: true, params: StepParams } }, async (request, reply) => {
+    requireCitizen(request.actor);
+    const view = await applications.getOwnApplication(db, requestContext(request), request.params.id);
+    if (view.application.status !== 'draft') return reply.redirect(`/applications/${view.application.id}`, 303);
+    const step = view.definition.steps.find((s) => s.id === request.params.step);
+    if (!step) throw new DomainError('not_found', 'That step was not found.');
+    return sendPage(reply, <StepPage ctx={page(request, reply)} applicationId={view.application.id} service={view.service} definition={view.definition} step={step} answers={view.application.answers} errors={[]} />);
+  });
+
+  app.post('/applications/:id/steps/:step', { schema: { hide: true, params: StepParams, body: Answers } }, async (request, reply) => {
+    requireCitizen(request.actor);
+    const ctx = requestContext(request);
+    try {
+      const next = await applications.saveStep(db, ctx, request.params.id, request.params.step, request.body);
+      return reply.redirect(next === 'check' ? `/applications/${request.params.id}/check` : `/applications/${request.params.id}/steps/${next}`, 303);
+    } catch (error) {
+      const fields = invalid(error);
+      if (!fields) throw error;
+      const view = await applications.getOwnApplication(db, ctx, request.params.id);
+      const step = view.definition.steps.find((s) => s.id === request.params.step)!;
+      return sendPage(reply, <StepPage ctx={page(request, reply)} applicationId={view.application.id} service={view.service} definition={view.definition} step={step} answers={{ ...view.application.answers, ...request.body }} errors={fields} />, 400);
+    }
+  });
+
+  app.get('/applications/:id/check', { schema: { hide: true, params: IdParams } }, async (request, reply) => {
+    requireCitizen(request.actor);
+    const view = await applications.getOwnApplication(db, requestContext(request), request.params.id);
+    if (view.application.status !== 'draft') return reply.redirect(`/applications/${view.application.id}`, 303);
+    const incomplete = applications.firstIncompleteStep(view.definition, view.application.answers);
+    if (incomplete) return reply.redirect(`/applications/${view.application.id}/steps/${incomplete}`, 303);
+    return sendPage(reply, <CheckAnswersPage ctx={page(request, reply)} applicationId={view.application.id} service={view.service} definition={view.definition} answers={view.application.answers} />);
+  });
+
+  app.post('/applications/:id/submit', { schema: { hide: true, params: IdParams } }, async (request, reply) => {
+    requireCitizen(request.actor);
+    try {
+      await applications.submitApplication(db, requestContext(request), request.params.id);
+    } catch (error) {
+      const fields = invalid(error);
+      if (!fields) throw error;
+      return reply.redirect(`/applications/${request.params.id}/steps/${fields[0]!.field}`, 303);
+    }
+    return reply.redirect(`/applications/${request.params.id}`, 303);
+  });
+
+  const citizenAction = (path: string, act: (ctx: ReturnType<typeof requestContext>, id: string, message: string | undefined) => Promise<unknown>) =>
+    app.post(`/applications/:id/${path}`, { schema: { hide: true, params: IdParams, body: MessageBody } }, async (request, reply) => {
+      requireCitizen(request.actor);
+      await act(requestContext(request), request.params.id, request.body.message);
+      return reply.redirect(`/applications/${request.params.id}`, 303);
+    });
+  citizenAction('respond', (ctx, id, message) => applications.answerInformationRequest(db, ctx, id, message));
+  citizenAction('withdraw', (ctx, id) => applications.withdrawApplication(db, ctx, id));
+
+  // --- Officers and approvers ---
+  app.get('/console/applications', {
+    schema: { hide: true, querystring: Type.Object({ status: Type.Optional(Type.Union([Type.Literal(''), ...STATUSES.map((s) => Type.Literal(s))])), offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })) }) },
+  }, async (request, reply) => {
+    requireRole(request.actor, 'officer', 'approver', 'organisation_admin');
+    const status = request.query.status || undefined;
+    const rows = await applications.applicationQueue(db, requestContext(request), { status, limit: 100, offset: request.query.offset ?? 0 });
+    return sendPage(reply, <QueuePage ctx={page(request, reply)} rows={rows} status={status} />);
+  });
+
+  app.get('/console/applications/:id', { schema: { hide: true, params: IdParams } }, async (request, reply) => {
+    const staff = requireRole(request.actor, 'officer', 'approver', 'organisation_admin');
+    const view = await applications.getOrganisationApplication(db, requestContext(request), request.params.id);
+    const status = view.application.status;
+    const can = {
+      requestInformation: (hasRole(staff, 'officer') || hasRole(staff, 'approver')) && ['submitted', 'recommended'].includes(status),
+      recommend: hasRole(staff, 'officer') && status === 'submitted',
+      decide: hasRole(staff, 'approver') && status === 'recommended' && view.application.recommended_by !== staff.id,
+    };
+    return sendPage(reply, <OfficerApplicationPage ctx={page(request, reply)} view={view} can={can} />);
+  });
+
+  const officerAction = (path: string, act: (ctx: ReturnType<typeof requestContext>, id: string, body: { message?: string | undefined; decision?: 'approved' | 'rejected' | undefined }) => Promise<unknown>) =>
+    app.post(`/console/applications/:id/${path}`, { schema: { hide: true, params: IdParams, body: MessageBody } }, async (request, reply) => {
+      requireRole(request.actor, 'officer', 'approver');
+      await act(requestContext(request), request.params.id, request.body);
+      return reply.redirect(`/console/applications/${request.params.id}`, 303);
+    });
+  officerAction('request-information', (ctx, id, body) => applications.requestInformation(db, ctx, id, body.message));
+  officerAction('recommend', (ctx, id, body) => applications.recommendApplication(db, ctx, id, body.message));
+  officerAction('decide', (ctx, id, body) => {
+    if (!body.decision) throw new DomainError('invalid_input', 'Choose approve or reject.', { fields: [{ field: 'decision', reason: 'is required' }] });
+    return applications.decideApplication(db, ctx, id, body.decision, body.message);
+  });
+
+  // --- Form versions (organisation admins) ---
+  const editor = async (request: FastifyRequest, reply: FastifyReply, serviceId: string, text?: string, errors: FieldError[] = []) => {
+    const ctx = requestContext(request);
+    const [service, versions] = await Promise.all([getOwnService(db, ctx, serviceId), forms.formVersions(db, ctx, serviceId)]);
+    const shown = text ?? (versions[0] ? JSON.stringify(versions[0].definition, null, 2) : JSON.stringify(STARTER_FORM, null, 2));
+    return sendPage(reply, <FormEditorPage ctx={page(request, reply)} service={service} versions={versions} text={shown} errors={errors} />, errors.length ? 400 : 200);
+  };
+  app.get('/console/services/:id/form', { schema: { hide: true, params: IdParams } }, async (request, reply) => {
+    requireRole(request.actor, 'organisation_admin');
+    return editor(request, reply, request.params.id);
+  });
+  app.post('/console/services/:id/form', { schema: { hide: true, params: IdParams, body: Type.Object({ definition: Type.String({ maxLength: 200_000 }), _csrf: Type.Optional(Type.String()) }) } }, async (request, reply) => {
+    requireRole(request.actor, 'organisation_admin');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(request.body.definition);
+    } catch (error) {
+      return editor(request, reply, request.params.id, request.body.definition, [{ field: 'definition', reason: `is not valid JSON (${(error as Error).message})` }]);
+    }
+    try {
+      await forms.saveFormDraft(db, requestContext(request), request.params.id, parsed);
+    } catch (error) {
+      const fields = invalid(error);
+      if (!fields) throw error;
+      return editor(request, reply, request.params.id, request.body.definition, fields);
+    }
+    return reply.redirect(`/console/services/${request.params.id}/form`, 303);
+  });
+  app.post('/console/services/:id/form/:formId/publish', { schema: { hide: true, params: Type.Object({ id: Type.String({ format: 'uuid' }), formId: Type.String({ format: 'uuid' }) }) } }, async (request, reply) => {
+    requireRole(request.actor, 'organisation_admin');
+    await forms.publishForm(db, requestContext(request), request.params.id, request.params.formId);
+    return reply.redirect(`/console/services/${request.params.id}/form`, 303);
+  });
+};
+
+/** What a new form starts from in the editor. */
+export const STARTER_FORM = {
+  steps: [
+    { id: 'applicant', title: { en: 'About you', 'zh-HK': '關於你' }, questions: [
+      { id: 'fullName', type: 'text', label: { en: 'Full name', 'zh-HK': '全名' }, required: true },
+      { id: 'phone', type: 'phone', label: { en: 'Phone number', 'zh-HK': '電話號碼' }, required: true },
+    ] },
+    { id: 'declaration', title: { en: 'Declaration', 'zh-HK': '聲明' }, questions: [
+      { id: 'declare', type: 'declaration', label: { en: 'Declaration', 'zh-HK': '聲明' }, required: true },
+    ] },
+  ],
+};

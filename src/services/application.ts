@@ -1,0 +1,150 @@
+import type { Db, Trx } from '../platform/db/database.ts';
+import type { RequestContext } from '../platform/context.ts';
+import { assertOrganisationRecord, requireCitizen, requireRole } from '../platform/access.ts';
+import { recordAudit } from '../platform/audit/index.ts';
+import { conflict, DomainError, invalidInput, notFound } from '../platform/errors.ts';
+import { answerProblem, stepPath, nextStepId, type Answers, type FormDefinition } from './form-definition.ts';
+import { presentService, type Service } from './service.ts';
+import * as store from './store.ts';
+
+export interface ApplicationView {
+  application: store.ApplicationRow;
+  definition: FormDefinition;
+  service: Service;
+  events: store.ApplicationEventRow[];
+}
+
+async function load(db: Db | Trx, row: store.ApplicationRow | undefined): Promise<ApplicationView> {
+  const [form, service, events] = await Promise.all([store.formById(db, row!.form_id), store.serviceById(db, row!.service_id), store.eventsOf(db, row!.id)]);
+  return { application: row!, definition: form!.definition as FormDefinition, service: presentService(service!), events };
+}
+
+/** A citizen's own application; anyone else's is "not found". */
+export async function getOwnApplication(db: Db, ctx: RequestContext, id: string): Promise<ApplicationView> {
+  const citizen = requireCitizen(ctx.actor);
+  const row = await store.applicationById(db, id);
+  if (!row || row.citizen_id !== citizen.id) throw notFound('The application');
+  return load(db, row);
+}
+
+/** An application to the officer's own organisation; another organisation's is "not found". */
+export async function getOrganisationApplication(db: Db, ctx: RequestContext, id: string): Promise<ApplicationView> {
+  const staff = requireRole(ctx.actor, 'officer', 'approver', 'organisation_admin');
+  const row = await store.applicationById(db, id);
+  assertOrganisationRecord(staff, row && row.status !== 'draft' ? row.organisation_id : null, 'The application');
+  return load(db, row);
+}
+
+/** Resumes the citizen's draft for this service, or starts one on the live form. */
+export async function startApplication(db: Db, ctx: RequestContext, slug: string): Promise<{ id: string; firstStep: string }> {
+  const citizen = requireCitizen(ctx.actor);
+  return db.transaction().execute(async (trx) => {
+    const service = await store.serviceBySlug(trx, slug);
+    const form = service?.status === 'published' ? await store.liveForm(trx, service.id) : undefined;
+    if (!service || !form) throw notFound('An online application for this service');
+    const definition = form.definition as FormDefinition;
+    const draft = await store.draftOf(trx, citizen.id, service.id);
+    if (draft) return { id: draft.id, firstStep: definition.steps[0]!.id };
+    const row = await store.insertApplication(trx, {
+      reference: await store.nextReference(trx), service_id: service.id, form_id: form.id, organisation_id: service.organisation_id, citizen_id: citizen.id,
+      recommended_by: null, decided_by: null, decision_reason: null, submitted_at: null, decided_at: null,
+    });
+    await recordAudit(trx, ctx, { action: 'application.started', recordType: 'application', recordId: row.id, organisationId: row.organisation_id });
+    return { id: row.id, firstStep: definition.steps[0]!.id };
+  });
+}
+
+/** Checks and keeps one step's answers (save and resume come free: answers live on the draft). */
+export async function saveStep(db: Db, ctx: RequestContext, id: string, stepId: string, input: Answers): Promise<string> {
+  const view = await getOwnApplication(db, ctx, id);
+  if (view.application.status !== 'draft') throw conflict('This application has been submitted and can no longer be changed.');
+  const step = view.definition.steps.find((s) => s.id === stepId);
+  if (!step) throw notFound('That step');
+  const fields = step.questions.flatMap((q) => {
+    const problem = answerProblem(q, input[q.id]);
+    return problem ? [{ field: q.id, reason: problem }] : [];
+  });
+  if (fields.length) throw invalidInput(fields, 'Some answers need attention.');
+  const answers = { ...view.application.answers };
+  for (const q of step.questions) {
+    const value = (input[q.id] ?? '').trim();
+    answers[q.id] = q.type === 'id_number' ? value.toUpperCase() : value;
+  }
+  const saved = await store.updateApplication(db, id, ['draft'], { answers: JSON.stringify(answers) as never });
+  if (!saved) throw conflict('This application has been submitted and can no longer be changed.');
+  return nextStepId(view.definition, answers, stepId);
+}
+
+/** The first step on the person's path that still has a missing or bad answer. */
+export function firstIncompleteStep(definition: FormDefinition, answers: Answers): string | undefined {
+  return stepPath(definition, answers).find((s) => s.questions.some((q) => answerProblem(q, answers[q.id])))?.id;
+}
+
+/** Submits once: a repeated submission (a double click, a retried request) returns the same application. */
+export async function submitApplication(db: Db, ctx: RequestContext, id: string): Promise<store.ApplicationRow> {
+  const view = await getOwnApplication(db, ctx, id);
+  if (view.application.status !== 'draft') return view.application;
+  const incomplete = firstIncompleteStep(view.definition, view.application.answers);
+  if (incomplete) throw invalidInput([{ field: incomplete, reason: 'required' }], 'Some questions still need an answer.');
+  return db.transaction().execute(async (trx) => {
+    const row = await store.updateApplication(trx, id, ['draft'], { status: 'submitted', submitted_at: new Date() });
+    if (!row) return (await store.applicationById(trx, id))!;
+    await store.addEvent(trx, { application_id: id, actor_kind: 'citizen', actor_label: ctx.actor.label, kind: 'submitted', message: null });
+    await recordAudit(trx, ctx, { action: 'application.submitted', recordType: 'application', recordId: id, organisationId: row.organisation_id, detail: { reference: row.reference } });
+    return row;
+  });
+}
+
+type Transition = { from: store.ApplicationStatus[]; to: store.ApplicationStatus; event: string; message?: string | undefined; extra?: Parameters<typeof store.updateApplication>[3] };
+
+async function transition(db: Db, ctx: RequestContext, view: ApplicationView, t: Transition): Promise<store.ApplicationRow> {
+  return db.transaction().execute(async (trx) => {
+    const row = await store.updateApplication(trx, view.application.id, t.from, { status: t.to, ...t.extra });
+    if (!row) throw conflict('The application has moved on since you opened it. Reload it to see where it is now.');
+    await store.addEvent(trx, { application_id: row.id, actor_kind: ctx.actor.kind, actor_label: ctx.actor.label, kind: t.event, message: t.message ?? null });
+    await recordAudit(trx, ctx, { action: `application.${t.event}`, recordType: 'application', recordId: row.id, organisationId: row.organisation_id, detail: { from: view.application.status, to: t.to } });
+    return row;
+  });
+}
+
+const message = (text: string | undefined, what: string) => {
+  const value = (text ?? '').trim();
+  if (!value || value.length > 4000) throw invalidInput([{ field: 'message', reason: value ? 'too_long' : 'required' }], `Write ${what}.`);
+  return value;
+};
+
+export async function withdrawApplication(db: Db, ctx: RequestContext, id: string) {
+  return transition(db, ctx, await getOwnApplication(db, ctx, id), { from: ['submitted', 'information_requested', 'recommended'], to: 'withdrawn', event: 'withdrawn' });
+}
+
+export async function answerInformationRequest(db: Db, ctx: RequestContext, id: string, text: string | undefined) {
+  return transition(db, ctx, await getOwnApplication(db, ctx, id), { from: ['information_requested'], to: 'submitted', event: 'information_provided', message: message(text, 'the information asked for') });
+}
+
+export async function requestInformation(db: Db, ctx: RequestContext, id: string, text: string | undefined) {
+  requireRole(ctx.actor, 'officer', 'approver');
+  return transition(db, ctx, await getOrganisationApplication(db, ctx, id), { from: ['submitted', 'recommended'], to: 'information_requested', event: 'information_requested', message: message(text, 'what you need and why') });
+}
+
+export async function recommendApplication(db: Db, ctx: RequestContext, id: string, note: string | undefined) {
+  const officer = requireRole(ctx.actor, 'officer');
+  return transition(db, ctx, await getOrganisationApplication(db, ctx, id), { from: ['submitted'], to: 'recommended', event: 'recommended', message: note?.trim() || undefined, extra: { recommended_by: officer.id } });
+}
+
+/** An approver decides a recommended application; never the person who recommended it. */
+export async function decideApplication(db: Db, ctx: RequestContext, id: string, decision: 'approved' | 'rejected', reason: string | undefined) {
+  const approver = requireRole(ctx.actor, 'approver');
+  const view = await getOrganisationApplication(db, ctx, id);
+  if (view.application.recommended_by === approver.id) throw new DomainError('forbidden', 'You recommended this application; another approver must decide it.');
+  const why = decision === 'rejected' ? message(reason, 'the reasons for the decision') : reason?.trim() || undefined;
+  return transition(db, ctx, view, { from: ['recommended'], to: decision, event: decision, message: why, extra: { decided_by: approver.id, decided_at: new Date(), decision_reason: why ?? null } });
+}
+
+export async function listOwnApplications(db: Db, ctx: RequestContext) {
+  return store.applicationsOfCitizen(db, requireCitizen(ctx.actor).id);
+}
+
+export async function applicationQueue(db: Db, ctx: RequestContext, filter: Omit<store.QueueFilter, 'organisationId'>) {
+  const staff = requireRole(ctx.actor, 'officer', 'approver', 'organisation_admin');
+  return store.queue(db, { ...filter, organisationId: staff.organisationId });
+}

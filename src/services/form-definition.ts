@@ -1,0 +1,104 @@
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+import type { FieldError } from '../platform/errors.ts';
+import { toSimplified, type Locale } from '../platform/i18n/index.ts';
+
+// An application form as data: steps of questions, with routing between steps on an answer.
+const Text = Type.Object({ en: Type.String({ minLength: 1, maxLength: 500 }), 'zh-HK': Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false });
+const Id = Type.String({ pattern: '^[a-z][a-zA-Z0-9_]{0,39}$' });
+export const QUESTION_TYPES = ['text', 'number', 'date', 'selection', 'email', 'phone', 'address', 'id_number', 'declaration'] as const;
+
+const Question = Type.Object({
+  id: Id,
+  type: Type.Unsafe<(typeof QUESTION_TYPES)[number]>({ type: 'string', enum: [...QUESTION_TYPES] }),
+  label: Text,
+  hint: Type.Optional(Text),
+  required: Type.Boolean(),
+  options: Type.Optional(Type.Array(Type.Object({ value: Type.String({ minLength: 1, maxLength: 100 }), label: Text }, { additionalProperties: false }), { minItems: 1, maxItems: 50 })),
+  maxLength: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })),
+}, { additionalProperties: false });
+
+const Step = Type.Object({
+  id: Id,
+  title: Text,
+  questions: Type.Array(Question, { minItems: 1, maxItems: 30 }),
+  next: Type.Optional(Type.Array(Type.Object({ question: Id, equals: Type.String({ maxLength: 100 }), goto: Type.String({ pattern: '^([a-z][a-zA-Z0-9_]{0,39}|end)$' }) }, { additionalProperties: false }), { maxItems: 20 })),
+}, { additionalProperties: false });
+
+export const FormDefinition = Type.Object({ steps: Type.Array(Step, { minItems: 1, maxItems: 30 }) }, { additionalProperties: false });
+export type FormDefinition = Static<typeof FormDefinition>;
+export type FormStep = FormDefinition['steps'][number];
+export type FormQuestion = FormStep['questions'][number];
+export type Answers = Record<string, string>;
+
+export const textIn = (text: { en: string; 'zh-HK': string }, locale: Locale) => (locale === 'zh-CN' ? toSimplified(text['zh-HK']) : text[locale]);
+
+/** Checks a definition beyond its shape: unique ids, options where needed, routes that go somewhere earlier-free and real. */
+export function checkDefinition(candidate: unknown): { definition?: FormDefinition; errors: FieldError[] } {
+  if (!Value.Check(FormDefinition, candidate)) {
+    return { errors: [...Value.Errors(FormDefinition, candidate)].slice(0, 10).map((e) => ({ field: `definition${e.instancePath.replace(/\//g, '.')}`, reason: e.message })) };
+  }
+  const definition = candidate;
+  const errors: FieldError[] = [];
+  const stepIds = definition.steps.map((s) => s.id);
+  const questionIds = definition.steps.flatMap((s) => s.questions.map((q) => q.id));
+  if (new Set(stepIds).size !== stepIds.length) errors.push({ field: 'definition.steps', reason: 'step ids must be unique' });
+  if (new Set(questionIds).size !== questionIds.length) errors.push({ field: 'definition.steps', reason: 'question ids must be unique across the form' });
+  definition.steps.forEach((step, index) => {
+    for (const q of step.questions) if (q.type === 'selection' && !q.options) errors.push({ field: `definition.steps.${index}.${q.id}`, reason: 'a selection needs options' });
+    for (const rule of step.next ?? []) {
+      if (!step.questions.some((q) => q.id === rule.question)) errors.push({ field: `definition.steps.${index}.next`, reason: `routes on ${rule.question}, which is not on this step` });
+      const target = stepIds.indexOf(rule.goto);
+      if (rule.goto !== 'end' && target <= index) errors.push({ field: `definition.steps.${index}.next`, reason: `goes to ${rule.goto}, which is not a later step` });
+    }
+  });
+  return errors.length ? { errors } : { definition, errors };
+}
+
+/** The steps a person goes through, given their answers so far (routing only ever moves forward). */
+export function stepPath(definition: FormDefinition, answers: Answers): FormStep[] {
+  const path: FormStep[] = [];
+  let index = 0;
+  while (index < definition.steps.length) {
+    const step = definition.steps[index]!;
+    path.push(step);
+    const rule = step.next?.find((r) => answers[r.question] === r.equals);
+    if (rule?.goto === 'end') break;
+    index = rule ? definition.steps.findIndex((s) => s.id === rule.goto) : index + 1;
+  }
+  return path;
+}
+
+export function nextStepId(definition: FormDefinition, answers: Answers, stepId: string): string | 'check' {
+  const path = stepPath(definition, answers);
+  const at = path.findIndex((s) => s.id === stepId);
+  return path[at + 1]?.id ?? 'check';
+}
+
+const HKID = /^([A-Z]{1,2})([0-9]{6})\(([0-9A])\)$/;
+function validHkid(value: string): boolean {
+  const match = HKID.exec(value);
+  if (!match) return false;
+  const letters = match[1]!.length === 1 ? ` ${match[1]}` : match[1]!;
+  const digits = `${letters}${match[2]}`.split('').map((c) => (c === ' ' ? 36 : /[A-Z]/.test(c) ? c.charCodeAt(0) - 55 : Number(c)));
+  const sum = digits.reduce((acc, d, i) => acc + d * (9 - i), 0);
+  const check = (11 - (sum % 11)) % 11;
+  return match[3] === (check === 10 ? 'A' : String(check));
+}
+
+/** The reason an answer is not acceptable (in English; pages translate the common ones), or undefined. */
+export function answerProblem(question: FormQuestion, raw: string | undefined): 'required' | 'invalid' | 'too_long' | undefined {
+  const value = (raw ?? '').trim();
+  if (!value) return question.required ? 'required' : undefined;
+  if (value.length > (question.maxLength ?? 500)) return 'too_long';
+  switch (question.type) {
+    case 'number': return /^-?\d{1,12}(\.\d{1,4})?$/.test(value) ? undefined : 'invalid';
+    case 'date': return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ? undefined : 'invalid';
+    case 'selection': return question.options?.some((o) => o.value === value) ? undefined : 'invalid';
+    case 'email': return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) ? undefined : 'invalid';
+    case 'phone': return /^\+?[0-9][0-9 ]{7,17}$/.test(value) ? undefined : 'invalid';
+    case 'id_number': return validHkid(value.toUpperCase()) ? undefined : 'invalid';
+    case 'declaration': return value === 'yes' ? undefined : 'required';
+    default: return undefined;
+  }
+}

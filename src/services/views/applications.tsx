@@ -1,0 +1,67 @@
+import { Button, Form, Page, type PageContext } from '../../ui/index.ts';
+import type { ApplicationView } from '../application.ts';
+import type { ApplicationStatus } from '../store.ts';
+import { applicationMessages } from '../application-messages.ts';
+import { AnswersList } from './apply.tsx';
+
+type Listed = { id: string; reference: string; status: ApplicationStatus; name_en: string; name_zh_hk: string; name_zh_cn: string };
+export const localName = (row: { name_en: string; name_zh_hk: string; name_zh_cn: string }, locale: PageContext['locale']) =>
+  locale === 'en' ? row.name_en : locale === 'zh-HK' ? row.name_zh_hk : row.name_zh_cn;
+
+export function MyApplicationsPage(props: { ctx: PageContext; applications: Listed[] }) {
+  const t = applicationMessages(props.ctx.locale);
+  return (
+    <Page ctx={props.ctx} title={t('mine.title')}>
+      <h1>{t('mine.title')}</h1>
+      {props.applications.length === 0 ? <p>{t('mine.none')}</p> : (
+        <div class="table-wrap"><table>
+          <thead><tr><th scope="col">{t('mine.reference')}</th><th scope="col">{t('mine.service')}</th><th scope="col">{t('mine.status')}</th></tr></thead>
+          <tbody>{props.applications.map((a) => (
+            <tr><td><a href={`/applications/${a.id}`}>{a.reference}</a></td><td>{localName(a, props.ctx.locale)}</td><td>{t(`status.${a.status}`)}</td></tr>
+          ))}</tbody>
+        </table></div>
+      )}
+    </Page>
+  );
+}
+
+export function History(props: { ctx: PageContext; view: ApplicationView }) {
+  const t = applicationMessages(props.ctx.locale);
+  return (
+    <ol class="history">
+      {props.view.events.map((e) => (
+        <li>
+          <strong>{t(`event.${e.kind as 'submitted'}`)}</strong> <time datetime={e.occurred_at.toISOString()}>{e.occurred_at.toISOString().slice(0, 16).replace('T', ' ')}</time>
+          {e.message ? <p class="message">{e.message}</p> : null}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function ApplicationPage(props: { ctx: PageContext; view: ApplicationView }) {
+  const { ctx, view } = props;
+  const t = applicationMessages(ctx.locale);
+  const a = view.application;
+  const open = ['submitted', 'information_requested', 'recommended'].includes(a.status);
+  return (
+    <Page ctx={ctx} title={t('detail.title', { reference: a.reference })}>
+      {a.status === 'submitted' && view.events.length === 1 ? <div class="panel" role="status"><h2>{t('detail.submitted')}</h2><p>{a.reference}</p></div> : null}
+      <h1>{t('detail.title', { reference: a.reference })}</h1>
+      <p>{view.service.name[ctx.locale]}: <strong>{t(`status.${a.status}`)}</strong></p>
+      {a.status === 'draft' ? <p><a href={`/applications/${a.id}/steps/${view.definition.steps[0]!.id}`}>{t('detail.continue')}</a></p> : null}
+      {open ? <p>{t('detail.next', { pledge: view.service.pledgeWorkingDays ? String(view.service.pledgeWorkingDays) : 'none' })}</p> : null}
+      {a.status === 'information_requested' ? (
+        <Form ctx={ctx} action={`/applications/${a.id}/respond`}>
+          <div class="field"><label for="field-message">{t('detail.respondLabel')}</label><textarea id="field-message" name="message" rows="5"></textarea></div>
+          <Button>{t('detail.respond')}</Button>
+        </Form>
+      ) : null}
+      <h2>{t('detail.history')}</h2>
+      <History ctx={ctx} view={view} />
+      <h2>{t('detail.answers')}</h2>
+      <AnswersList ctx={ctx} definition={view.definition} answers={a.answers} />
+      {open ? <Form ctx={ctx} action={`/applications/${a.id}/withdraw`}><Button variant="secondary">{t('detail.withdraw')}</Button></Form> : null}
+    </Page>
+  );
+}

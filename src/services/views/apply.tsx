@@ -1,0 +1,71 @@
+import type { FieldError } from '../../platform/errors.ts';
+import { Button, ErrorSummary, Form, Page, type PageContext } from '../../ui/index.ts';
+import { stepPath, textIn, type Answers, type FormDefinition, type FormStep } from '../form-definition.ts';
+import type { Service } from '../service.ts';
+import { applicationMessages } from '../application-messages.ts';
+import { Question, questionError } from './question.tsx';
+
+export function StepPage(props: { ctx: PageContext; applicationId: string; service: Service; definition: FormDefinition; step: FormStep; answers: Answers; errors: FieldError[] }) {
+  const { ctx, step } = props;
+  const t = applicationMessages(ctx.locale);
+  const path = stepPath(props.definition, props.answers);
+  const position = path.findIndex((s) => s.id === step.id);
+  const summary = props.errors.map((e) => {
+    const question = step.questions.find((q) => q.id === e.field);
+    return { field: e.field, reason: question ? questionError(question, e.reason, ctx.locale) : e.reason };
+  });
+  const previous = position > 0 ? path[position - 1] : undefined;
+  return (
+    <Page ctx={ctx} title={`${textIn(step.title, ctx.locale)} – ${props.service.name[ctx.locale]}`}>
+      {previous ? <p><a href={`/applications/${props.applicationId}/steps/${previous.id}`}>{t('apply.back')}</a></p> : null}
+      <ErrorSummary ctx={ctx} errors={summary} />
+      <p class="hint">{props.service.name[ctx.locale]} · {t('apply.stepOf', { n: Math.max(position, 0) + 1, total: path.length })}</p>
+      <h1>{textIn(step.title, ctx.locale)}</h1>
+      <Form ctx={ctx} action={`/applications/${props.applicationId}/steps/${step.id}`}>
+        {step.questions.map((q) => <Question question={q} value={props.answers[q.id]} errors={props.errors} locale={ctx.locale} />)}
+        <Button>{t('apply.continue')}</Button>
+      </Form>
+      <p class="hint">{t('apply.saved')}</p>
+    </Page>
+  );
+}
+
+export function displayAnswer(definition: FormDefinition, questionId: string, value: string | undefined, locale: PageContext['locale']): string {
+  const question = definition.steps.flatMap((s) => s.questions).find((q) => q.id === questionId);
+  if (!value || !question) return '';
+  if (question.type === 'selection') return textIn(question.options?.find((o) => o.value === value)?.label ?? { en: value, 'zh-HK': value }, locale);
+  if (question.type === 'declaration') return applicationMessages(locale)('apply.declarationYes');
+  return value;
+}
+
+export function AnswersList(props: { ctx: PageContext; definition: FormDefinition; answers: Answers; changeBase?: string }) {
+  const t = applicationMessages(props.ctx.locale);
+  return (
+    <dl class="summary-list">
+      {stepPath(props.definition, props.answers).flatMap((step) => step.questions.map((q) => (
+        <>
+          <dt>{textIn(q.label, props.ctx.locale)}</dt>
+          <dd>
+            {displayAnswer(props.definition, q.id, props.answers[q.id], props.ctx.locale)}
+            {props.changeBase ? <> <a href={`${props.changeBase}/${step.id}`}>{t('check.change')}<span class="visually-hidden"> {textIn(q.label, props.ctx.locale)}</span></a></> : null}
+          </dd>
+        </>
+      )))}
+    </dl>
+  );
+}
+
+export function CheckAnswersPage(props: { ctx: PageContext; applicationId: string; service: Service; definition: FormDefinition; answers: Answers }) {
+  const t = applicationMessages(props.ctx.locale);
+  return (
+    <Page ctx={props.ctx} title={t('check.title')}>
+      <p class="hint">{props.service.name[props.ctx.locale]}</p>
+      <h1>{t('check.title')}</h1>
+      <AnswersList ctx={props.ctx} definition={props.definition} answers={props.answers} changeBase={`/applications/${props.applicationId}/steps`} />
+      <p>{t('check.notice')}</p>
+      <Form ctx={props.ctx} action={`/applications/${props.applicationId}/submit`}>
+        <Button>{t('check.submit')}</Button>
+      </Form>
+    </Page>
+  );
+}
