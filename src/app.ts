@@ -52,7 +52,7 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(preferencesPlugin);
   registerErrorHandling(app, {
     renderPage: (request, reply, error) => renderErrorPage(pageContext(request, reply, config.SEED_SAMPLE_DATA), error),
-    signInPath: (request) => (request.url.startsWith('/console') ? '/console/sign-in' : undefined),
+    signInPath: (request) => (request.url.startsWith('/console') ? '/console/sign-in' : /^\/(applications|account)(\/|$|\?)/.test(request.url) ? '/account/sign-in' : undefined),
   });
   // Forms carry a CSRF token. API writes need none if they send JSON (no cross-site form can) or no body at all;
   // session cookies are SameSite=Lax besides.
