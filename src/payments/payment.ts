@@ -46,34 +46,35 @@ const actorScope = (ctx: RequestContext) => `${ctx.actor.kind}:${ctx.actor.id ??
 
 /**
  * Creates a payment and its provider payment, once per idempotency key: the same key and body return the first
- * payment (created: false); the same key with another body is a conflict. Callers authorize the payer.
+ * payment (created: false); the same key with another body is a conflict. The provider is asked between two short
+ * transactions, never inside one, and is idempotent by our payment id, so a retry after a crash (or a concurrent
+ * retry) completes the same payment. Callers authorize the payer.
  */
 export async function createPayment(deps: PaymentDeps, ctx: RequestContext, input: NewPayment): Promise<{ payment: Payment; created: boolean }> {
   if (!/^[A-Za-z0-9_.:-]{8,200}$/.test(input.idempotencyKey)) throw invalidInput([{ field: 'headers.idempotency-key', reason: 'must be 8–200 letters, digits or _.:-' }]);
   const scope = input.idempotencyScope ?? actorScope(ctx);
   const hash = requestHash(input);
+  const item = await store.itemById(deps.db, input.itemId);
+  if (!item) throw notFound('The payment item');
+  const inserted = await store.insertPaymentOnce(deps.db, {
+    organisation_id: item.organisation_id, item_id: item.id, purpose: input.purpose, reference: input.reference ?? null, amount_cents: item.amount_cents,
+    provider: deps.provider.name, provider_payment_id: null, next_url: null, settled_at: null, idempotency_scope: scope, idempotency_key: input.idempotencyKey,
+    request_hash: hash, created_by_kind: ctx.actor.kind, created_by_id: ctx.actor.id,
+  });
+  const first = inserted ?? (await store.paymentByKey(deps.db, scope, input.idempotencyKey));
+  if (!first || first.request_hash !== hash) throw conflict('This Idempotency-Key was already used for a different payment.');
+  if (first.provider_payment_id) return { payment: presentPayment(first), created: false };
+  const hosted = await deps.provider.create({
+    amountCents: first.amount_cents, description: item.name_en, reference: first.id, returnUrl: `${deps.baseUrl}/payments/${first.id}/return`,
+  });
   return deps.db.transaction().execute(async (trx) => {
-    const item = await store.itemById(trx, input.itemId);
-    if (!item) throw notFound('The payment item');
-    const inserted = await store.insertPaymentOnce(trx, {
-      organisation_id: item.organisation_id, item_id: item.id, purpose: input.purpose, reference: input.reference ?? null, amount_cents: item.amount_cents,
-      provider: deps.provider.name, provider_payment_id: null, next_url: null, settled_at: null, idempotency_scope: scope, idempotency_key: input.idempotencyKey,
-      request_hash: hash, created_by_kind: ctx.actor.kind, created_by_id: ctx.actor.id,
-    });
-    if (!inserted) {
-      const first = await store.paymentByKey(trx, scope, input.idempotencyKey);
-      if (!first || first.request_hash !== hash) throw conflict('This Idempotency-Key was already used for a different payment.');
-      return { payment: presentPayment(first), created: false };
-    }
-    const hosted = await deps.provider.create({
-      amountCents: item.amount_cents, description: item.name_en, reference: inserted.id, returnUrl: `${deps.baseUrl}/payments/${inserted.id}/return`,
-    });
-    const row = await store.updatePayment(trx, inserted.id, { provider_payment_id: hosted.providerPaymentId, next_url: hosted.nextUrl });
+    const row = await store.attachProviderPayment(trx, first.id, hosted.providerPaymentId, hosted.nextUrl);
+    if (!row) return { payment: presentPayment((await store.paymentById(trx, first.id))!), created: false };
     await recordAudit(trx, ctx, {
       action: 'payment.created', recordType: 'payment', recordId: row.id, organisationId: row.organisation_id,
       detail: { purpose: row.purpose, reference: row.reference, amountCents: row.amount_cents, revenueCode: item.revenue_code },
     });
-    return { payment: presentPayment(row), created: true };
+    return { payment: presentPayment(row), created: inserted !== undefined };
   });
 }
 

@@ -1,5 +1,5 @@
 import { sql, type ColumnType, type Generated, type Insertable, type Selectable, type Updateable } from 'kysely';
-import type { Queryable } from '../platform/db/database.ts';
+import type { Db, Queryable } from '../platform/db/database.ts';
 import type { PaymentState } from './provider/port.ts';
 
 interface PaymentItemsTable {
@@ -39,7 +39,7 @@ interface PaymentRefundsTable {
   payment_id: string;
   amount_cents: number;
   idempotency_key: string;
-  provider_refund_id: string;
+  provider_refund_id: string | null;
   created_by_id: string | null;
   created_at: Generated<Date>;
 }
@@ -85,6 +85,10 @@ export const paymentById = (db: Queryable, id: string) => db.selectFrom('payment
 export const paymentForUpdate = (db: Queryable, id: string) => db.selectFrom('payments').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 export const paymentByProviderIdForUpdate = (db: Queryable, provider: string, providerPaymentId: string) =>
   db.selectFrom('payments').selectAll().where('provider', '=', provider).where('provider_payment_id', '=', providerPaymentId).forUpdate().executeTakeFirst();
+/** Only the first of racing creators attaches the provider payment (and audits the creation). */
+export const attachProviderPayment = (db: Queryable, id: string, providerPaymentId: string, nextUrl: string) =>
+  db.updateTable('payments').set({ provider_payment_id: providerPaymentId, next_url: nextUrl, updated_at: new Date() })
+    .where('id', '=', id).where('provider_payment_id', 'is', null).returningAll().executeTakeFirst();
 export const updatePayment = (db: Queryable, id: string, changes: Updateable<PaymentsTable>) =>
   db.updateTable('payments').set({ ...changes, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 export const settledPaymentsByReference = (db: Queryable, purpose: string, reference: string) =>
@@ -101,6 +105,15 @@ export async function insertRefund(db: Queryable, row: Insertable<PaymentRefunds
   await db.updateTable('payments').set({ refunded_cents: sql`refunded_cents + ${row.amount_cents}`, updated_at: new Date() }).where('id', '=', row.payment_id).execute();
   return db.insertInto('payment_refunds').values(row).returningAll().executeTakeFirstOrThrow();
 }
+/** A refund the provider refused gives its reserved amount back. */
+export async function releaseRefund(db: Db, id: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const row = await trx.deleteFrom('payment_refunds').where('id', '=', id).where('provider_refund_id', 'is', null).returningAll().executeTakeFirst();
+    if (row) await trx.updateTable('payments').set({ refunded_cents: sql`refunded_cents - ${row.amount_cents}`, updated_at: new Date() }).where('id', '=', row.payment_id).execute();
+  });
+}
+export const confirmRefund = (db: Queryable, id: string, providerRefundId: string) =>
+  db.updateTable('payment_refunds').set({ provider_refund_id: providerRefundId }).where('id', '=', id).where('provider_refund_id', 'is', null).returningAll().executeTakeFirst();
 export const refundsOfPayment = (db: Queryable, paymentId: string) => db.selectFrom('payment_refunds').selectAll().where('payment_id', '=', paymentId).orderBy('created_at').execute();
 
 // --- bills ---

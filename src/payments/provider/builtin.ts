@@ -71,7 +71,7 @@ export function builtinPaymentProvider(options: BuiltinProviderOptions) {
   const port: PaymentProvider = {
     name: 'builtin',
     async create(input) {
-      const row = await store.insertPayment(db, {
+      const row = await store.insertPaymentOnce(db, {
         amount_cents: input.amountCents, description: input.description, reference: input.reference, return_url: input.returnUrl,
         webhook_url: `${baseUrl}${WEBHOOK_PATH}`, failure_reason: null, expires_at: new Date(Date.now() + EXPIRY_MINUTES * 60_000),
       });

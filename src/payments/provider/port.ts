@@ -33,6 +33,7 @@ export interface ProviderWebhookEvent extends ProviderPaymentStatus { eventId: s
 
 export interface PaymentProvider {
   readonly name: string;
+  /** Idempotent by `reference`: a retry after a crash or a race gets the same provider payment. */
   create(input: ProviderPaymentInput): Promise<{ providerPaymentId: string; nextUrl: string }>;
   status(providerPaymentId: string): Promise<ProviderPaymentStatus>;
   /** Same idempotency key, same refund; never more in total than was paid. */

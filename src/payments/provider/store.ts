@@ -30,8 +30,11 @@ declare module '../../platform/db/schema.ts' {
 export type ProviderPaymentRow = Selectable<ProviderPaymentsTable>;
 export type WebhookEventRow = Selectable<ProviderWebhookEventsTable>;
 
-export const insertPayment = (db: Queryable, row: Insertable<ProviderPaymentsTable>) =>
-  db.insertInto('provider_payments').values(row).returningAll().executeTakeFirstOrThrow();
+/** Creating is idempotent by the merchant's reference: asking twice returns the first payment. */
+export async function insertPaymentOnce(db: Queryable, row: Insertable<ProviderPaymentsTable>): Promise<ProviderPaymentRow> {
+  const inserted = await db.insertInto('provider_payments').values(row).onConflict((oc) => oc.column('reference').doNothing()).returningAll().executeTakeFirst();
+  return inserted ?? db.selectFrom('provider_payments').selectAll().where('reference', '=', row.reference).executeTakeFirstOrThrow();
+}
 
 export const paymentForUpdate = (db: Queryable, id: string) =>
   db.selectFrom('provider_payments').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
