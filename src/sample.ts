@@ -4,6 +4,7 @@ import type { RequestContext } from './platform/context.ts';
 import { sampleEmail, SAMPLE_PASSWORD, seedOrganisations } from './organisations/index.ts';
 import { seedServices } from './services/index.ts';
 import { seedOpenData } from './opendata/index.ts';
+import { seedPayments } from './payments/index.ts';
 
 /** Sample data for demonstrations and development, labelled as such wherever it shows. Each module seeds its own. */
 export async function seedSampleData(db: Db, logger: Logger, ctx: RequestContext): Promise<void> {
@@ -12,4 +13,6 @@ export async function seedSampleData(db: Db, logger: Logger, ctx: RequestContext
   }
   await seedServices(db, ctx);
   await seedOpenData(db, ctx);
+  const billId = await seedPayments(db, ctx);
+  if (billId) logger.info(`sample payments added: pay a sample bill at /bills/${billId}`);
 }

@@ -17,3 +17,4 @@ export { issueBill, getBill, openBillsOf, payBill, Bill, type BillInput } from '
 export { onPaymentSettled, type SettledHandler } from './settlement.ts';
 export { reconcilePayments, runReconciliation, type ReconciliationResult } from './reconciliation.ts';
 export type { PaymentProvider, PaymentState } from './provider/port.ts';
+export { seedPayments } from './sample.ts';

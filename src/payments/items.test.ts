@@ -84,3 +84,24 @@ describe('payment items in the console', () => {
     assert.equal(visitor.statusCode, 303);
   });
 });
+
+describe('sample payment items', () => {
+  test('are added once, after the sample organisations, with a bill to pay', async () => {
+    const { createTestDatabase } = await import('../../test/support/database.ts');
+    const { seedOrganisations } = await import('../organisations/index.ts');
+    const { seedPayments } = await import('./index.ts');
+    const { systemContext } = await import('../platform/context.ts');
+    const fresh = await createTestDatabase();
+    try {
+      const ctx = systemContext('test');
+      assert.equal(await seedPayments(fresh.db, ctx), undefined, 'no organisations yet: nothing to add');
+      await seedOrganisations(fresh.db, ctx);
+      const billId = await seedPayments(fresh.db, ctx);
+      assert.ok(billId);
+      assert.equal(await seedPayments(fresh.db, ctx), undefined);
+      assert.equal((await fresh.db.selectFrom('payment_items').select('id').execute()).length, 5);
+    } finally {
+      await fresh.drop();
+    }
+  });
+});

@@ -109,6 +109,29 @@ describe('reconciliation', () => {
     assert.equal(settledCalls.get(payment.id), 1);
   });
 
+  test('a crash while settling (after the provider took the money) leaves nothing half done; reconciliation then settles once', async () => {
+    let crashes = 1;
+    const moved = new Map<string, number>();
+    onPaymentSettled('crashing-fee', async (_trx, _ctx, payment) => {
+      if (crashes-- > 0) throw new Error('process died while moving the application on');
+      moved.set(payment.id, (moved.get(payment.id) ?? 0) + 1);
+    });
+    const item = await buildPaymentItem(t.db);
+    const { payment } = await createPayment(deps, ctx, { itemId: item.id, purpose: 'crashing-fee', reference: 'application-crash', idempotencyKey: newKey() });
+    const [, , success] = await paidAtProvider(payment);
+    assert.equal((await deliverWebhook(t.app, t.config, success!)).statusCode, 500);
+    const afterCrash = await paymentRow(t.db, payment.id);
+    assert.equal(afterCrash.state, 'created', 'the settlement rolled back with the failed hook');
+    assert.equal(await auditCount(t.db, 'payment.settled', payment.id), 0);
+    const run = await reconcilePayments(deps, ctx, { olderThanMinutes: 0 });
+    assert.equal(run.failed, 0);
+    assert.equal((await paymentRow(t.db, payment.id)).state, 'success');
+    await reconcilePayments(deps, ctx, { olderThanMinutes: 0 });
+    assert.equal((await deliverWebhook(t.app, t.config, success!)).statusCode, 204);
+    assert.equal(await auditCount(t.db, 'payment.settled', payment.id), 1);
+    assert.equal(moved.get(payment.id), 1);
+  });
+
   test('reconciliation and late webhooks racing settle each payment once', async () => {
     const payments = await Promise.all(Array.from({ length: 5 }, () => feePayment()));
     const webhooks = await Promise.all(payments.map((p) => paidAtProvider(p)));
