@@ -30,6 +30,6 @@ export function postgresAdapter(db: Db) {
     findByUserCode(userCode: string) { return this.load('user_code', userCode); }
     async consume(id: string): Promise<void> { await store.consumeModel(db, this.kind, id); }
     async destroy(id: string): Promise<void> { await store.destroyModel(db, this.kind, id); }
-    async revokeByGrantId(grantId: string): Promise<void> { await store.destroyByGrant(db, grantId); }
+    async revokeByGrantId(grantId: string): Promise<void> { await store.destroyKindByGrant(db, this.kind, grantId); }
   };
 }

@@ -4,7 +4,10 @@ import { createServer } from 'node:net';
 import * as oidc from 'openid-client';
 import { exportJWK, generateKeyPair } from 'jose';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
-import { Browser, buildCitizen } from '../../../test/support/identity-factories.ts';
+import { Browser, buildCitizen, signInCitizen } from '../../../test/support/identity-factories.ts';
+import { testLogger } from '../../../test/support/database.ts';
+import { buildApp } from '../../app.ts';
+import { rotateSigningKeys } from './keys.ts';
 import { systemContext } from '../../platform/context.ts';
 import { ACR } from '../assurance.ts';
 import { registerClient } from './clients.ts';
@@ -112,6 +115,42 @@ describe('Basic OP', () => {
     });
     assert.equal(form.status, 303);
     assert.equal(form.headers.get('location'), 'http://127.0.0.1:9/signed-out');
+    assert.equal((await browser.fetch('/account')).status, 303, 'signing out at the provider ends the smartgov session');
+    await assert.rejects(oidc.fetchUserInfo(config, tokens.access_token, claims.sub), 'tokens end with the session');
+    const signedIn = await signInCitizen(t.app, citizen);
+    assert.match((await signedIn.get('/account/services')).body, /Test Library \(test\)/, 'the permission itself is still remembered');
+  });
+
+  test('oidcc-client-secret-basic, and a second process (or a restart) honours what the first issued', async () => {
+    const citizen = await buildCitizen(t.db);
+    const { clientId, clientSecret } = await registerClient(t.db, systemContext('test'), { clientName: 'Secret Client (test)', purpose: 'Testing.', redirectUris: [REDIRECT] });
+    const config = await oidc.discovery(new URL(`${base}/oidc`), clientId, { redirect_uris: [REDIRECT] }, oidc.ClientSecretBasic(clientSecret), { execute: [oidc.allowInsecureRequests] });
+    const { callback, verifier, state } = await authorize(config, new Browser(base), citizen);
+    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
+    const second = await buildApp({ config: t.config, db: t.db, logger: testLogger });
+    try {
+      const userinfo = await second.inject({ method: 'GET', url: '/oidc/me', headers: { authorization: `Bearer ${tokens.access_token}`, host: new URL(base).host } });
+      assert.equal(userinfo.statusCode, 200);
+      assert.equal(userinfo.json().sub, tokens.claims()!.sub);
+    } finally {
+      await second.close();
+    }
+    const wrongSecret = await oidc.discovery(new URL(`${base}/oidc`), clientId, { redirect_uris: [REDIRECT] }, oidc.ClientSecretBasic('not the secret'), { execute: [oidc.allowInsecureRequests] });
+    await assert.rejects(oidc.refreshTokenGrant(wrongSecret, tokens.refresh_token!), (e: { cause?: { parameters?: { error?: string } }[] }) => e.cause?.[0]?.parameters?.error === 'invalid_client');
+  });
+
+  test('signing keys are rotated: a new key is published beside the old one', async () => {
+    const before = ((await (await fetch(`${base}/oidc/jwks`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+    const kid = await rotateSigningKeys(t.db);
+    const second = await buildApp({ config: t.config, db: t.db, logger: testLogger });
+    try {
+      const after = (second.inject({ method: 'GET', url: '/oidc/jwks' }).then((r) => r.json() as { keys: { kid: string }[] }));
+      const kids = (await after).keys.map((k) => k.kid);
+      assert.equal(kids[0], kid, 'the newest key signs');
+      assert.ok(before.every((k) => kids.includes(k)), 'older keys still verify');
+    } finally {
+      await second.close();
+    }
   });
 
   test('oidcc-codereuse: a replayed authorization code is refused, and the tokens it gave are revoked', async () => {

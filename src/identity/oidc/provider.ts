@@ -8,7 +8,7 @@ import { postgresAdapter } from './adapter.ts';
 import { citizenClaims, SCOPE_CLAIMS } from './claims.ts';
 import { signingKeys } from './keys.ts';
 import * as oidcStore from './store.ts';
-import { renderProviderError } from './provider-pages.ts';
+import { endCitizenSessionOnLogout, renderProviderError } from './provider-pages.ts';
 
 export const OIDC_PREFIX = '/oidc';
 const derive = (secret: string, purpose: string) => createHmac('sha256', secret).update(purpose).digest('base64url');
@@ -76,6 +76,9 @@ export async function createProvider(services: Services): Promise<Provider> {
       const grantId = ctx.oidc.result?.consent?.grantId ?? (accountId ? (await oidcStore.grantFor(db, accountId, ctx.oidc.client.clientId))?.grant_id : undefined);
       return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
     },
+    // Signing out ends the tokens but keeps the citizen's remembered permission (withdrawn only in Connected services).
+    revokeGrantPolicy: (ctx: KoaContext & { oidc: { route: string; entities: { AccessToken?: unknown } } }) =>
+      ctx.oidc.route !== 'end_session_confirm' && !(ctx.oidc.route === 'revocation' && ctx.oidc.entities.AccessToken),
     issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) => client.grantTypeAllowed('refresh_token'),
     ttl: {
       AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 3600, Session: SESSION_MAX_HOURS * 3600,
@@ -84,6 +87,10 @@ export async function createProvider(services: Services): Promise<Provider> {
     renderError: renderProviderError,
   });
   provider.proxy = config.TRUST_PROXY;
+  provider.on('grant.revoked', (_ctx: unknown, grantId: string) => {
+    oidcStore.deleteGrantById(db, grantId).catch((error: unknown) => logger.error({ err: error }, 'could not forget a revoked grant'));
+  });
+  endCitizenSessionOnLogout(provider, services);
   provider.on('server_error', (_ctx: unknown, error: Error) => logger.error({ err: error }, 'openid provider error'));
   return provider;
 }

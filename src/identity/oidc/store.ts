@@ -45,6 +45,12 @@ export async function destroyModel(db: Queryable, kind: string, id: string): Pro
 export async function destroyByGrant(db: Queryable, grantId: string): Promise<void> {
   await db.deleteFrom('oidc_models').where((eb) => eb.or([eb('grant_id', '=', grantId), eb.and([eb('kind', '=', 'Grant'), eb('id', '=', grantId)])])).execute();
 }
+export async function destroyKindByGrant(db: Queryable, kind: string, grantId: string): Promise<void> {
+  await db.deleteFrom('oidc_models').where('kind', '=', kind).where('grant_id', '=', grantId).execute();
+}
+export async function deleteGrantById(db: Queryable, grantId: string): Promise<void> {
+  await db.deleteFrom('citizen_grants').where('grant_id', '=', grantId).execute();
+}
 export async function sweepExpired(db: Queryable): Promise<void> {
   await db.deleteFrom('oidc_models').where('expires_at', '<', sql<Date>`now() - interval '1 day'`).execute();
 }
