@@ -149,3 +149,20 @@ describe('e-ME profile', () => {
     assert.equal(response.statusCode, 303);
   });
 });
+
+describe('sample data', () => {
+  test('sample citizens and a sample service are seeded once, clearly labelled', async () => {
+    const { seedIdentity, SAMPLE_CITIZEN_PASSWORD } = await import('./index.ts');
+    const { systemContext } = await import('../platform/context.ts');
+    const { testLogger } = await import('../../test/support/database.ts');
+    const fresh = await createTestApp();
+    try {
+      assert.equal(await seedIdentity(fresh.db, systemContext('test'), testLogger), true);
+      assert.equal(await seedIdentity(fresh.db, systemContext('test'), testLogger), false);
+      const client = await signInCitizen(fresh.app, { email: 'chan.taiman@sample.example', password: SAMPLE_CITIZEN_PASSWORD, totpCode: () => '' });
+      assert.match((await client.get('/account/profile')).body, /CHAN, Tai Man \(sample\)/);
+    } finally {
+      await fresh.close();
+    }
+  });
+});

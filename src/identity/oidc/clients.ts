@@ -15,6 +15,8 @@ export interface ClientRegistration {
   jwks?: { keys: Record<string, unknown>[] };
   organisationId?: string;
   clientId?: string;
+  /** Only for published sample clients; real clients always get a generated secret. */
+  clientSecret?: string;
 }
 
 /** Redirect URIs match exactly; https, except loopback addresses used while developing a service. */
@@ -33,7 +35,7 @@ export async function registerClient(db: Db, ctx: RequestContext, input: ClientR
   const bad = [...input.redirectUris, ...(input.postLogoutRedirectUris ?? [])].filter((u) => !checkRedirectUri(u));
   if (input.redirectUris.length === 0 || bad.length) throw invalidInput([{ field: 'redirectUris', reason: 'must be https (or loopback http) URLs without a fragment' }]);
   const clientId = input.clientId ?? `sg-${randomBytes(9).toString('base64url')}`;
-  const clientSecret = input.jwks ? undefined : randomBytes(32).toString('base64url');
+  const clientSecret = input.jwks ? undefined : (input.clientSecret ?? randomBytes(32).toString('base64url'));
   const metadata = {
     client_id: clientId, client_name: input.clientName, purpose: input.purpose, ...(input.purposeZh ? { purpose_zh: input.purposeZh } : {}),
     redirect_uris: input.redirectUris, post_logout_redirect_uris: input.postLogoutRedirectUris ?? [],
