@@ -64,6 +64,8 @@ export async function ingestGeoJson(trx: Trx, resourceId: string, content: Reada
   });
   await store.replaceRows(trx, resourceId, []);
   for (let i = 0; i < rows.length; i += BATCH) await store.appendRows(trx, resourceId, i, rows.slice(i, i + BATCH));
+  keys.delete('geometry');
   const fields = [...keys].map((id) => ({ id, type: rows.every((r) => r[id] == null || typeof r[id] === 'number') ? 'numeric' as const : 'text' as const }));
-  return { fields, rowCount: rows.length, sourceCrs: crs };
+  // The geometry is a column too (GeoJSON, WGS 84), so that datastore_search returns it with the properties.
+  return { fields: [...fields, { id: 'geometry', type: 'text' }], rowCount: rows.length, sourceCrs: crs };
 }

@@ -73,7 +73,7 @@ export const portalRoutes = (files: FileStore): ModuleRoutes => async (app, { db
     if (!resource?.fields) throw notFound('The table');
     const [dataset, rows] = await Promise.all([store.datasetById(db, resource.dataset_id), store.firstRows(db, resource.id, PREVIEW_ROWS)]);
     if (!dataset) throw notFound('The table');
-    const columns = resource.fields.map((f) => f.id).concat(resource.source_crs ? ['geometry'] : []);
+    const columns = resource.fields.map((f) => f.id);
     return sendPage(reply, <PreviewPage ctx={pageContext(request, reply, config.SEED_SAMPLE_DATA)} dataset={dataset} resource={resource} columns={columns} rows={rows} total={resource.row_count ?? rows.length} />);
   });
 

@@ -26,7 +26,9 @@ function filterClauses(params: Params, known: Set<string>): RawBuilder<unknown>[
 }
 
 function textClauses(params: Params, known: Set<string>): RawBuilder<unknown>[] {
-  const q = jsonValue(params, 'q') ?? undefined;
+  // q is a plain string, or (CKAN's other form) a JSON object of field: text.
+  const raw = params.q;
+  const q = typeof raw === 'string' && raw.trim().startsWith('{') ? jsonValue(params, 'q') : raw === '' ? undefined : raw;
   const like = (value: string) => [...new Set([value, toSimplified(value), toTraditional(value)])].map((v) => `%${v.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   if (q === undefined) return [];
   if (typeof q === 'object' && q !== null && !Array.isArray(q)) {
