@@ -17,6 +17,7 @@ import { citizenSessionPlugin, identityRoutes } from './identity/index.ts';
 import { portalRoutes } from './portal/index.ts';
 import { auditRoutes, consoleRoutes } from './console/index.ts';
 import { serviceRoutes } from './services/index.ts';
+import { walletRoutes } from './wallet/index.ts';
 import { paymentRoutes } from './payments/index.ts';
 import { openDataRoutes } from './opendata/index.ts';
 
@@ -83,7 +84,7 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(staffSessionPlugin, services);
   await app.register(citizenSessionPlugin, services);
 
-  const modules = [uiRoutes, portalRoutes, consoleRoutes, organisationRoutes, auditRoutes, serviceRoutes, identityRoutes, paymentRoutes, openDataRoutes];
+  const modules = [uiRoutes, portalRoutes, consoleRoutes, organisationRoutes, auditRoutes, serviceRoutes, walletRoutes, identityRoutes, paymentRoutes, openDataRoutes];
   for (const module of modules) await app.register(module, services);
   return app;
 }

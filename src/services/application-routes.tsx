@@ -127,7 +127,7 @@ export const applicationRoutes: ModuleRoutes = async (app, { db, config }) => {
   officerAction('recommend', (ctx, id, body) => applications.recommendApplication(db, ctx, id, body.message));
   officerAction('decide', (ctx, id, body) => {
     if (!body.decision) throw new DomainError('invalid_input', 'Choose approve or reject.', { fields: [{ field: 'decision', reason: 'is required' }] });
-    return applications.decideApplication(db, ctx, id, body.decision, body.message);
+    return applications.decideApplication(db, ctx, config.SESSION_SECRET, id, body.decision, body.message);
   });
 
   // --- Form versions (organisation admins) ---

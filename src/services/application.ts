@@ -6,6 +6,8 @@ import { conflict, DomainError, invalidInput, notFound } from '../platform/error
 import { answerProblem, stepPath, nextStepId, type Answers, type FormDefinition } from './form-definition.ts';
 import { presentService, type Service } from './service.ts';
 import * as store from './store.ts';
+import { loadProfile } from '../identity/index.ts';
+import { issueDocument } from '../wallet/index.ts';
 
 export interface ApplicationView {
   application: store.ApplicationRow;
@@ -95,7 +97,11 @@ export async function submitApplication(db: Db, ctx: RequestContext, id: string)
   });
 }
 
-type Transition = { from: store.ApplicationStatus[]; to: store.ApplicationStatus; event: string; message?: string | undefined; extra?: Parameters<typeof store.updateApplication>[3] };
+type Transition = {
+  from: store.ApplicationStatus[]; to: store.ApplicationStatus; event: string; message?: string | undefined; extra?: Parameters<typeof store.updateApplication>[3];
+  /** More work in the same transaction, e.g. issuing the licence that an approval grants. */
+  then?: (trx: Trx, row: store.ApplicationRow) => Promise<void>;
+};
 
 async function transition(db: Db, ctx: RequestContext, view: ApplicationView, t: Transition): Promise<store.ApplicationRow> {
   return db.transaction().execute(async (trx) => {
@@ -103,6 +109,7 @@ async function transition(db: Db, ctx: RequestContext, view: ApplicationView, t:
     if (!row) throw conflict('The application has moved on since you opened it. Reload it to see where it is now.');
     await store.addEvent(trx, { application_id: row.id, actor_kind: ctx.actor.kind, actor_label: ctx.actor.label, kind: t.event, message: t.message ?? null });
     await recordAudit(trx, ctx, { action: `application.${t.event}`, recordType: 'application', recordId: row.id, organisationId: row.organisation_id, detail: { from: view.application.status, to: t.to } });
+    await t.then?.(trx, row);
     return row;
   });
 }
@@ -131,13 +138,24 @@ export async function recommendApplication(db: Db, ctx: RequestContext, id: stri
   return transition(db, ctx, await getOrganisationApplication(db, ctx, id), { from: ['submitted'], to: 'recommended', event: 'recommended', message: note?.trim() || undefined, extra: { recommended_by: officer.id } });
 }
 
-/** An approver decides a recommended application; never the person who recommended it. */
-export async function decideApplication(db: Db, ctx: RequestContext, id: string, decision: 'approved' | 'rejected', reason: string | undefined) {
+/** An approver decides a recommended application; never the person who recommended it. Approval issues the licence into the wallet. */
+export async function decideApplication(db: Db, ctx: RequestContext, signingSecret: string, id: string, decision: 'approved' | 'rejected', reason: string | undefined) {
   const approver = requireRole(ctx.actor, 'approver');
   const view = await getOrganisationApplication(db, ctx, id);
   if (view.application.recommended_by === approver.id) throw new DomainError('forbidden', 'You recommended this application; another approver must decide it.');
   const why = decision === 'rejected' ? message(reason, 'the reasons for the decision') : reason?.trim() || undefined;
-  return transition(db, ctx, view, { from: ['recommended'], to: decision, event: decision, message: why, extra: { decided_by: approver.id, decided_at: new Date(), decision_reason: why ?? null } });
+  const issue = async (trx: Trx, row: store.ApplicationRow) => {
+    const profile = await loadProfile(db, row.citizen_id);
+    const validUntil = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
+    await issueDocument(trx, ctx, signingSecret, {
+      citizenId: row.citizen_id, organisationId: row.organisation_id, kind: 'licence', title: { en: view.service.name.en, 'zh-HK': view.service.name['zh-HK'] },
+      holderName: profile.name_en?.value ?? profile.name_zh?.value ?? row.answers.fullName ?? '', claims: { Reference: row.reference }, sourceReference: row.reference, validUntil,
+    });
+  };
+  return transition(db, ctx, view, {
+    from: ['recommended'], to: decision, event: decision, message: why, extra: { decided_by: approver.id, decided_at: new Date(), decision_reason: why ?? null },
+    ...(decision === 'approved' ? { then: issue } : {}),
+  });
 }
 
 export async function listOwnApplications(db: Db, ctx: RequestContext) {

@@ -117,8 +117,12 @@ describe('officers decide', () => {
     assert.equal((await approver.submit(`/console/applications/${id}`, `/console/applications/${id}/decide`, { decision: 'approved', message: '' })).statusCode, 303);
     const done = await citizen.get(`/applications/${id}`);
     assert.match(done.body, /Approved/);
+    const wallet = await citizen.get('/wallet');
+    assert.match(wallet.body, /Renew a licence/, 'the approval issued the licence into the wallet');
     const audit = await t.db.selectFrom('audit_log').select('action').where('record_id', '=', id).orderBy('seq').execute();
     assert.deepEqual(audit.map((a) => a.action), ['application.started', 'application.submitted', 'application.information_requested', 'application.information_provided', 'application.recommended', 'application.approved']);
+    const issued = await t.db.selectFrom('audit_log').select('action').where('action', '=', 'document.issued').where('request_id', 'is not', null).execute();
+    assert.ok(issued.length >= 1);
   });
 
   test('nobody approves their own recommendation; rejection needs reasons; stale actions conflict', async () => {

@@ -1,0 +1,80 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { createTestApp, signInStaff, type TestApp } from '../../test/support/app.ts';
+import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
+import { buildCitizen, signInCitizen } from '../../test/support/identity-factories.ts';
+import { systemContext } from '../platform/context.ts';
+import { issueDocument } from './index.ts';
+
+let t: TestApp;
+before(async () => { t = await createTestApp(); });
+after(async () => { await t.close(); });
+
+async function issued() {
+  const organisation = await buildOrganisation(t.db);
+  const citizen = await buildCitizen(t.db, { profile: { name_en: 'CHAN, Tai Man' } });
+  const document = await t.db.transaction().execute((trx) => issueDocument(trx, systemContext('test'), t.config.SESSION_SECRET, {
+    citizenId: citizen.id, organisationId: organisation.id, kind: 'licence', title: { en: 'Boat licence', 'zh-HK': '船隻牌照' },
+    holderName: 'CHAN, Tai Man', claims: { Reference: 'SG-2026-0000001' }, validUntil: '2099-12-31',
+  }));
+  return { organisation, citizen, document };
+}
+
+test('the holder sees the document, downloads it as PDF, and anyone verifies it by its QR link', async () => {
+  const { citizen, document } = await issued();
+  const client = await signInCitizen(t.app, citizen);
+  assert.match((await client.get('/wallet')).body, /Boat licence/);
+  const pdf = await client.get(`/wallet/${document.id}/document.pdf`);
+  assert.equal(pdf.statusCode, 200);
+  assert.equal(pdf.headers['content-type'], 'application/pdf');
+  assert.equal(pdf.rawPayload.subarray(0, 5).toString(), '%PDF-');
+
+  const page = await t.app.inject({ url: `/verify/${document.id}`, headers: { accept: 'text/html' } });
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, /This document is valid/);
+  assert.match(page.body, /CHAN, T\*\* M\*\*/, 'the public page masks the name');
+  const api = (await t.app.inject(`/api/v1/documents/${document.id}/verification`)).json();
+  assert.equal(api.status, 'valid');
+  assert.equal(api.claims, undefined);
+  const keys = (await t.app.inject('/api/v1/documents/keys')).json();
+  assert.equal(keys.keys[0].crv, 'Ed25519');
+  assert.equal(keys.keys[0].d, undefined, 'no private key material is published');
+});
+
+test('a share link shows the whole document until it expires', async () => {
+  const { citizen, document } = await issued();
+  const client = await signInCitizen(t.app, citizen);
+  const shared = await client.submit(`/wallet/${document.id}`, `/wallet/${document.id}/share`, { hours: '2' });
+  assert.equal(shared.statusCode, 200);
+  const url = /\/verify\/shared\/([A-Za-z0-9_-]+)/.exec(shared.body)![0];
+  const full = await t.app.inject({ url, headers: { accept: 'text/html' } });
+  assert.match(full.body, /CHAN, Tai Man/);
+  assert.match(full.body, /SG-2026-0000001/);
+  await t.db.updateTable('wallet_shares').set({ expires_at: new Date(Date.now() - 1000) }).execute();
+  assert.equal((await t.app.inject({ url, headers: { accept: 'text/html' } })).statusCode, 404);
+  assert.equal((await client.submit(`/wallet/${document.id}`, `/wallet/${document.id}/share`, { hours: '500' })).statusCode, 400);
+});
+
+test('revoked, expired and tampered documents say so; other people cannot open a wallet document', async () => {
+  const { organisation, document } = await issued();
+  const admin = await buildStaff(t.db, { organisationId: organisation.id, roles: ['organisation_admin'] });
+  const staff = await signInStaff(t.app, admin.email, admin.password);
+  const outsider = await buildStaff(t.db, { roles: ['organisation_admin'] });
+  const other = await signInStaff(t.app, outsider.email, outsider.password);
+  assert.equal((await other.json('POST', `/api/v1/documents/${document.id}/revoke`, { reason: 'x' })).statusCode, 404);
+  const revoked = await staff.json('POST', `/api/v1/documents/${document.id}/revoke`, { reason: 'Issued in error' });
+  assert.equal(revoked.json().status, 'revoked');
+  assert.equal((await staff.json('POST', `/api/v1/documents/${document.id}/revoke`, { reason: 'again' })).statusCode, 409);
+
+  const second = await issued();
+  await t.db.updateTable('wallet_documents').set({ valid_until: '2020-01-01' }).where('id', '=', second.document.id).execute();
+  assert.equal((await t.app.inject(`/api/v1/documents/${second.document.id}/verification`)).json().status, 'expired');
+  const third = await issued();
+  await sql`UPDATE wallet_documents SET jws = regexp_replace(jws, '.$', CASE WHEN right(jws, 1) = 'A' THEN 'B' ELSE 'A' END) WHERE id = ${third.document.id}`.execute(t.db);
+  assert.equal((await t.app.inject(`/api/v1/documents/${third.document.id}/verification`)).json().status, 'invalid');
+
+  const stranger = await signInCitizen(t.app, await buildCitizen(t.db));
+  assert.equal((await stranger.get(`/wallet/${third.document.id}`)).statusCode, 404);
+  assert.equal((await t.app.inject(`/api/v1/documents/00000000-0000-4000-8000-000000000000/verification`)).statusCode, 404);
+});
