@@ -162,6 +162,14 @@ describe('Basic OP', () => {
     await assert.rejects(oidc.fetchUserInfo(config, tokens.access_token, oidc.skipSubjectCheck));
   });
 
+  test('an expired authorization code is refused', async () => {
+    const citizen = await buildCitizen(t.db);
+    const { config } = await privateKeyJwtClient();
+    const { callback, verifier, state } = await authorize(config, new Browser(base), citizen);
+    await t.db.updateTable('oidc_models').set({ expires_at: new Date(Date.now() - 1000) }).where('kind', '=', 'AuthorizationCode').execute();
+    await assert.rejects(oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state }), (e: { error?: string }) => e.error === 'invalid_grant');
+  });
+
   test('oidcc-ensure-pkce: a wrong code verifier is refused', async () => {
     const citizen = await buildCitizen(t.db);
     const { config } = await privateKeyJwtClient();
