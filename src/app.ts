@@ -18,6 +18,7 @@ import { portalRoutes } from './portal/index.ts';
 import { auditRoutes, consoleRoutes } from './console/index.ts';
 import { serviceRoutes } from './services/index.ts';
 import { walletRoutes } from './wallet/index.ts';
+import { assistantRoutes } from './assistant/index.ts';
 import { paymentRoutes } from './payments/index.ts';
 import { openDataRoutes } from './opendata/index.ts';
 
@@ -53,7 +54,7 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(preferencesPlugin);
   registerErrorHandling(app, {
     renderPage: (request, reply, error) => renderErrorPage(pageContext(request, reply, config.SEED_SAMPLE_DATA), error),
-    signInPath: (request) => (request.url.startsWith('/console') ? '/console/sign-in' : /^\/(applications|account)(\/|$|\?)/.test(request.url) ? '/account/sign-in' : undefined),
+    signInPath: (request) => (request.url.startsWith('/console') ? '/console/sign-in' : /^\/(applications|account|wallet|assistant)(\/|$|\?)/.test(request.url) ? '/account/sign-in' : undefined),
   });
   // Forms carry a CSRF token. API writes need none if they send JSON (no cross-site form can) or no body at all;
   // session cookies are SameSite=Lax besides.
@@ -84,7 +85,7 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(staffSessionPlugin, services);
   await app.register(citizenSessionPlugin, services);
 
-  const modules = [uiRoutes, portalRoutes, consoleRoutes, organisationRoutes, auditRoutes, serviceRoutes, walletRoutes, identityRoutes, paymentRoutes, openDataRoutes];
+  const modules = [uiRoutes, portalRoutes, consoleRoutes, organisationRoutes, auditRoutes, serviceRoutes, walletRoutes, assistantRoutes, identityRoutes, paymentRoutes, openDataRoutes];
   for (const module of modules) await app.register(module, services);
   return app;
 }

@@ -166,3 +166,8 @@ export async function applicationQueue(db: Db, ctx: RequestContext, filter: Omit
   const staff = requireRole(ctx.actor, 'officer', 'approver', 'organisation_admin');
   return store.queue(db, { ...filter, organisationId: staff.organisationId });
 }
+
+/** The citizen's applications that wait for them: drafts to finish and information departments asked for. */
+export async function applicationsAwaitingCitizen(db: Db, citizenId: string) {
+  return (await store.applicationsOfCitizen(db, citizenId)).filter((a) => a.status === 'draft' || a.status === 'information_requested');
+}

@@ -2,3 +2,4 @@ export { serviceRoutes } from './routes.tsx';
 export { getPublishedService, type Service } from './service.ts';
 export { searchCatalogue } from './catalogue.ts';
 export { seedServices, generateServices } from './sample.ts';
+export { applicationsAwaitingCitizen } from './application.ts';

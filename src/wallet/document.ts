@@ -105,3 +105,14 @@ export async function revokeIssuedDocument(db: Db, ctx: RequestContext, id: stri
   });
   return verifyDocument(db, id);
 }
+
+/** Documents issued in the last `newDays` days, and those that expire within `expiringDays`. */
+export async function documentsNeedingAttention(db: Queryable, citizenId: string, newDays = 30, expiringDays = 60) {
+  const documents = (await store.documentsOf(db, citizenId)).filter((d) => !d.revoked_at);
+  const today = new Date().toISOString().slice(0, 10);
+  const horizon = new Date(Date.now() + expiringDays * 86_400_000).toISOString().slice(0, 10);
+  return {
+    recent: documents.filter((d) => d.issued_at.getTime() > Date.now() - newDays * 86_400_000),
+    expiring: documents.filter((d) => d.valid_until && d.valid_until >= today && d.valid_until <= horizon),
+  };
+}

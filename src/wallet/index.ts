@@ -1,3 +1,3 @@
 export { walletRoutes } from './routes.tsx';
 export { issueDocument, verifyDocument, type DocumentToIssue } from './document.ts';
-export { ownDocuments } from './document.ts';
+export { ownDocuments, documentsNeedingAttention } from './document.ts';

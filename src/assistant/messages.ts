@@ -1,0 +1,38 @@
+import { defineMessages } from '../platform/i18n/index.ts';
+
+export const assistantMessages = defineMessages({
+  en: {
+    'title': 'Personal Assistant',
+    'intro': 'What needs your attention across government departments.',
+    'nothing': 'Nothing needs your attention right now.',
+    'applications': 'Applications waiting for you',
+    'application.draft': 'Finish your application: {service} ({reference})',
+    'application.information_requested': '{service} ({reference}): the department needs more information',
+    'bills': 'Bills to pay',
+    'bill': '{reference}: HK${amount}, due {due}',
+    'billOverdue': '{reference}: HK${amount}, overdue since {due}',
+    'expiring': 'Licences and documents expiring soon',
+    'expiringItem': '{title} expires on {date}',
+    'recent': 'New documents in your wallet',
+    'links': 'Everything else',
+    'linkApplications': 'My applications',
+    'linkWallet': 'Digital Document wallet',
+  },
+  'zh-HK': {
+    'title': '個人助理',
+    'intro': '各政府部門需要你處理的事項。',
+    'nothing': '目前沒有需要你處理的事項。',
+    'applications': '等待你處理的申請',
+    'application.draft': '完成申請：{service}（{reference}）',
+    'application.information_requested': '{service}（{reference}）：部門需要更多資料',
+    'bills': '待繳賬單',
+    'bill': '{reference}：港幣 {amount} 元，{due} 到期',
+    'billOverdue': '{reference}：港幣 {amount} 元，已於 {due} 逾期',
+    'expiring': '即將到期的牌照及文件',
+    'expiringItem': '{title}於 {date} 到期',
+    'recent': '數碼文件夾的新文件',
+    'links': '其他',
+    'linkApplications': '我的申請',
+    'linkWallet': '數碼文件夾',
+  },
+});
