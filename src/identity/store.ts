@@ -10,7 +10,12 @@ interface CitizensTable {
   proofed_at: Date | null;
   disabled_at: Date | null;
   created_at: Generated<Date>;
+  document_type: Generated<string | null>;
+  document_ciphertext: Generated<string | null>;
+  document_lookup: Generated<string | null>;
+  proofed_by: Generated<string | null>;
 }
+interface CitizenPersonalCodesTable { code_hash: string; citizen_id: string; expires_at: Date; used_at: Date | null; created_at: Generated<Date> }
 interface CitizenEmailCodesTable {
   id: Generated<string>;
   email: string;
@@ -42,6 +47,7 @@ declare module '../platform/db/schema.ts' {
     citizen_recovery_codes: CitizenRecoveryCodesTable;
     citizen_sessions: CitizenSessionsTable;
     citizen_profile_fields: CitizenProfileFieldsTable;
+    citizen_personal_codes: CitizenPersonalCodesTable;
   }
 }
 export type CitizenRow = Selectable<CitizensTable>;
@@ -107,4 +113,19 @@ export async function upsertProfileField(db: Queryable, row: { citizen_id: strin
 }
 export async function deleteProfileField(db: Queryable, citizenId: string, field: string): Promise<void> {
   await db.deleteFrom('citizen_profile_fields').where('citizen_id', '=', citizenId).where('field', '=', field).execute();
+}
+
+export const citizenByDocument = (db: Queryable, lookup: string) => db.selectFrom('citizens').select(['id']).where('document_lookup', '=', lookup).executeTakeFirst();
+export async function recordProofing(db: Queryable, id: string, set: { document_type: string; document_ciphertext: string; document_lookup: string; proofed_by: string }): Promise<void> {
+  await db.updateTable('citizens').set({ ...set, proofed_at: new Date() }).where('id', '=', id).execute();
+}
+export async function insertPersonalCode(db: Queryable, row: { code_hash: string; citizen_id: string; expires_at: Date }): Promise<void> {
+  await db.deleteFrom('citizen_personal_codes').where('citizen_id', '=', row.citizen_id).where('used_at', 'is', null).execute();
+  await db.insertInto('citizen_personal_codes').values({ ...row, used_at: null }).execute();
+}
+/** Spends a live code in one statement, so two officers cannot both use it. */
+export async function usePersonalCode(db: Queryable, codeHash: string) {
+  return db.updateTable('citizen_personal_codes').set({ used_at: new Date() })
+    .where('code_hash', '=', codeHash).where('used_at', 'is', null).where('expires_at', '>', new Date())
+    .returning(['citizen_id']).executeTakeFirst();
 }

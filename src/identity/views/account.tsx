@@ -19,6 +19,7 @@ export function AccountPage(props: { ctx: PageContext; actor: CitizenActor }) {
         <li><a href="/account/security">{t('nav.security')}</a></li>
         <li><a href="/account/devices">{t('nav.devices')}</a></li>
         <li><a href="/account/services">{t('nav.services')}</a></li>
+        <li><a href="/account/personal-code">{t('nav.personalCode')}</a></li>
       </ul>
       <Form ctx={props.ctx} action="/account/sign-out"><Button variant="secondary">{t('nav.signOut')}</Button></Form>
     </Page>
