@@ -15,6 +15,8 @@ import { multipartParser, type UploadBody } from './upload.ts';
 import { ckanRoutes } from './ckan/routes.ts';
 import { portalRoutes } from './portal-routes.tsx';
 import { archiveRoutes } from './archive-routes.ts';
+import { ogcRoutes } from './ogc/routes.ts';
+import { filterRoutes } from './filter-routes.ts';
 import { ConsoleDatasetsPage, EditDatasetPage, NewDatasetPage, valuesOf, type DatasetFormValues } from './views/console-datasets.tsx';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -41,6 +43,8 @@ export const openDataRoutes: ModuleRoutes = async (app, services) => {
   await app.register(ckanRoutes, services);
   await app.register(portalRoutes(files), services);
   await app.register(archiveRoutes(files), services);
+  await app.register(ogcRoutes, services);
+  await app.register(filterRoutes, services);
 
   const editPage = async (request: FastifyRequest, reply: FastifyReply, id: string, errors: FieldError[], values?: DatasetFormValues, status = 200) => {
     const dataset = await datasets.getDatasetForPublisher(db, request.actor, id);

@@ -41,7 +41,7 @@ interface ResourcesTable {
 interface ResourceVersionsTable {
   resource_id: string; version_at: Date; file_key: string; file_name: string; size: number; sha256: string; media_type: string;
 }
-interface RowsTable { resource_id: string; row_no: number; data: Record<string, unknown> }
+interface RowsTable { resource_id: string; row_no: number; data: Record<string, unknown>; min_x: number | null; min_y: number | null; max_x: number | null; max_y: number | null }
 interface DownloadsTable { resource_id: string; day: string; count: Generated<number> }
 
 declare module '../platform/db/schema.ts' {
@@ -104,8 +104,26 @@ export async function replaceRows(db: Queryable, resourceId: string, rows: Recor
 /** Adds rows numbered after `offset` (1-based row numbers), in one statement per call. */
 export async function appendRows(db: Queryable, resourceId: string, offset: number, rows: Record<string, unknown>[]): Promise<void> {
   if (rows.length === 0) return;
-  const values = rows.map((data, i) => ({ resource_id: resourceId, row_no: offset + i + 1, data: JSON.stringify(data) as unknown as Record<string, unknown> }));
+  const values = rows.map((data, i) => ({ resource_id: resourceId, row_no: offset + i + 1, data: JSON.stringify(data) as unknown as Record<string, unknown>, ...boundsOf(data.geometry) }));
   await db.insertInto('opendata_rows').values(values).execute();
+}
+
+/** The WGS 84 bounding box of a GeoJSON geometry, or nulls for rows without one. */
+export function boundsOf(geometry: unknown): { min_x: number | null; min_y: number | null; max_x: number | null; max_y: number | null } {
+  const box = { min_x: Infinity, min_y: Infinity, max_x: -Infinity, max_y: -Infinity };
+  const visit = (c: unknown): void => {
+    if (!Array.isArray(c)) return;
+    if (typeof c[0] === 'number' && typeof c[1] === 'number') {
+      box.min_x = Math.min(box.min_x, c[0]); box.max_x = Math.max(box.max_x, c[0]);
+      box.min_y = Math.min(box.min_y, c[1]); box.max_y = Math.max(box.max_y, c[1]);
+      return;
+    }
+    for (const inner of c) visit(inner);
+  };
+  const g = geometry as { coordinates?: unknown; geometries?: { coordinates?: unknown }[] } | null | undefined;
+  visit(g?.coordinates);
+  for (const part of g?.geometries ?? []) visit(part.coordinates);
+  return Number.isFinite(box.min_x) ? box : { min_x: null, min_y: null, max_x: null, max_y: null };
 }
 
 export async function countDownload(db: Queryable, resourceId: string): Promise<void> {

@@ -1,0 +1,92 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestApp, type TestApp } from '../../test/support/app.ts';
+import { systemContext } from '../platform/context.ts';
+import { seedOrganisations } from '../organisations/index.ts';
+import { localFileStore } from '../platform/files/index.ts';
+import { seedOpenData } from './index.ts';
+
+let t: TestApp;
+before(async () => {
+  t = await createTestApp();
+  await seedOrganisations(t.db, systemContext('test'));
+  await seedOpenData(t.db, systemContext('test'), localFileStore(t.config.DATA_DIR));
+});
+after(async () => { await t.close(); });
+
+const get = (url: string) => t.app.inject({ method: 'GET', url });
+const resourceOf = async (name: string) => (await get(`/api/3/action/package_show?id=${name}`)).json().result.resources[0];
+
+describe('OGC API – Features', () => {
+  test('the HK1980 Grid layer is a collection served in WGS 84, with bbox and paging links', async () => {
+    const landing = await get('/ogc');
+    assert.equal(landing.statusCode, 200);
+    assert.ok((await get('/ogc/conformance')).json().conformsTo.length >= 2);
+    const collections = (await get('/ogc/collections')).json().collections;
+    assert.equal(collections.length, 1);
+    const [collection] = collections;
+    assert.equal(collection.sourceCrs, 'EPSG:2326');
+    const [minX, minY, maxX, maxY] = collection.extent.spatial.bbox[0];
+    assert.ok(minX > 114 && maxX < 114.3 && minY > 22.2 && maxY < 22.5, collection.extent.spatial.bbox[0].join(','));
+
+    const first = await get(`/ogc/collections/${collection.id}/items?limit=2`);
+    assert.equal(first.statusCode, 200);
+    assert.match(first.headers['content-type'] as string, /^application\/geo\+json/);
+    const page = first.json();
+    assert.equal(page.numberMatched, 3);
+    assert.equal(page.numberReturned, 2);
+    const next = page.links.find((l: { rel: string }) => l.rel === 'next');
+    assert.match(next.href, /offset=2/);
+    const second = (await get(new URL(next.href).pathname + new URL(next.href).search)).json();
+    assert.equal(second.numberReturned, 1);
+    assert.equal(second.links.some((l: { rel: string }) => l.rel === 'next'), false);
+
+    // Victoria Peak (sample) lies south-west of Lion Rock: a box around Hong Kong Island finds only it.
+    const island = (await get(`/ogc/collections/${collection.id}/items?bbox=114.10,22.24,114.20,22.29`)).json();
+    assert.deepEqual(island.features.map((f: { properties: { station_id: string } }) => f.properties.station_id), ['LS-S-001']);
+    const feature = (await get(`/ogc/collections/${collection.id}/items/1`)).json();
+    assert.equal(feature.geometry.type, 'Point');
+  });
+
+  test('bad input and unknown collections get OGC exceptions', async () => {
+    const collection = (await get('/ogc/collections')).json().collections[0];
+    const badBbox = await get(`/ogc/collections/${collection.id}/items?bbox=1,2,3`);
+    assert.equal(badBbox.statusCode, 400);
+    assert.equal(badBbox.json().code, 'InvalidParameterValue');
+    assert.equal((await get(`/ogc/collections/${collection.id}/items?limit=-1`)).statusCode, 400);
+    assert.equal((await get('/ogc/collections/not-a-collection')).statusCode, 404);
+    const csv = await resourceOf('sample-public-markets');
+    assert.equal((await get(`/ogc/collections/${csv.id}/items`)).statusCode, 404, 'a CSV is not a spatial collection');
+    assert.equal((await get(`/ogc/collections/${collection.id}/items/99`)).statusCode, 404);
+  });
+});
+
+describe('data filter API', () => {
+  test('filters with eq and ct on 1-based columns, sorted, as a JSON array', async () => {
+    const resource = await resourceOf('sample-air-quality-health-index');
+    const q = { resource: resource.url, section: 1, format: 'json', sorts: [[4, 'desc']], filters: [[5, 'eq', ['Moderate']]] };
+    const response = await get(`/v2/filter?q=${encodeURIComponent(JSON.stringify(q))}`);
+    assert.equal(response.statusCode, 200);
+    assert.deepEqual(response.json().map((r: { station: string }) => r.station), ['Yuen Long', 'Kwun Tong']);
+    const contains = await get(`/v2/filter?q=${encodeURIComponent(JSON.stringify({ resource: resource.url, section: 1, format: 'json', filters: [[2, 'ct', ['涌']]] }))}`);
+    assert.deepEqual(contains.json().map((r: { station: string }) => r.station), ['Tung Chung']);
+  });
+
+  test('bad queries are answered 400 with a message', async () => {
+    const resource = await resourceOf('sample-air-quality-health-index');
+    const cases = [
+      '',
+      'not json',
+      JSON.stringify({ resource: 'https://elsewhere.example/a.csv' }),
+      JSON.stringify({ resource: resource.url, filters: [[9, 'eq', ['x']]] }),
+      JSON.stringify({ resource: resource.url, filters: [[1, 'gt', ['x']]] }),
+      JSON.stringify({ resource: resource.url, sorts: [[1, 'sideways']] }),
+      JSON.stringify({ resource: resource.url, section: 2 }),
+    ];
+    for (const q of cases) {
+      const response = await get(`/v2/filter?q=${encodeURIComponent(q)}`);
+      assert.equal(response.statusCode, 400, q);
+      assert.equal(typeof response.json().error, 'string');
+    }
+  });
+});
