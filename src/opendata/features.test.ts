@@ -90,3 +90,28 @@ describe('data filter API', () => {
     }
   });
 });
+
+describe('DCAT', () => {
+  test('the catalogue pages as JSON-LD and Turtle, and each dataset has its own JSON-LD', async () => {
+    const catalogue = await get('/opendata/catalog.jsonld');
+    assert.equal(catalogue.statusCode, 200);
+    assert.match(catalogue.headers['content-type'] as string, /^application\/ld\+json/);
+    const graph = catalogue.json()['@graph'];
+    assert.equal(graph[0]['@type'], 'dcat:Catalog');
+    assert.equal(graph[1]['hydra:totalItems'], 4);
+    const datasets = graph.filter((n: { '@type': string }) => n['@type'] === 'dcat:Dataset');
+    assert.equal(datasets.length, 4);
+    const markets = datasets.find((d: { '@id': string }) => d['@id'].endsWith('/sample-public-markets'));
+    assert.ok(markets['dct:title'].some((t: { '@language': string; '@value': string }) => t['@language'] === 'zh-HK' && t['@value'] === '公眾街市（樣本）'));
+    assert.match(markets['dcat:distribution'][0]['dcat:downloadURL']['@id'], /\/opendata\/download\//);
+    const turtle = await get('/opendata/catalog.ttl?page=1');
+    assert.match(turtle.headers['content-type'] as string, /^text\/turtle/);
+    assert.match(turtle.body, /@prefix dcat: <http:\/\/www\.w3\.org\/ns\/dcat#> \./);
+    assert.match(turtle.body, /a dcat:Dataset/);
+    assert.match(turtle.body, /"公眾街市（樣本）"@zh-HK/);
+    const one = await get('/opendata/datasets/sample-public-markets/dcat.jsonld');
+    assert.equal(one.json()['@type'], 'dcat:Dataset');
+    assert.equal((await get('/opendata/datasets/nothing-here/dcat.jsonld')).statusCode, 404);
+    assert.equal((await get('/opendata/catalog.jsonld?page=0')).statusCode, 400);
+  });
+});

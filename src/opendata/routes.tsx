@@ -17,6 +17,7 @@ import { portalRoutes } from './portal-routes.tsx';
 import { archiveRoutes } from './archive-routes.ts';
 import { ogcRoutes } from './ogc/routes.ts';
 import { filterRoutes } from './filter-routes.ts';
+import { dcatRoutes } from './dcat-routes.ts';
 import { ConsoleDatasetsPage, EditDatasetPage, NewDatasetPage, valuesOf, type DatasetFormValues } from './views/console-datasets.tsx';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -45,6 +46,7 @@ export const openDataRoutes: ModuleRoutes = async (app, services) => {
   await app.register(archiveRoutes(files), services);
   await app.register(ogcRoutes, services);
   await app.register(filterRoutes, services);
+  await app.register(dcatRoutes, services);
 
   const editPage = async (request: FastifyRequest, reply: FastifyReply, id: string, errors: FieldError[], values?: DatasetFormValues, status = 200) => {
     const dataset = await datasets.getDatasetForPublisher(db, request.actor, id);
