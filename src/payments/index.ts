@@ -12,7 +12,7 @@ export const paymentRoutes: ModuleRoutes = async (app, services) => {
 
 export { paymentDeps, type PaymentDeps } from './deps.ts';
 export { createPayment, getPayment, findSettledPayments, Payment, type NewPayment } from './payment.ts';
-export { findPaymentItem, formatHkd, PaymentItem } from './item.ts';
+export { findPaymentItem, formatHkd, listPaymentItems, PaymentItem } from './item.ts';
 export { issueBill, getBill, openBillsOf, payBill, Bill, type BillInput } from './bill.ts';
 export { onPaymentSettled, type SettledHandler } from './settlement.ts';
 export { reconcilePayments, runReconciliation, type ReconciliationResult } from './reconciliation.ts';

@@ -6,6 +6,7 @@ import { DomainError, type FieldError } from '../platform/errors.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
 import * as applications from './application.ts';
 import * as forms from './forms.ts';
+import { onPaymentSettled, paymentDeps } from '../payments/index.ts';
 import { getOwnService } from './service.ts';
 import { CheckAnswersPage, StepPage } from './views/apply.tsx';
 import { ApplicationPage, MyApplicationsPage } from './views/applications.tsx';
@@ -19,7 +20,10 @@ const MessageBody = Type.Object({ message: Type.Optional(Type.String({ maxLength
 const STATUSES = ['submitted', 'information_requested', 'recommended', 'approved', 'rejected', 'withdrawn'] as const;
 
 /** Applying online (citizens), working the queue (officers and approvers), and form versions (organisation admins). */
-export const applicationRoutes: ModuleRoutes = async (app, { db, config }) => {
+export const applicationRoutes: ModuleRoutes = async (app, options) => {
+  const { db, config } = options;
+  const payments = paymentDeps(options);
+  onPaymentSettled(applications.FEE_PURPOSE, applications.onFeeSettled);
   const page = (request: FastifyRequest, reply: FastifyReply) => pageContext(request, reply, config.SEED_SAMPLE_DATA);
   const invalid = (error: unknown): FieldError[] | undefined =>
     error instanceof DomainError && error.code === 'invalid_input' ? (error.extra.fields ?? [{ field: 'message', reason: error.message }]) : undefined;
@@ -77,13 +81,19 @@ export const applicationRoutes: ModuleRoutes = async (app, { db, config }) => {
   app.post('/applications/:id/submit', { schema: { hide: true, params: IdParams } }, async (request, reply) => {
     requireCitizen(request.actor);
     try {
-      await applications.submitApplication(db, requestContext(request), request.params.id);
+      const { payUrl } = await applications.submitApplication(db, payments, requestContext(request), request.params.id);
+      return reply.redirect(payUrl ?? `/applications/${request.params.id}`, 303);
     } catch (error) {
       const fields = invalid(error);
       if (!fields) throw error;
       return reply.redirect(`/applications/${request.params.id}/steps/${fields[0]!.field}`, 303);
     }
-    return reply.redirect(`/applications/${request.params.id}`, 303);
+  });
+  app.post('/applications/:id/pay', { schema: { hide: true, params: IdParams } }, async (request, reply) => {
+    requireCitizen(request.actor);
+    const ctx = requestContext(request);
+    const payment = await applications.payFee(payments, ctx, await applications.getOwnApplication(db, ctx, request.params.id));
+    return reply.redirect(payment.payUrl, 303);
   });
 
   const citizenAction = (path: string, act: (ctx: ReturnType<typeof requestContext>, id: string, message: string | undefined) => Promise<unknown>) =>

@@ -8,6 +8,7 @@ import { presentService, type Service } from './service.ts';
 import * as store from './store.ts';
 import { loadProfile } from '../identity/index.ts';
 import { issueDocument } from '../wallet/index.ts';
+import { createPayment, type PaymentDeps } from '../payments/index.ts';
 
 export interface ApplicationView {
   application: store.ApplicationRow;
@@ -33,7 +34,8 @@ export async function getOwnApplication(db: Db, ctx: RequestContext, id: string)
 export async function getOrganisationApplication(db: Db, ctx: RequestContext, id: string): Promise<ApplicationView> {
   const staff = requireRole(ctx.actor, 'officer', 'approver', 'organisation_admin');
   const row = await store.applicationById(db, id);
-  assertOrganisationRecord(staff, row && row.status !== 'draft' ? row.organisation_id : null, 'The application');
+  // Until it is submitted (and paid for), an application is the citizen's alone.
+  assertOrganisationRecord(staff, row && !['draft', 'awaiting_payment'].includes(row.status) ? row.organisation_id : null, 'The application');
   return load(db, row);
 }
 
@@ -82,19 +84,50 @@ export function firstIncompleteStep(definition: FormDefinition, answers: Answers
   return stepPath(definition, answers).find((s) => s.questions.some((q) => answerProblem(q, answers[q.id])))?.id;
 }
 
-/** Submits once: a repeated submission (a double click, a retried request) returns the same application. */
-export async function submitApplication(db: Db, ctx: RequestContext, id: string): Promise<store.ApplicationRow> {
+/** Submits once: a repeated submission (a double click, a retried request) returns the same application. With a fee, the
+ * application waits for its payment, and the payment's settlement submits it (see onFeeSettled). */
+export async function submitApplication(db: Db, payments: PaymentDeps, ctx: RequestContext, id: string): Promise<{ application: store.ApplicationRow; payUrl?: string }> {
   const view = await getOwnApplication(db, ctx, id);
-  if (view.application.status !== 'draft') return view.application;
+  if (view.application.status === 'awaiting_payment') return { application: view.application, payUrl: (await payFee(payments, ctx, view)).payUrl };
+  if (view.application.status !== 'draft') return { application: view.application };
   const incomplete = firstIncompleteStep(view.definition, view.application.answers);
   if (incomplete) throw invalidInput([{ field: incomplete, reason: 'required' }], 'Some questions still need an answer.');
-  return db.transaction().execute(async (trx) => {
-    const row = await store.updateApplication(trx, id, ['draft'], { status: 'submitted', submitted_at: new Date() });
-    if (!row) return (await store.applicationById(trx, id))!;
-    await store.addEvent(trx, { application_id: id, actor_kind: 'citizen', actor_label: ctx.actor.label, kind: 'submitted', message: null });
-    await recordAudit(trx, ctx, { action: 'application.submitted', recordType: 'application', recordId: id, organisationId: row.organisation_id, detail: { reference: row.reference } });
-    return row;
+  const fee = view.service.feeItemId;
+  const row = await db.transaction().execute(async (trx) => {
+    const moved = await store.updateApplication(trx, id, ['draft'], fee ? { status: 'awaiting_payment' } : { status: 'submitted', submitted_at: new Date() });
+    if (!moved) return undefined;
+    const event = fee ? 'awaiting_payment' : 'submitted';
+    await store.addEvent(trx, { application_id: id, actor_kind: 'citizen', actor_label: ctx.actor.label, kind: event, message: null });
+    await recordAudit(trx, ctx, { action: `application.${event}`, recordType: 'application', recordId: id, organisationId: moved.organisation_id, detail: { reference: moved.reference } });
+    return moved;
   });
+  const application = row ?? (await store.applicationById(db, id))!;
+  if (application.status !== 'awaiting_payment') return { application };
+  return { application, payUrl: (await payFee(payments, ctx, { ...view, application })).payUrl };
+}
+
+/** The fee payment: the same one while it is under way; a new one after a failed or cancelled attempt. */
+export async function payFee(payments: PaymentDeps, ctx: RequestContext, view: ApplicationView) {
+  if (view.application.status !== 'awaiting_payment' || !view.service.feeItemId) throw conflict('This application has no fee waiting to be paid.');
+  for (let attempt = 1; attempt <= 20; attempt++) {
+    const { payment } = await createPayment(payments, ctx, {
+      itemId: view.service.feeItemId, purpose: FEE_PURPOSE, reference: view.application.id,
+      idempotencyKey: `application-fee:${view.application.id}:${attempt}`, idempotencyScope: `application:${view.application.id}`,
+    });
+    if (!payment.finished || payment.state === 'success') return payment;
+  }
+  throw conflict('Too many payment attempts for this application; contact the department.');
+}
+
+export const FEE_PURPOSE = 'application_fee';
+
+/** Runs in the payment's settlement transaction: the application is submitted exactly when its fee is paid. */
+export async function onFeeSettled(trx: Trx, ctx: RequestContext, payment: { reference: string | null }): Promise<void> {
+  if (!payment.reference) return;
+  const row = await store.updateApplication(trx, payment.reference, ['awaiting_payment'], { status: 'submitted', submitted_at: new Date() });
+  if (!row) return;
+  await store.addEvent(trx, { application_id: row.id, actor_kind: 'system', actor_label: 'payment', kind: 'submitted', message: null });
+  await recordAudit(trx, ctx, { action: 'application.submitted', recordType: 'application', recordId: row.id, organisationId: row.organisation_id, detail: { reference: row.reference, paid: true } });
 }
 
 type Transition = {
@@ -121,7 +154,7 @@ const message = (text: string | undefined, what: string) => {
 };
 
 export async function withdrawApplication(db: Db, ctx: RequestContext, id: string) {
-  return transition(db, ctx, await getOwnApplication(db, ctx, id), { from: ['submitted', 'information_requested', 'recommended'], to: 'withdrawn', event: 'withdrawn' });
+  return transition(db, ctx, await getOwnApplication(db, ctx, id), { from: ['awaiting_payment', 'submitted', 'information_requested', 'recommended'], to: 'withdrawn', event: 'withdrawn' });
 }
 
 export async function answerInformationRequest(db: Db, ctx: RequestContext, id: string, text: string | undefined) {

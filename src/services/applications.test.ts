@@ -1,9 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, signInStaff, type Client, type TestApp } from '../../test/support/app.ts';
+import { Client, createTestApp, signInStaff, type TestApp } from '../../test/support/app.ts';
 import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
 import { buildCitizen, signInCitizen } from '../../test/support/identity-factories.ts';
 import { uniqueSlug } from '../../test/support/services-factories.ts';
+import { buildPaymentItem, UNREACHABLE_BASE_URL } from '../../test/support/payments-factories.ts';
 import { DRIVING_LICENCE_FORM } from './sample-form.ts';
 import type { StaffRole } from '../platform/context.ts';
 
@@ -15,7 +16,7 @@ let organisationId: string;
 let slug: string;
 
 before(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ BASE_URL: UNREACHABLE_BASE_URL });
   organisationId = (await buildOrganisation(t.db)).id;
   const sign = async (roles: StaffRole[]) => {
     const staff = await buildStaff(t.db, { organisationId, roles });
@@ -88,6 +89,51 @@ describe('applying online', () => {
     assert.match(visitor.headers.location as string, /^\/account\/sign-in\?return=/);
   });
 });
+
+describe('paying the fee', () => {
+  test('with a fee, the application is submitted exactly when the payment succeeds; a cancelled payment can be tried again', async () => {
+    const item = await buildPaymentItem(t.db, { organisationId, amountCents: 9_000 });
+    const service = (await admin.json('POST', '/api/v1/services', { slug: uniqueSlug('paid'), category: 'transport', nameEn: 'Paid licence', nameZhHk: '收費執照', summaryEn: '', summaryZhHk: '', feeItemId: item.id })).json();
+    await admin.submit(`/console/services/${service.id}`, `/console/services/${service.id}/publish`, { version: '1' });
+    const simple = { steps: [{ id: 'declaration', title: { en: 'Declaration', 'zh-HK': '聲明' }, questions: [{ id: 'declare', type: 'declaration', label: { en: 'Declaration', 'zh-HK': '聲明' }, required: true }] }] };
+    await admin.submit(`/console/services/${service.id}/form`, `/console/services/${service.id}/form`, { definition: JSON.stringify(simple) });
+    const formId = /form\/([0-9a-f-]{36})\/publish/.exec((await admin.get(`/console/services/${service.id}/form`)).body)![1];
+    await admin.submit(`/console/services/${service.id}/form`, `/console/services/${service.id}/form/${formId}/publish`, {});
+
+    const citizen = await signInCitizen(t.app, await buildCitizen(t.db));
+    const started = await citizen.submit(`/services/${service.slug}`, `/services/${service.slug}/apply`, {});
+    const id = /\/applications\/([0-9a-f-]{36})\//.exec(started.headers.location as string)![1]!;
+    await citizen.submit(`/applications/${id}/steps/declaration`, `/applications/${id}/steps/declaration`, { declare: 'yes' });
+    assert.match((await citizen.get(`/applications/${id}/check`)).body, /Pay HK\$90\.00 and submit/);
+    const submit = await citizen.submit(`/applications/${id}/check`, `/applications/${id}/submit`, {});
+    const firstPayment = /^\/payments\/([0-9a-f-]{36})$/.exec(submit.headers.location as string)![1]!;
+    assert.equal((await citizen.submit(`/applications/${id}`, `/applications/${id}/submit`, {})).headers.location, `/payments/${firstPayment}`, 'the same payment while it is under way');
+    assert.equal((await officer.get(`/console/applications/${id}`)).statusCode, 404, 'not with the department before it is paid');
+
+    await payOnHostedPage(firstPayment, 'cancel');
+    await citizen.get(`/payments/${firstPayment}/return`);
+    assert.match((await citizen.get(`/applications/${id}`)).body, /Waiting for your payment/);
+    const retry = await citizen.submit(`/applications/${id}`, `/applications/${id}/pay`, {});
+    const secondPayment = /^\/payments\/([0-9a-f-]{36})$/.exec(retry.headers.location as string)![1]!;
+    assert.notEqual(secondPayment, firstPayment, 'a cancelled attempt is followed by a new payment');
+
+    await payOnHostedPage(secondPayment, 'pay');
+    await citizen.get(`/payments/${secondPayment}/return`);
+    await citizen.get(`/payments/${secondPayment}/return`);
+    assert.match((await citizen.get(`/applications/${id}`)).body, /<strong>Submitted<\/strong>/);
+    const submittedEvents = await t.db.selectFrom('application_events').select('kind').where('application_id', '=', id).where('kind', '=', 'submitted').execute();
+    assert.equal(submittedEvents.length, 1, 'settled once, submitted once');
+    assert.equal((await officer.get(`/console/applications/${id}`)).statusCode, 200);
+  });
+});
+
+/** The payer on the built-in provider's hosted page, as a browser without JavaScript. */
+async function payOnHostedPage(paymentId: string, action: 'pay' | 'cancel') {
+  const payer = new Client(t.app);
+  const hosted = new URL((await payer.get(`/payments/${paymentId}/pay`)).headers.location as string).pathname;
+  const done = await payer.submit(hosted, `${hosted}/${action}`, action === 'pay' ? { cardNumber: '4242424242424242' } : {});
+  assert.equal(done.statusCode, 303);
+}
 
 describe('officers decide', () => {
   async function submitted() {

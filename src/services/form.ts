@@ -25,16 +25,15 @@ export function readServiceForm(values: ServiceFormValues, locale: Locale): { in
   const pledgeText = (values.pledgeWorkingDays ?? '').trim();
   const pledge = pledgeText ? Number(pledgeText) : undefined;
   if (pledge !== undefined && (!Number.isInteger(pledge) || pledge < 1 || pledge > 365)) errors.push({ field: 'pledgeWorkingDays', reason: t('form.invalid', { field: t('form.pledge') }) });
-  const feeText = (values.fee ?? '').trim() || '0';
-  const fee = /^\d{1,7}(\.\d{1,2})?$/.test(feeText) ? Math.round(Number(feeText) * 100) : undefined;
-  if (fee === undefined) errors.push({ field: 'fee', reason: t('form.invalid', { field: t('form.fee') }) });
+  const feeItemId = (values.feeItemId ?? '').trim();
+  if (feeItemId && !/^[0-9a-f-]{36}$/.test(feeItemId)) errors.push({ field: 'feeItemId', reason: t('form.invalid', { field: t('form.fee') }) });
   const contactEmail = (values.contactEmail ?? '').trim();
   if (contactEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(contactEmail)) errors.push({ field: 'contactEmail', reason: t('form.invalid', { field: t('form.contact') }) });
   if (errors.length > 0) return { errors };
   return {
     errors,
     input: {
-      slug, category: category!, nameEn, nameZhHk, summaryEn, summaryZhHk, feeCents: fee!,
+      slug, category: category!, nameEn, nameZhHk, summaryEn, summaryZhHk, ...(feeItemId ? { feeItemId } : {}),
       ...(pledge !== undefined ? { pledgeWorkingDays: pledge } : {}), ...(contactEmail ? { contactEmail } : {}),
     },
   };
@@ -43,5 +42,5 @@ export function readServiceForm(values: ServiceFormValues, locale: Locale): { in
 export const serviceFormValues = (service: Service): ServiceFormValues => ({
   slug: service.slug, category: service.category, nameEn: service.name.en, nameZhHk: service.name['zh-HK'],
   summaryEn: service.summary.en, summaryZhHk: service.summary['zh-HK'], pledgeWorkingDays: service.pledgeWorkingDays?.toString() ?? '',
-  fee: (service.feeCents / 100).toFixed(2), contactEmail: service.contactEmail ?? '', version: String(service.version),
+  feeItemId: service.feeItemId ?? '', contactEmail: service.contactEmail ?? '', version: String(service.version),
 });

@@ -8,6 +8,7 @@ import { CatalogueQuery, CataloguePage as CatalogueResult, publishedCategories, 
 import * as services from './service.ts';
 import { readServiceForm, serviceFormValues } from './form.ts';
 import { hasLiveForm } from './forms.ts';
+import { formatHkd, listPaymentItems } from '../payments/index.ts';
 import { CataloguePage } from './views/catalogue.tsx';
 import { ServicePage } from './views/service.tsx';
 import { ServiceFormPage, ServicesConsolePage, type ServiceFormValues } from './views/console.tsx';
@@ -24,6 +25,8 @@ export const serviceRoutes: ModuleRoutes = async (app, options) => {
   const { db, config } = options;
   await app.register(applicationRoutes, options);
   const page = (request: Parameters<typeof pageContext>[0], reply: Parameters<typeof pageContext>[1]) => pageContext(request, reply, config.SEED_SAMPLE_DATA);
+  const feeItems = async (request: Parameters<typeof requestContext>[0]) =>
+    (await listPaymentItems(db, requestContext(request))).map((i) => ({ id: i.id, label: `${i.name[request.locale]} (${formatHkd(i.amountCents)})` }));
   const organisationMap = async () => new Map((await listOrganisations(db)).map((o) => [o.id, o]));
 
   // --- Public catalogue ---
@@ -74,13 +77,13 @@ export const serviceRoutes: ModuleRoutes = async (app, options) => {
 
   app.get('/console/services/new', { schema: { hide: true } }, async (request, reply) => {
     requireRole(request.actor, 'organisation_admin');
-    return sendPage(reply, <ServiceFormPage ctx={page(request, reply)} values={{ category: 'transport', fee: '0' }} errors={[]} />);
+    return sendPage(reply, <ServiceFormPage ctx={page(request, reply)} values={{ category: 'transport' }} errors={[]} feeItems={await feeItems(request)} />);
   });
 
   app.get('/console/services/:id', { schema: { hide: true, params: IdParams } }, async (request, reply) => {
     requireRole(request.actor, 'organisation_admin');
     const service = await services.getOwnService(db, requestContext(request), request.params.id);
-    return sendPage(reply, <ServiceFormPage ctx={page(request, reply)} service={service} values={serviceFormValues(service)} errors={[]} />);
+    return sendPage(reply, <ServiceFormPage ctx={page(request, reply)} service={service} values={serviceFormValues(service)} errors={[]} feeItems={await feeItems(request)} />);
   });
 
   const saveForm = async (request: Parameters<typeof pageContext>[0], reply: Parameters<typeof pageContext>[1], values: ServiceFormValues, id?: string) => {
@@ -97,7 +100,7 @@ export const serviceRoutes: ModuleRoutes = async (app, options) => {
         errors.push({ field: error.message.includes('address') ? 'slug' : 'version', reason: error.message });
       }
     }
-    return sendPage(reply, <ServiceFormPage ctx={page(request, reply)} service={existing} values={values} errors={errors} />, errors.some((e) => e.field === 'version') ? 409 : 400);
+    return sendPage(reply, <ServiceFormPage ctx={page(request, reply)} service={existing} values={values} errors={errors} feeItems={await feeItems(request)} />, errors.some((e) => e.field === 'version') ? 409 : 400);
   };
 
   app.post('/console/services/new', { schema: { hide: true, body: FormBody } }, async (request, reply) => saveForm(request, reply, request.body));

@@ -1,9 +1,10 @@
 import { Type, type Static } from 'typebox';
-import type { Db, Trx } from '../platform/db/database.ts';
+import type { Db, Queryable, Trx } from '../platform/db/database.ts';
 import type { RequestContext } from '../platform/context.ts';
 import { assertOrganisationRecord, requireRole } from '../platform/access.ts';
 import { recordAudit } from '../platform/audit/index.ts';
-import { conflict, notFound } from '../platform/errors.ts';
+import { conflict, invalidInput, notFound } from '../platform/errors.ts';
+import { findPaymentItem } from '../payments/index.ts';
 import { toSimplified, type Locale } from '../platform/i18n/index.ts';
 import { documentTerms } from '../platform/search/index.ts';
 import * as store from './store.ts';
@@ -21,7 +22,7 @@ export const ServiceInput = Type.Object({
   summaryZhHk: Type.String({ maxLength: 2000 }),
   summaryZhCn: Type.Optional(Type.String({ maxLength: 2000 })),
   pledgeWorkingDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
-  feeCents: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })),
+  feeItemId: Type.Optional(Type.String({ format: 'uuid', description: "One of your organisation's payment items: its amount is the fee, paid online on submission" })),
   contactEmail: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
 }, { additionalProperties: false });
 export type ServiceInput = Static<typeof ServiceInput>;
@@ -30,7 +31,7 @@ const Text = Type.Object({ en: Type.String(), 'zh-HK': Type.String(), 'zh-CN': T
 export const Service = Type.Object({
   id: Type.String({ format: 'uuid' }), slug: Type.String(), organisationId: Type.String({ format: 'uuid' }), category: Type.String(),
   status: Type.String(), name: Text, summary: Text, pledgeWorkingDays: Type.Union([Type.Integer(), Type.Null()]),
-  feeCents: Type.Integer(), contactEmail: Type.Union([Type.String(), Type.Null()]), version: Type.Integer(),
+  feeCents: Type.Integer(), feeItemId: Type.Union([Type.String(), Type.Null()]), contactEmail: Type.Union([Type.String(), Type.Null()]), version: Type.Integer(),
 });
 export type Service = Static<typeof Service>;
 
@@ -38,10 +39,18 @@ export const presentService = (row: store.ServiceRow): Service => ({
   id: row.id, slug: row.slug, organisationId: row.organisation_id, category: row.category, status: row.status,
   name: { en: row.name_en, 'zh-HK': row.name_zh_hk, 'zh-CN': row.name_zh_cn },
   summary: { en: row.summary_en, 'zh-HK': row.summary_zh_hk, 'zh-CN': row.summary_zh_cn },
-  pledgeWorkingDays: row.pledge_working_days, feeCents: row.fee_cents, contactEmail: row.contact_email, version: row.version,
+  pledgeWorkingDays: row.pledge_working_days, feeCents: row.fee_cents, feeItemId: row.fee_item_id, contactEmail: row.contact_email, version: row.version,
 });
 
 export const serviceName = (service: Service, locale: Locale) => service.name[locale];
+
+/** The fee comes from a payment item of the same organisation (payments module), or there is none. */
+async function fee(trx: Queryable, organisationId: string, feeItemId: string | undefined) {
+  if (!feeItemId) return { fee_item_id: null, fee_cents: 0 };
+  const item = await findPaymentItem(trx, feeItemId).catch(() => undefined);
+  if (!item || item.organisationId !== organisationId) throw invalidInput([{ field: 'body.feeItemId', reason: "is not one of your organisation's payment items" }]);
+  return { fee_item_id: item.id, fee_cents: item.amountCents };
+}
 
 function columns(input: ServiceInput) {
   const nameZhCn = input.nameZhCn ?? toSimplified(input.nameZhHk);
@@ -49,7 +58,7 @@ function columns(input: ServiceInput) {
   return {
     slug: input.slug, category: input.category, name_en: input.nameEn.trim(), name_zh_hk: input.nameZhHk.trim(), name_zh_cn: nameZhCn.trim(),
     summary_en: input.summaryEn.trim(), summary_zh_hk: input.summaryZhHk.trim(), summary_zh_cn: summaryZhCn.trim(),
-    pledge_working_days: input.pledgeWorkingDays ?? null, fee_cents: input.feeCents ?? 0, contact_email: input.contactEmail ?? null,
+    pledge_working_days: input.pledgeWorkingDays ?? null, contact_email: input.contactEmail ?? null,
     search_terms: documentTerms(input.nameEn, input.nameZhHk, nameZhCn, input.summaryEn, input.summaryZhHk, summaryZhCn),
   };
 }
@@ -59,7 +68,7 @@ export async function createService(db: Db, ctx: RequestContext, input: ServiceI
   const actor = requireRole(ctx.actor, 'organisation_admin');
   return db.transaction().execute(async (trx) => {
     if (await store.serviceBySlug(trx, input.slug)) throw conflict(`The address ${input.slug} is taken by another service.`);
-    const row = await store.insertService(trx, { ...columns(input), organisation_id: actor.organisationId, published_at: null });
+    const row = await store.insertService(trx, { ...columns(input), ...(await fee(trx, actor.organisationId, input.feeItemId)), organisation_id: actor.organisationId, published_at: null });
     await recordAudit(trx, ctx, { action: 'service.created', recordType: 'service', recordId: row.id, organisationId: row.organisation_id, detail: { slug: row.slug } });
     return presentService(row);
   });
@@ -82,7 +91,7 @@ export async function listOwnServices(db: Db, ctx: RequestContext): Promise<Serv
 export async function updateService(db: Db, ctx: RequestContext, id: string, version: number, input: ServiceInput): Promise<Service> {
   return changeService(db, ctx, id, version, 'service.updated', async (trx, row) => {
     if (input.slug !== row.slug && (await store.serviceBySlug(trx, input.slug))) throw conflict(`The address ${input.slug} is taken by another service.`);
-    return columns(input);
+    return { ...columns(input), ...(await fee(trx, row.organisation_id, input.feeItemId)) };
   });
 }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createTestApp, signInStaff, type Client, type TestApp } from '../../test/support/app.ts';
 import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
 import { buildCatalogue, uniqueSlug } from '../../test/support/services-factories.ts';
+import { buildPaymentItem } from '../../test/support/payments-factories.ts';
 
 let t: TestApp;
 let admin: Client;
@@ -17,13 +18,16 @@ after(async () => { await t.close(); });
 
 const licence = (slug: string) => ({
   slug, category: 'transport', nameEn: 'Renew a boat licence', nameZhHk: '續期船隻牌照', summaryEn: 'Renew the licence of a pleasure vessel.',
-  summaryZhHk: '續期遊樂船隻的牌照。', pledgeWorkingDays: 7, feeCents: 12_300,
+  summaryZhHk: '續期遊樂船隻的牌照。', pledgeWorkingDays: 7,
 });
 
 describe('departments publish services', () => {
   test('an organisation admin creates a draft, publishes it, and the public finds it in three languages', async () => {
     const slug = uniqueSlug('boat');
-    const created = await admin.json('POST', '/api/v1/services', licence(slug));
+    const item = await buildPaymentItem(t.db, { organisationId, amountCents: 12_300 });
+    const foreignItem = await buildPaymentItem(t.db);
+    assert.equal((await admin.json('POST', '/api/v1/services', { ...licence(slug), feeItemId: foreignItem.id })).statusCode, 400, "another organisation's payment item");
+    const created = await admin.json('POST', '/api/v1/services', { ...licence(slug), feeItemId: item.id });
     assert.equal(created.statusCode, 201);
     const service = created.json();
     assert.equal(service.status, 'draft');
@@ -54,21 +58,21 @@ describe('departments publish services', () => {
     assert.equal(first.json().version, 2);
     const stale = await admin.request({ method: 'PUT', url: `/api/v1/services/${service.id}`, payload: JSON.stringify({ ...licence(service.slug), nameEn: 'Second edit' }), headers: { 'content-type': 'application/json', 'if-match': '"1"', accept: 'application/json' } });
     assert.equal(stale.statusCode, 409);
-    const staleForm = await admin.submit(`/console/services/${service.id}`, `/console/services/${service.id}`, { ...stringify(licence(service.slug)), fee: '1', version: '1' });
+    const staleForm = await admin.submit(`/console/services/${service.id}`, `/console/services/${service.id}`, { ...stringify(licence(service.slug)), version: '1' });
     assert.equal(staleForm.statusCode, 409);
     assert.match(staleForm.body, /Someone else changed this service/);
   });
 
   test('the console form names every bad field in an error summary, and keeps what was typed', async () => {
-    const response = await admin.submit('/console/services/new', '/console/services/new', { slug: 'Bad Slug', category: 'castles', nameEn: 'Kept text', nameZhHk: '', fee: 'ten dollars', pledgeWorkingDays: '0' });
+    const response = await admin.submit('/console/services/new', '/console/services/new', { slug: 'Bad Slug', category: 'castles', nameEn: 'Kept text', nameZhHk: '', feeItemId: 'ten dollars', pledgeWorkingDays: '0' });
     assert.equal(response.statusCode, 400);
-    for (const field of ['slug', 'category', 'nameZhHk', 'fee', 'pledgeWorkingDays']) assert.match(response.body, new RegExp(`href="#field-${field}"`), field);
+    for (const field of ['slug', 'category', 'nameZhHk', 'feeItemId', 'pledgeWorkingDays']) assert.match(response.body, new RegExp(`href="#field-${field}"`), field);
     assert.match(response.body, /value="Kept text"/);
-    const good = await admin.submit('/console/services/new', '/console/services/new', { ...stringify(licence(uniqueSlug())), fee: '45.50' });
+    const good = await admin.submit('/console/services/new', '/console/services/new', stringify(licence(uniqueSlug())));
     assert.equal(good.statusCode, 303);
-    const taken = await admin.submit('/console/services/new', '/console/services/new', { ...stringify(licence('renew-boat-taken')), fee: '0' });
+    const taken = await admin.submit('/console/services/new', '/console/services/new', stringify(licence('renew-boat-taken')));
     assert.equal(taken.statusCode, 303);
-    const duplicate = await admin.submit('/console/services/new', '/console/services/new', { ...stringify(licence('renew-boat-taken')), fee: '0' });
+    const duplicate = await admin.submit('/console/services/new', '/console/services/new', stringify(licence('renew-boat-taken')));
     assert.equal(duplicate.statusCode, 400);
     assert.match(duplicate.body, /is taken by another service/);
   });

@@ -17,6 +17,7 @@ interface ServicesTable {
   summary_zh_cn: string;
   pledge_working_days: number | null;
   fee_cents: Generated<number>;
+  fee_item_id: string | null;
   contact_email: string | null;
   search_terms: Generated<string[]>;
   version: Generated<number>;
@@ -69,7 +70,7 @@ export async function categoryCounts(db: Queryable): Promise<{ category: string;
 // --- Forms and applications ---
 
 export type FormStatus = 'draft' | 'live' | 'archived';
-export type ApplicationStatus = 'draft' | 'submitted' | 'information_requested' | 'recommended' | 'approved' | 'rejected' | 'withdrawn';
+export type ApplicationStatus = 'draft' | 'awaiting_payment' | 'submitted' | 'information_requested' | 'recommended' | 'approved' | 'rejected' | 'withdrawn';
 
 interface ServiceFormsTable {
   id: Generated<string>;
@@ -163,7 +164,7 @@ export interface QueueFilter { organisationId: string; status?: ApplicationStatu
 export async function queue(db: Queryable, f: QueueFilter) {
   let query = db.selectFrom('applications as a').innerJoin('services as s', 's.id', 'a.service_id')
     .select(['a.id', 'a.reference', 'a.status', 'a.submitted_at', 'a.service_id', 's.name_en', 's.name_zh_hk', 's.name_zh_cn', 's.pledge_working_days'])
-    .where('a.organisation_id', '=', f.organisationId).where('a.status', 'not in', ['draft']);
+    .where('a.organisation_id', '=', f.organisationId).where('a.status', 'not in', ['draft', 'awaiting_payment']);
   if (f.status) query = query.where('a.status', '=', f.status);
   if (f.serviceId) query = query.where('a.service_id', '=', f.serviceId);
   return query.orderBy('a.submitted_at').limit(f.limit).offset(f.offset).execute();

@@ -13,6 +13,8 @@ CREATE TABLE services (
   summary_zh_cn text NOT NULL CHECK (length(summary_zh_cn) <= 2000),
   pledge_working_days integer CHECK (pledge_working_days BETWEEN 1 AND 365),
   fee_cents integer NOT NULL DEFAULT 0 CHECK (fee_cents >= 0),
+  -- The payments module's item for the fee, paid online when the application is submitted.
+  fee_item_id uuid,
   contact_email text,
   -- Folded, segmented search terms (see platform/search): GIN-indexed for "contains all of these terms".
   search_terms text[] NOT NULL DEFAULT '{}',

@@ -20,7 +20,7 @@ CREATE TABLE applications (
   organisation_id uuid NOT NULL REFERENCES organisations (id),
   citizen_id text NOT NULL,
   status text NOT NULL DEFAULT 'draft'
-    CHECK (status IN ('draft', 'submitted', 'information_requested', 'recommended', 'approved', 'rejected', 'withdrawn')),
+    CHECK (status IN ('draft', 'awaiting_payment', 'submitted', 'information_requested', 'recommended', 'approved', 'rejected', 'withdrawn')),
   answers jsonb NOT NULL DEFAULT '{}'::jsonb,
   recommended_by uuid,
   decided_by uuid,

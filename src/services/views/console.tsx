@@ -30,9 +30,9 @@ export function ServicesConsolePage(props: { ctx: PageContext; services: Service
   );
 }
 
-export type ServiceFormValues = Partial<Record<'slug' | 'category' | 'nameEn' | 'nameZhHk' | 'summaryEn' | 'summaryZhHk' | 'pledgeWorkingDays' | 'fee' | 'contactEmail' | 'version', string>>;
+export type ServiceFormValues = Partial<Record<'slug' | 'category' | 'nameEn' | 'nameZhHk' | 'summaryEn' | 'summaryZhHk' | 'pledgeWorkingDays' | 'feeItemId' | 'contactEmail' | 'version', string>>;
 
-export function ServiceFormPage(props: { ctx: PageContext; service?: Service | undefined; values: ServiceFormValues; errors: FieldError[] }) {
+export function ServiceFormPage(props: { ctx: PageContext; service?: Service | undefined; values: ServiceFormValues; errors: FieldError[]; feeItems: { id: string; label: string }[] }) {
   const { ctx, service, values, errors } = props;
   const t = serviceMessages(ctx.locale);
   const title = service ? t('form.editTitle', { name: service.name[ctx.locale] }) : t('form.newTitle');
@@ -49,7 +49,7 @@ export function ServiceFormPage(props: { ctx: PageContext; service?: Service | u
         <TextField name="summaryEn" label={t('form.summaryEn')} value={values.summaryEn} errors={errors} />
         <TextField name="summaryZhHk" label={t('form.summaryZhHk')} value={values.summaryZhHk} errors={errors} />
         <TextField name="pledgeWorkingDays" type="number" label={t('form.pledge')} value={values.pledgeWorkingDays} errors={errors} />
-        <TextField name="fee" label={t('form.fee')} value={values.fee} errors={errors} />
+        <SelectField name="feeItemId" label={t('form.fee')} value={values.feeItemId ?? ''} options={[{ value: '', label: t('form.noFee') }, ...props.feeItems.map((i) => ({ value: i.id, label: i.label }))]} />
         <TextField name="contactEmail" type="email" label={t('form.contact')} value={values.contactEmail} errors={errors} />
         <Button>{t('form.save')}</Button>
       </Form>
