@@ -12,6 +12,8 @@ import { CheckAnswersPage, StepPage } from './views/apply.tsx';
 import { ApplicationPage, MyApplicationsPage } from './views/applications.tsx';
 import { OfficerApplicationPage, QueuePage } from './views/officer.tsx';
 import { FormEditorPage } from './views/form-editor.tsx';
+import { PrefillPage } from './views/prefill.tsx';
+import { getOrganisationById } from '../organisations/index.ts';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const StepParams = Type.Object({ id: Type.String({ format: 'uuid' }), step: Type.String({ pattern: '^[a-z][a-zA-Z0-9_]{0,39}$' }) });
@@ -32,7 +34,27 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
   app.post('/services/:slug/apply', { schema: { hide: true, params: Type.Object({ slug: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{2,79}$' }) }) } }, async (request, reply) => {
     requireCitizen(request.actor);
     const started = await applications.startApplication(db, requestContext(request), request.params.slug);
-    return reply.redirect(`/applications/${started.id}/steps/${started.firstStep}`, 303);
+    return reply.redirect(started.offerPrefill ? `/applications/${started.id}/prefill` : `/applications/${started.id}/steps/${started.firstStep}`, 303);
+  });
+
+  app.get('/applications/:id/prefill', { schema: { hide: true, params: IdParams } }, async (request, reply) => {
+    requireCitizen(request.actor);
+    const { view, offers } = await applications.prefillOffer(db, requestContext(request), request.params.id);
+    const first = `/applications/${view.application.id}/steps/${view.definition.steps[0]!.id}`;
+    if (view.application.status !== 'draft' || offers.length === 0) return reply.redirect(first, 303);
+    const department = (await getOrganisationById(db, view.application.organisation_id))?.name[request.locale] ?? '';
+    return sendPage(reply, <PrefillPage ctx={page(request, reply)} applicationId={view.application.id} department={department} offers={offers} />);
+  });
+
+  app.post('/applications/:id/prefill', {
+    schema: { hide: true, params: IdParams, body: Type.Object({ fields: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Array(Type.String({ maxLength: 40 }), { maxItems: 10 })])), _csrf: Type.Optional(Type.String()) }) },
+  }, async (request, reply) => {
+    requireCitizen(request.actor);
+    const ctx = requestContext(request);
+    const fields = request.body.fields === undefined ? [] : ([] as string[]).concat(request.body.fields);
+    await applications.applyPrefill(db, ctx, request.params.id, fields);
+    const view = await applications.getOwnApplication(db, ctx, request.params.id);
+    return reply.redirect(`/applications/${view.application.id}/steps/${view.definition.steps[0]!.id}`, 303);
   });
 
   app.get('/applications', { schema: { hide: true } }, async (request, reply) => {

@@ -3,7 +3,7 @@ import type { RequestContext } from '../platform/context.ts';
 import { assertOrganisationRecord, requireCitizen, requireRole } from '../platform/access.ts';
 import { recordAudit } from '../platform/audit/index.ts';
 import { conflict, DomainError, invalidInput, notFound } from '../platform/errors.ts';
-import { answerProblem, stepPath, nextStepId, type Answers, type FormDefinition } from './form-definition.ts';
+import { answerProblem, stepPath, nextStepId, type Answers, type FormDefinition, type PrefillField } from './form-definition.ts';
 import { presentService, type Service } from './service.ts';
 import * as store from './store.ts';
 import { loadProfile } from '../identity/index.ts';
@@ -39,8 +39,8 @@ export async function getOrganisationApplication(db: Db, ctx: RequestContext, id
   return load(db, row);
 }
 
-/** Resumes the citizen's draft for this service, or starts one on the live form. */
-export async function startApplication(db: Db, ctx: RequestContext, slug: string): Promise<{ id: string; firstStep: string }> {
+/** Resumes the citizen's draft for this service, or starts one on the live form (then offering e-ME details, if any fit). */
+export async function startApplication(db: Db, ctx: RequestContext, slug: string): Promise<{ id: string; firstStep: string; offerPrefill: boolean }> {
   const citizen = requireCitizen(ctx.actor);
   return db.transaction().execute(async (trx) => {
     const service = await store.serviceBySlug(trx, slug);
@@ -48,13 +48,14 @@ export async function startApplication(db: Db, ctx: RequestContext, slug: string
     if (!service || !form) throw notFound('An online application for this service');
     const definition = form.definition as FormDefinition;
     const draft = await store.draftOf(trx, citizen.id, service.id);
-    if (draft) return { id: draft.id, firstStep: definition.steps[0]!.id };
+    const offerPrefill = definition.steps.some((step) => step.questions.some((q) => q.prefill));
+    if (draft) return { id: draft.id, firstStep: definition.steps[0]!.id, offerPrefill: false };
     const row = await store.insertApplication(trx, {
       reference: await store.nextReference(trx), service_id: service.id, form_id: form.id, organisation_id: service.organisation_id, citizen_id: citizen.id,
       recommended_by: null, decided_by: null, decision_reason: null, submitted_at: null, decided_at: null,
     });
     await recordAudit(trx, ctx, { action: 'application.started', recordType: 'application', recordId: row.id, organisationId: row.organisation_id });
-    return { id: row.id, firstStep: definition.steps[0]!.id };
+    return { id: row.id, firstStep: definition.steps[0]!.id, offerPrefill };
   });
 }
 
@@ -203,4 +204,34 @@ export async function applicationQueue(db: Db, ctx: RequestContext, filter: Omit
 /** The citizen's applications that wait for them: drafts to finish and information departments asked for. */
 export async function applicationsAwaitingCitizen(db: Db, citizenId: string) {
   return (await store.applicationsOfCitizen(db, citizenId)).filter((a) => a.status === 'draft' || a.status === 'information_requested');
+}
+
+export interface PrefillOffer { field: PrefillField; value: string; verified: boolean; questions: string[] }
+
+/** What the citizen's e-ME profile could fill in on this form: shown to them before anything is copied. */
+export async function prefillOffer(db: Db, ctx: RequestContext, id: string): Promise<{ view: ApplicationView; offers: PrefillOffer[] }> {
+  const view = await getOwnApplication(db, ctx, id);
+  const profile = await loadProfile(db, view.application.citizen_id);
+  const offers = new Map<PrefillField, PrefillOffer>();
+  for (const q of view.definition.steps.flatMap((s) => s.questions)) {
+    const value = q.prefill ? profile[q.prefill] : undefined;
+    if (!q.prefill || !value?.value) continue;
+    const offer = offers.get(q.prefill) ?? { field: q.prefill, value: value.value, verified: value.verified, questions: [] };
+    offer.questions.push(q.id);
+    offers.set(q.prefill, offer);
+  }
+  return { view, offers: [...offers.values()] };
+}
+
+/** Copies only the e-ME fields the citizen agreed to, into questions not yet answered; the consent is recorded. */
+export async function applyPrefill(db: Db, ctx: RequestContext, id: string, agreed: string[]): Promise<void> {
+  const { view, offers } = await prefillOffer(db, ctx, id);
+  if (view.application.status !== 'draft') throw conflict('This application has been submitted and can no longer be changed.');
+  const chosen = offers.filter((o) => agreed.includes(o.field));
+  const answers = { ...view.application.answers };
+  for (const offer of chosen) for (const q of offer.questions) if (!answers[q]) answers[q] = offer.value;
+  await db.transaction().execute(async (trx) => {
+    await store.updateApplication(trx, id, ['draft'], { answers: JSON.stringify(answers) as never });
+    await recordAudit(trx, ctx, { action: 'application.prefill_consented', recordType: 'application', recordId: id, organisationId: view.application.organisation_id, detail: { fields: chosen.map((o) => o.field) } });
+  });
 }

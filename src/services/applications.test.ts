@@ -78,6 +78,24 @@ describe('applying online', () => {
     assert.equal((await citizen.submit(`/applications/${id}`, `/applications/${id}/steps/contact`, { phone: '1' })).statusCode, 409, 'no changes after submitting');
   });
 
+  test('e-ME details fill the form only where the citizen agrees, field by field', async () => {
+    const person = await buildCitizen(t.db, { profile: { phone: '+852 6123 4567', correspondence_address: '8 Consent Street' } });
+    const citizen = await signInCitizen(t.app, person);
+    const started = await citizen.submit(`/services/${slug}`, `/services/${slug}/apply`, {});
+    assert.match(started.headers.location as string, /\/prefill$/);
+    const offer = await citizen.get(started.headers.location as string);
+    assert.match(offer.body, /\+852 6123 4567/);
+    assert.match(offer.body, /8 Consent Street/);
+    const id = /\/applications\/([0-9a-f-]{36})\//.exec(started.headers.location as string)![1]!;
+    const agreed = await citizen.submit(`/applications/${id}/prefill`, `/applications/${id}/prefill`, { fields: 'phone' });
+    assert.equal(agreed.headers.location, `/applications/${id}/steps/licence`);
+    const contact = await citizen.get(`/applications/${id}/steps/contact`);
+    assert.match(contact.body, /value="\+852 6123 4567"/);
+    assert.doesNotMatch(contact.body, /8 Consent Street/, 'not agreed, not copied');
+    const consent = await t.db.selectFrom('audit_log').select('detail').where('action', '=', 'application.prefill_consented').where('record_id', '=', id).executeTakeFirstOrThrow();
+    assert.deepEqual(consent.detail, { fields: ['phone'] });
+  });
+
   test("a citizen cannot see another citizen's application; visitors are sent to sign in", async () => {
     const { id } = await applyAsNewCitizen();
     const other = await signInCitizen(t.app, await buildCitizen(t.db));

@@ -6,6 +6,9 @@ import { toSimplified, type Locale } from '../platform/i18n/index.ts';
 // An application form as data: steps of questions, with routing between steps on an answer.
 const Text = Type.Object({ en: Type.String({ minLength: 1, maxLength: 500 }), 'zh-HK': Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false });
 const Id = Type.String({ pattern: '^[a-z][a-zA-Z0-9_]{0,39}$' });
+/** e-ME profile fields that may fill a question, only after the citizen agrees to each one. */
+export const PREFILL_FIELDS = ['name_en', 'name_zh', 'date_of_birth', 'residential_address', 'correspondence_address', 'phone', 'email'] as const;
+export type PrefillField = (typeof PREFILL_FIELDS)[number];
 export const QUESTION_TYPES = ['text', 'number', 'date', 'selection', 'email', 'phone', 'address', 'id_number', 'declaration'] as const;
 
 const Question = Type.Object({
@@ -16,6 +19,7 @@ const Question = Type.Object({
   required: Type.Boolean(),
   options: Type.Optional(Type.Array(Type.Object({ value: Type.String({ minLength: 1, maxLength: 100 }), label: Text }, { additionalProperties: false }), { minItems: 1, maxItems: 50 })),
   maxLength: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })),
+  prefill: Type.Optional(Type.Unsafe<PrefillField>({ type: 'string', enum: [...PREFILL_FIELDS] })),
 }, { additionalProperties: false });
 
 const Step = Type.Object({

@@ -14,9 +14,9 @@ export const DRIVING_LICENCE_FORM: FormDefinition = {
       { id: 'probationEnds', type: 'date', label: { en: 'When does your probation end?', 'zh-HK': '暫准駕駛期何時屆滿？' }, required: true },
     ] },
     { id: 'contact', title: { en: 'How to reach you', 'zh-HK': '聯絡方法' }, questions: [
-      { id: 'phone', type: 'phone', label: { en: 'Mobile number', 'zh-HK': '手提電話號碼' }, required: true },
-      { id: 'email', type: 'email', label: { en: 'Email address', 'zh-HK': '電郵地址' }, required: false },
-      { id: 'address', type: 'address', label: { en: 'Address for the new licence', 'zh-HK': '新執照的寄送地址' }, required: true },
+      { id: 'phone', type: 'phone', label: { en: 'Mobile number', 'zh-HK': '手提電話號碼' }, required: true, prefill: 'phone' },
+      { id: 'email', type: 'email', label: { en: 'Email address', 'zh-HK': '電郵地址' }, required: false, prefill: 'email' },
+      { id: 'address', type: 'address', label: { en: 'Address for the new licence', 'zh-HK': '新執照的寄送地址' }, required: true, prefill: 'correspondence_address' },
     ] },
     { id: 'declaration', title: { en: 'Declaration', 'zh-HK': '聲明' }, questions: [
       { id: 'declare', type: 'declaration', label: { en: 'Declaration', 'zh-HK': '聲明' }, required: true },
