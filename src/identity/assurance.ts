@@ -1,7 +1,7 @@
 /**
  * Levels of assurance, sent as `acr` in ID tokens and accepted in `acr_values` (documented in docs/IDENTITY.md):
  * - basic: password on an account whose email was verified;
- * - multi-factor: password and a second factor (TOTP or a recovery code);
+ * - multi-factor: password and a second factor (TOTP or a recovery code), or a passkey with user verification;
  * - multi-factor-plus: multi-factor on an iAM Smart+ account (identity proofed at a help desk).
  */
 export const ACR = {
@@ -16,7 +16,9 @@ export const acrRank = (acr: string | undefined): number => ACR_VALUES.indexOf(a
 
 /** The level a sign-in reaches, from its methods (RFC 8176 `amr` values) and whether the account is proofed. */
 export function acrFor(amr: string[], proofed: boolean): Acr {
-  if (!amr.includes('otp')) return ACR.basic;
+  // A second factor: a one-time code after the password, or a passkey unlocked with user verification.
+  const multiFactor = amr.includes('otp') || (amr.includes('hwk') && amr.includes('user'));
+  if (!multiFactor) return ACR.basic;
   return proofed ? ACR.multiFactorPlus : ACR.multiFactor;
 }
 

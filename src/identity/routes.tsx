@@ -40,6 +40,16 @@ export function pageErrors(error: unknown, reply: FastifyReply, messages: { thro
   }
   return error.extra.fields?.length ? error.extra.fields : [{ field: messages.field, reason: error.code === 'unauthenticated' ? messages.fallback : error.message }];
 }
+/**
+ * A sign-in or consent form that continues to a service ends, after redirects, on the service's redirect URI;
+ * browsers check that final hop against the page's CSP form-action. Registered redirect URIs are https or
+ * loopback, so exactly those are allowed, and only on these pages.
+ */
+export function allowRedirectToServices(reply: FastifyReply, returnTo: string): void {
+  const csp = reply.getHeader('content-security-policy');
+  if (typeof csp !== 'string' || !returnTo.startsWith('/account/authorize/')) return;
+  reply.header('content-security-policy', csp.replace("form-action 'self'", "form-action 'self' https: http://localhost:* http://127.0.0.1:* http://[::1]:*"));
+}
 const statusOf = (error: unknown) => (error instanceof DomainError ? error.status : 400);
 
 export const accountRoutes: ModuleRoutes = async (app, { db, config, logger }) => {
@@ -84,14 +94,18 @@ export const accountRoutes: ModuleRoutes = async (app, { db, config, logger }) =
     }
   });
 
-  app.get('/account/sign-in', { schema: { hide: true, querystring: ReturnQuery } }, async (request, reply) =>
-    sendPage(reply, <CitizenSignInPage ctx={ctxOf(request, reply)} returnTo={safeReturnPath(request.query.return, '/account')} again={request.query.again === '1'} errors={[]} />));
+  app.get('/account/sign-in', { schema: { hide: true, querystring: ReturnQuery } }, async (request, reply) => {
+    const returnTo = safeReturnPath(request.query.return, '/account');
+    allowRedirectToServices(reply, returnTo);
+    return sendPage(reply, <CitizenSignInPage ctx={ctxOf(request, reply)} returnTo={returnTo} again={request.query.again === '1'} errors={[]} />);
+  });
 
   app.post('/account/sign-in', { schema: { hide: true, body: Form(['email', 'password', 'return']) } }, async (request, reply) => {
     const ctx = ctxOf(request, reply);
     const t = identityMessages(ctx.locale);
     const { email = '', password = '' } = request.body;
     const returnTo = safeReturnPath(request.body.return, '/account');
+    allowRedirectToServices(reply, returnTo);
     const errors: FieldError[] = [];
     if (!email.trim()) errors.push({ field: 'email', reason: t('signIn.missingEmail') });
     if (!password) errors.push({ field: 'password', reason: t('signIn.missingPassword') });
@@ -122,6 +136,7 @@ export const accountRoutes: ModuleRoutes = async (app, { db, config, logger }) =
   app.get('/account/sign-in/code', { schema: { hide: true, querystring: ReturnQuery } }, async (request, reply) => {
     const returnTo = safeReturnPath(request.query.return, '/account');
     if (!pendingCitizen(request)) return reply.redirect(`/account/sign-in?return=${encodeURIComponent(returnTo)}`, 303);
+    allowRedirectToServices(reply, returnTo);
     return sendPage(reply, <SecondStepPage ctx={ctxOf(request, reply)} returnTo={returnTo} errors={[]} />);
   });
 
@@ -129,6 +144,7 @@ export const accountRoutes: ModuleRoutes = async (app, { db, config, logger }) =
     const ctx = ctxOf(request, reply);
     const t = identityMessages(ctx.locale);
     const returnTo = safeReturnPath(request.body.return, '/account');
+    allowRedirectToServices(reply, returnTo);
     const citizenId = pendingCitizen(request);
     if (!citizenId) return sendPage(reply, <CitizenSignInPage ctx={ctx} returnTo={returnTo} errors={[{ field: 'email', reason: t('code.expired') }]} />, 401);
     try {

@@ -15,6 +15,7 @@ interface CitizensTable {
   document_lookup: Generated<string | null>;
   proofed_by: Generated<string | null>;
 }
+interface CitizenPasskeysTable { credential_id: string; citizen_id: string; public_key: string; counter: number; transports: string[]; created_at: Generated<Date>; last_used_at: Date | null }
 interface CitizenPersonalCodesTable { code_hash: string; citizen_id: string; expires_at: Date; used_at: Date | null; created_at: Generated<Date> }
 interface CitizenEmailCodesTable {
   id: Generated<string>;
@@ -48,6 +49,7 @@ declare module '../platform/db/schema.ts' {
     citizen_sessions: CitizenSessionsTable;
     citizen_profile_fields: CitizenProfileFieldsTable;
     citizen_personal_codes: CitizenPersonalCodesTable;
+    citizen_passkeys: CitizenPasskeysTable;
   }
 }
 export type CitizenRow = Selectable<CitizensTable>;
@@ -128,4 +130,13 @@ export async function usePersonalCode(db: Queryable, codeHash: string) {
   return db.updateTable('citizen_personal_codes').set({ used_at: new Date() })
     .where('code_hash', '=', codeHash).where('used_at', 'is', null).where('expires_at', '>', new Date())
     .returning(['citizen_id']).executeTakeFirst();
+}
+
+export const passkeysOf = (db: Queryable, citizenId: string) => db.selectFrom('citizen_passkeys').selectAll().where('citizen_id', '=', citizenId).orderBy('created_at').execute();
+export const passkeyById = (db: Queryable, credentialId: string) => db.selectFrom('citizen_passkeys').selectAll().where('credential_id', '=', credentialId).executeTakeFirst();
+export async function insertPasskey(db: Queryable, row: { credential_id: string; citizen_id: string; public_key: string; counter: number; transports: string[] }): Promise<void> {
+  await db.insertInto('citizen_passkeys').values({ ...row, last_used_at: null }).execute();
+}
+export async function markPasskeyUsed(db: Queryable, credentialId: string, counter: number): Promise<void> {
+  await db.updateTable('citizen_passkeys').set({ counter, last_used_at: new Date() }).where('credential_id', '=', credentialId).execute();
 }

@@ -9,6 +9,7 @@ import { DomainError } from '../../platform/errors.ts';
 import { pageContext, requestContext, sendPage } from '../../platform/http/pages.ts';
 import { acrRank, requiredRank } from '../assurance.ts';
 import { citizenOrSignIn } from '../settings-routes.tsx';
+import { allowRedirectToServices } from '../routes.tsx';
 import { listConnectedServices, recordConsent, withdrawGrant } from '../grants.ts';
 import * as store from '../store.ts';
 import { ConnectedServicesPage, ConsentPage } from '../views/consent.tsx';
@@ -78,6 +79,7 @@ export const openIdRoutes: ModuleRoutes = async (app, services) => {
     if (!client) throw new DomainError('not_found', 'The service was not found.');
     const missing = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
     const ctx = pageContext(request, reply, config.SEED_SAMPLE_DATA);
+    allowRedirectToServices(reply, here);
     const purpose = ctx.locale === 'en' ? client.purpose : (client.purpose_zh ?? client.purpose);
     return sendPage(reply, <ConsentPage ctx={ctx} request={{ uid: details.uid, service: client.clientName ?? client.clientId, purpose: purpose as string | undefined, scopes: missing }} />);
   });

@@ -16,6 +16,7 @@ export function AccountPage(props: { ctx: PageContext; actor: CitizenActor }) {
       <p>{t('account.level', { level: t(`level.${props.actor.acr}` as Level) })}</p>
       <ul class="link-list">
         <li><a href="/account/profile">{t('nav.profile')}</a></li>
+        <li><a href="/account/passkeys">{t('nav.passkeys')}</a></li>
         <li><a href="/account/security">{t('nav.security')}</a></li>
         <li><a href="/account/devices">{t('nav.devices')}</a></li>
         <li><a href="/account/services">{t('nav.services')}</a></li>

@@ -48,6 +48,9 @@ export function CitizenSignInPage(props: { ctx: PageContext; email?: string; ret
         <TextField name="password" type="password" label={t('signIn.password')} autocomplete="current-password" errors={props.errors} />
         <Button>{t('signIn.submit')}</Button>
       </Form>
+      <button type="button" class="button button-secondary" data-passkey="sign-in" data-return={props.returnTo} data-error={t('passkeys.error')} hidden>{t('passkeys.signIn')}</button>
+      <p role="status" data-passkey-status></p>
+      <script src="/account/passkey.js" defer></script>
       <p><a href="/account/register">{t('signIn.register')}</a></p>
     </Page>
   );
