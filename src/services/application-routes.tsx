@@ -7,6 +7,7 @@ import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts
 import * as applications from './application.ts';
 import * as forms from './forms.ts';
 import { onPaymentSettled, paymentDeps } from '../payments/index.ts';
+import { outboxMailer } from '../platform/mail/index.ts';
 import { getOwnService } from './service.ts';
 import { CheckAnswersPage, StepPage } from './views/apply.tsx';
 import { ApplicationPage, MyApplicationsPage } from './views/applications.tsx';
@@ -25,7 +26,8 @@ const STATUSES = ['submitted', 'information_requested', 'recommended', 'approved
 export const applicationRoutes: ModuleRoutes = async (app, options) => {
   const { db, config } = options;
   const payments = paymentDeps(options);
-  onPaymentSettled(applications.FEE_PURPOSE, applications.onFeeSettled);
+  const notify = applications.submissionEmail((trx) => outboxMailer(trx, options.logger));
+  onPaymentSettled(applications.FEE_PURPOSE, (trx, ctx, payment) => applications.onFeeSettled(trx, ctx, payment, notify));
   const page = (request: FastifyRequest, reply: FastifyReply) => pageContext(request, reply, config.SEED_SAMPLE_DATA);
   const invalid = (error: unknown): FieldError[] | undefined =>
     error instanceof DomainError && error.code === 'invalid_input' ? (error.extra.fields ?? [{ field: 'message', reason: error.message }]) : undefined;
@@ -103,7 +105,7 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
   app.post('/applications/:id/submit', { schema: { hide: true, params: IdParams } }, async (request, reply) => {
     requireCitizen(request.actor);
     try {
-      const { payUrl } = await applications.submitApplication(db, payments, requestContext(request), request.params.id);
+      const { payUrl } = await applications.submitApplication(db, payments, notify, requestContext(request), request.params.id);
       return reply.redirect(payUrl ?? `/applications/${request.params.id}`, 303);
     } catch (error) {
       const fields = invalid(error);

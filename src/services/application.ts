@@ -9,6 +9,7 @@ import * as store from './store.ts';
 import { loadProfile } from '../identity/index.ts';
 import { issueDocument } from '../wallet/index.ts';
 import { createPayment, type PaymentDeps } from '../payments/index.ts';
+import type { Mailer } from '../platform/mail/index.ts';
 
 export interface ApplicationView {
   application: store.ApplicationRow;
@@ -87,7 +88,7 @@ export function firstIncompleteStep(definition: FormDefinition, answers: Answers
 
 /** Submits once: a repeated submission (a double click, a retried request) returns the same application. With a fee, the
  * application waits for its payment, and the payment's settlement submits it (see onFeeSettled). */
-export async function submitApplication(db: Db, payments: PaymentDeps, ctx: RequestContext, id: string): Promise<{ application: store.ApplicationRow; payUrl?: string }> {
+export async function submitApplication(db: Db, payments: PaymentDeps, notify: SubmissionNotice, ctx: RequestContext, id: string): Promise<{ application: store.ApplicationRow; payUrl?: string }> {
   const view = await getOwnApplication(db, ctx, id);
   if (view.application.status === 'awaiting_payment') return { application: view.application, payUrl: (await payFee(payments, ctx, view)).payUrl };
   if (view.application.status !== 'draft') return { application: view.application };
@@ -100,6 +101,7 @@ export async function submitApplication(db: Db, payments: PaymentDeps, ctx: Requ
     const event = fee ? 'awaiting_payment' : 'submitted';
     await store.addEvent(trx, { application_id: id, actor_kind: 'citizen', actor_label: ctx.actor.label, kind: event, message: null });
     await recordAudit(trx, ctx, { action: `application.${event}`, recordType: 'application', recordId: id, organisationId: moved.organisation_id, detail: { reference: moved.reference } });
+    if (!fee) await notify(trx, moved);
     return moved;
   });
   const application = row ?? (await store.applicationById(db, id))!;
@@ -123,12 +125,30 @@ export async function payFee(payments: PaymentDeps, ctx: RequestContext, view: A
 export const FEE_PURPOSE = 'application_fee';
 
 /** Runs in the payment's settlement transaction: the application is submitted exactly when its fee is paid. */
-export async function onFeeSettled(trx: Trx, ctx: RequestContext, payment: { reference: string | null }): Promise<void> {
+export async function onFeeSettled(trx: Trx, ctx: RequestContext, payment: { reference: string | null }, notify: SubmissionNotice): Promise<void> {
   if (!payment.reference) return;
   const row = await store.updateApplication(trx, payment.reference, ['awaiting_payment'], { status: 'submitted', submitted_at: new Date() });
   if (!row) return;
   await store.addEvent(trx, { application_id: row.id, actor_kind: 'system', actor_label: 'payment', kind: 'submitted', message: null });
   await recordAudit(trx, ctx, { action: 'application.submitted', recordType: 'application', recordId: row.id, organisationId: row.organisation_id, detail: { reference: row.reference, paid: true } });
+  await notify(trx, row);
+}
+
+/** Tells the applicant their application arrived; runs in the submitting transaction (the outbox is a table). */
+export type SubmissionNotice = (trx: Trx, application: store.ApplicationRow) => Promise<void>;
+
+export function submissionEmail(mailer: (trx: Trx) => Mailer): SubmissionNotice {
+  return async (trx, application) => {
+    const [profile, service] = await Promise.all([loadProfile(trx, application.citizen_id), store.serviceById(trx, application.service_id)]);
+    const to = profile.email?.value;
+    if (!to || !service) return;
+    const pledge = service.pledge_working_days ? ` within ${service.pledge_working_days} working days` : '';
+    await mailer(trx).send({
+      to, subject: `Application ${application.reference} received: ${service.name_en}`,
+      text: `We have received your application ${application.reference} for "${service.name_en}" (${service.name_zh_hk}).\n\n`
+        + `What happens next: the department will check it${pledge}. Follow every step, and answer any request for information, under "My applications".\n`,
+    });
+  };
 }
 
 type Transition = {

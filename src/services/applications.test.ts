@@ -118,7 +118,8 @@ describe('paying the fee', () => {
     const formId = /form\/([0-9a-f-]{36})\/publish/.exec((await admin.get(`/console/services/${service.id}/form`)).body)![1];
     await admin.submit(`/console/services/${service.id}/form`, `/console/services/${service.id}/form/${formId}/publish`, {});
 
-    const citizen = await signInCitizen(t.app, await buildCitizen(t.db));
+    const person = await buildCitizen(t.db);
+    const citizen = await signInCitizen(t.app, person);
     const started = await citizen.submit(`/services/${service.slug}`, `/services/${service.slug}/apply`, {});
     const id = /\/applications\/([0-9a-f-]{36})\//.exec(started.headers.location as string)![1]!;
     await citizen.submit(`/applications/${id}/steps/declaration`, `/applications/${id}/steps/declaration`, { declare: 'yes' });
@@ -141,6 +142,9 @@ describe('paying the fee', () => {
     assert.match((await citizen.get(`/applications/${id}`)).body, /<strong>Submitted<\/strong>/);
     const submittedEvents = await t.db.selectFrom('application_events').select('kind').where('application_id', '=', id).where('kind', '=', 'submitted').execute();
     assert.equal(submittedEvents.length, 1, 'settled once, submitted once');
+    const emails = await t.db.selectFrom('outbox_messages').select(['subject', 'body']).where('recipient', '=', person.email).where('subject', 'like', 'Application SG-%').execute();
+    assert.equal(emails.length, 1, 'one confirmation email, sent when the payment submitted the application');
+    assert.match(emails[0]!.body, /What happens next/);
     assert.equal((await officer.get(`/console/applications/${id}`)).statusCode, 200);
   });
 });
