@@ -7,6 +7,10 @@ import type { Browser } from 'playwright-core';
 import { createTestApp, type TestApp } from '../test/support/app.ts';
 import { buildOrganisation, buildStaff } from '../test/support/factories.ts';
 import { checkAccessibility, launchBrowser, newPage } from '../test/support/browser.ts';
+import { systemContext } from '../src/platform/context.ts';
+import { seedOrganisations } from '../src/organisations/index.ts';
+import { localFileStore } from '../src/platform/files/index.ts';
+import { seedOpenData } from '../src/opendata/index.ts';
 
 // The open data journey: a publisher uploads a CSV in the console; a citizen finds it by a Chinese keyword,
 // previews the table, downloads the file, and the dataset page counts the download.
@@ -17,6 +21,9 @@ let folder: string;
 
 before(async () => {
   t = await createTestApp();
+  // The sample organisations are only added to an empty database: seed them before anything else.
+  await seedOrganisations(t.db, systemContext('test'));
+  await seedOpenData(t.db, systemContext('test'), localFileStore(t.config.DATA_DIR));
   base = await t.app.listen({ port: 0, host: '127.0.0.1' });
   browser = await launchBrowser();
   folder = await mkdtemp(path.join(os.tmpdir(), 'opendata-e2e-'));
@@ -80,5 +87,19 @@ describe('open data in a real browser', () => {
     await citizen.reload();
     assert.equal((await citizen.locator('td.download-count').textContent())?.trim(), '1 / 1');
     await citizen.close();
+  });
+
+  test('the sample spatial layer has a map preview; dataset and search pages pass axe in lite mode', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${base}/preferences/lite/on?return=%2Fopendata`);
+    await page.goto(`${base}/opendata?q=survey`);
+    assert.match((await page.getAttribute('body', 'class')) ?? '', /\blite\b/);
+    assert.deepEqual(await checkAccessibility(page), []);
+    await page.getByRole('link', { name: 'Survey control stations (sample)' }).click();
+    assert.deepEqual(await checkAccessibility(page), []);
+    await page.getByRole('link', { name: /Preview table/ }).click();
+    assert.equal(await page.getByRole('img', { name: /Map of Control stations/ }).count(), 1);
+    assert.deepEqual(await checkAccessibility(page), []);
+    await page.close();
   });
 });

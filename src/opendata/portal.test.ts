@@ -50,6 +50,9 @@ describe('public portal pages', () => {
     const rows = (await t.app.inject({ method: 'GET', url: `/api/3/action/datastore_search?resource_id=${resource.id}` })).json().result.records;
     const [lon, lat] = rows[0].geometry.coordinates;
     assert.ok(lon > 114.1 && lon < 114.2 && lat > 22.2 && lat < 22.3, `${lon},${lat}`);
+    const map = await page(`/opendata/resources/${resource.id}/preview`);
+    assert.equal((map.body.match(/<circle /g) ?? []).length, 3, 'the map preview draws each station');
+    assert.match(map.body, /role="img" aria-label="Map of Control stations \(WGS 84; source EPSG:2326\)"/);
     const row = await t.db.selectFrom('opendata_resources').select('source_crs').where('id', '=', resource.id).executeTakeFirstOrThrow();
     assert.equal(row.source_crs, 'EPSG:2326');
   });

@@ -6,6 +6,7 @@ import type { DatasetRow, ResourceRow, ResourceVersionRow } from '../store.ts';
 import { downloadUrl } from '../ckan/present.ts';
 import { categoryTitle, formatSize, pick } from './format.ts';
 import { archiveTimestamp } from '../archive.ts';
+import { MapPreview } from './map.tsx';
 
 export interface DatasetView {
   dataset: DatasetRow;
@@ -35,8 +36,8 @@ export function DatasetPage(props: { ctx: PageContext; view: DatasetView }) {
         {d.data_dictionary_url ? <><dt>{t('dataset.dictionary')}</dt><dd><a href={d.data_dictionary_url}>{d.data_dictionary_url}</a></dd></> : null}
         {d.tags.length ? <><dt>{t('dataset.tags')}</dt><dd>{d.tags.map((tag) => <span class="tag">{tag}</span>)}</dd></> : null}
       </dl>
-      <h2>{t('dataset.resources')}</h2>
-      <div class="table-wrap">
+      <h2 id="resources-heading">{t('dataset.resources')}</h2>
+      <div class="table-wrap" tabindex="0" role="region" aria-labelledby="resources-heading">
         <table>
           <thead><tr><th scope="col">{t('resource.name')}</th><th scope="col">{t('resource.format')}</th><th scope="col">{t('resource.size')}</th><th scope="col">{t('resource.downloads')}</th><th scope="col"><span class="visually-hidden">{t('resource.download')}</span></th></tr></thead>
           <tbody>
@@ -78,7 +79,11 @@ export function PreviewPage(props: { ctx: PageContext; dataset: DatasetRow; reso
     <Page ctx={ctx} title={t('preview.title', { name })}>
       <p><a href={`/opendata/datasets/${props.dataset.name}`}>{t('preview.back')}</a></p>
       <h1>{t('preview.title', { name })}</h1>
-      <div class="table-wrap">
+      {r.source_crs ? (
+        <MapPreview label={t('preview.map', { name, crs: r.source_crs })}
+          features={props.rows.map((row) => ({ name: String(row[props.columns.find((c) => c.startsWith('name')) ?? props.columns[0] ?? ''] ?? ''), geometry: row.geometry as never }))} />
+      ) : null}
+      <div class="table-wrap" tabindex="0" role="region" aria-label={t('preview.title', { name })}>
         <table>
           <caption>{t('preview.caption', { shown: props.rows.length, total: props.total })}</caption>
           <thead><tr>{props.columns.map((c) => <th scope="col">{c}</th>)}</tr></thead>
