@@ -43,3 +43,23 @@ export async function auditCount(db: Db, action: string, recordId: string): Prom
   const rows = await db.selectFrom('audit_log').select('seq').where('action', '=', action).where('record_id', '=', recordId).execute();
   return rows.length;
 }
+
+/** An open bill for an item (and its organisation, if not given), due in a week. */
+export async function buildBill(db: Db, overrides: Partial<{ organisationId: string; amountCents: number; reference: string }> = {}) {
+  const item = await buildPaymentItem(db, overrides);
+  const due = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+  return store.insertBill(db, { organisation_id: item.organisation_id, item_id: item.id, citizen_id: null, reference: overrides.reference ?? `BILL-${randomUUID().slice(0, 8)}`, amount_cents: item.amount_cents, due_date: due });
+}
+
+/** A port nothing listens on right now, for an app whose BASE_URL must be known before it listens. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

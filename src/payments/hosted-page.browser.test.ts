@@ -1,0 +1,76 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { createTestApp, type TestApp } from '../../test/support/app.ts';
+import { checkAccessibility, launchBrowser, newPage } from '../../test/support/browser.ts';
+import { auditCount, buildBill, freePort } from '../../test/support/payments-factories.ts';
+
+// The payer's journey in a real browser, against a listening server: here the provider's webhooks really travel
+// over HTTP to our endpoint, signed, while the return page asks the provider too. Either way: one settlement.
+// The pages carry no script at all (checked below), so they work with JavaScript off.
+let t: TestApp;
+let browser: Browser;
+let base: string;
+
+before(async () => {
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  t = await createTestApp({ BASE_URL: base });
+  await t.app.listen({ port, host: '127.0.0.1' });
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+/** Waits for the provider's webhooks to be answered by our endpoint (they are sent after its response). */
+async function webhooksDelivered(providerPaymentId: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const events = await t.db.selectFrom('provider_webhook_events').select('delivered_at').where('payment_id', '=', providerPaymentId).execute();
+    if (events.length > 0 && events.every((e) => e.delivered_at)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
+
+describe('paying a bill in a browser', () => {
+  test('bill → hosted page (accessible, no JavaScript needed) → Pay → back to the outcome → receipt', async () => {
+    const bill = await buildBill(t.db, { amountCents: 56_300, reference: 'VL-BROWSER-1' });
+    const page = await newPage(browser);
+    await page.goto(`${base}/bills/${bill.id}`);
+    assert.match(await page.textContent('main') ?? '', /HK\$563\.00/);
+    assert.deepEqual(await checkAccessibility(page), []);
+    await page.getByRole('button', { name: 'Pay this bill' }).click();
+    assert.match(new URL(page.url()).pathname, /^\/pay\/provider\/payments\/[0-9a-f-]{36}$/);
+    const providerPaymentId = new URL(page.url()).pathname.split('/').pop()!;
+    assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Pay by card');
+    assert.deepEqual(await checkAccessibility(page), []);
+    await page.getByRole('button', { name: 'Pay', exact: true }).click();
+    assert.match(await page.getByRole('alert').textContent() ?? '', /Enter a card number/, 'an empty card number is named in the error summary');
+    assert.equal(await page.locator('script').count(), 0);
+    await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+    await page.getByRole('button', { name: 'Pay', exact: true }).click();
+    assert.match(page.url(), /\/payments\/[0-9a-f-]{36}\/return$/);
+    assert.match(await page.getByRole('status').textContent() ?? '', /Your payment was received/);
+    assert.deepEqual(await checkAccessibility(page), []);
+    const paymentId = page.url().split('/').at(-2)!;
+    assert.ok(await webhooksDelivered(providerPaymentId), 'the provider delivered its signed webhooks to our endpoint');
+    assert.equal(await auditCount(t.db, 'payment.settled', paymentId), 1);
+    assert.equal(await auditCount(t.db, 'bill.paid', bill.id), 1);
+    const receipt = await page.request.get(`${base}/payments/${paymentId}/receipt.pdf`);
+    assert.equal(receipt.headers()['content-type'], 'application/pdf');
+    await page.close();
+  });
+
+  test('Cancel on the hosted page comes back as cancelled, in Chinese too', async () => {
+    const bill = await buildBill(t.db);
+    const page = await newPage(browser, { locale: 'zh-HK' });
+    await page.goto(`${base}/bills/${bill.id}`);
+    await page.getByRole('button', { name: '繳付此賬單' }).click();
+    await page.getByRole('button', { name: '取消' }).click();
+    assert.match(await page.getByRole('status').textContent() ?? '', /付款已取消/);
+    assert.deepEqual(await checkAccessibility(page), []);
+    await page.close();
+  });
+});
