@@ -257,4 +257,16 @@ describe('bad requests get clear errors, never a 500', () => {
     const stale = await new Browser(base).follow('/account/authorize/abcdefghijklmnop', REDIRECT);
     assert.notEqual(stale.response.status, 500);
   });
+
+  test('failed token requests are rate-limited per address (429 with Retry-After), never a 500', async () => {
+    const attempt = () => t.app.inject({
+      method: 'POST', url: '/oidc/token', remoteAddress: '198.51.100.23',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', host: new URL(base).host }, payload: 'grant_type=authorization_code&code=x&client_id=nobody',
+    });
+    for (let i = 0; i < 50; i++) assert.ok([400, 401].includes((await attempt()).statusCode));
+    const blocked = await attempt();
+    assert.equal(blocked.statusCode, 429);
+    assert.equal(blocked.json().error, 'slow_down');
+    assert.ok(Number(blocked.headers['retry-after']) > 0);
+  });
 });

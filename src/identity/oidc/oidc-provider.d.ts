@@ -24,13 +24,14 @@ declare module 'oidc-provider' {
 
   export interface OidcSession { accountId?: string; acr?: string; amr?: string[]; loginTs?: number; authTime(): number | undefined }
   export interface OidcContext {
+    route?: string;
     params: Record<string, string | undefined>;
     session: OidcSession;
     client: ClientLike;
     result?: { consent?: { grantId?: string }; login?: unknown };
     provider: Provider;
   }
-  export interface KoaContext { oidc: OidcContext; cookies: { get(name: string, options?: { signed?: boolean }): string | undefined; set(name: string, value: string | null, options?: Record<string, unknown>): void }; req: IncomingMessage; ip: string; status: number; body: unknown; type: string }
+  export interface KoaContext { oidc: OidcContext; cookies: { get(name: string, options?: { signed?: boolean }): string | undefined; set(name: string, value: string | null, options?: Record<string, unknown>): void }; req: IncomingMessage; ip: string; status: number; body: unknown; type: string; set(name: string, value: string): void }
 
   export interface PromptDetail { name: string; reasons: string[]; details: Record<string, unknown> }
   export interface Interaction {

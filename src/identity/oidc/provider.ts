@@ -9,6 +9,7 @@ import { citizenClaims, SCOPE_CLAIMS } from './claims.ts';
 import { signingKeys } from './keys.ts';
 import * as oidcStore from './store.ts';
 import { endCitizenSessionOnLogout, renderProviderError } from './provider-pages.ts';
+import { throttleTokenEndpoints } from './throttle.ts';
 
 export const OIDC_PREFIX = '/oidc';
 const derive = (secret: string, purpose: string) => createHmac('sha256', secret).update(purpose).digest('base64url');
@@ -91,6 +92,7 @@ export async function createProvider(services: Services): Promise<Provider> {
     oidcStore.deleteGrantById(db, grantId).catch((error: unknown) => logger.error({ err: error }, 'could not forget a revoked grant'));
   });
   endCitizenSessionOnLogout(provider, services);
+  throttleTokenEndpoints(provider, db);
   provider.on('server_error', (_ctx: unknown, error: Error) => logger.error({ err: error }, 'openid provider error'));
   return provider;
 }

@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Queryable } from '../../platform/db/database.ts';
 
 interface OidcModelsTable {
@@ -51,10 +51,6 @@ export async function destroyKindByGrant(db: Queryable, kind: string, grantId: s
 export async function deleteGrantById(db: Queryable, grantId: string): Promise<void> {
   await db.deleteFrom('citizen_grants').where('grant_id', '=', grantId).execute();
 }
-export async function sweepExpired(db: Queryable): Promise<void> {
-  await db.deleteFrom('oidc_models').where('expires_at', '<', sql<Date>`now() - interval '1 day'`).execute();
-}
-
 export const activeKeys = (db: Queryable) => db.selectFrom('oidc_signing_keys').selectAll().where('retired_at', 'is', null).orderBy('created_at', 'desc').execute();
 export async function insertKey(db: Queryable, kid: string, jwk: Record<string, unknown>): Promise<void> {
   await db.insertInto('oidc_signing_keys').values({ kid, jwk: JSON.stringify(jwk) as never, created_at: new Date(), retired_at: null }).execute();
