@@ -153,6 +153,23 @@ describe('Basic OP', () => {
     }
   });
 
+  test('DPoP: tokens bound to the relying party\'s key are useless without it', async () => {
+    const citizen = await buildCitizen(t.db);
+    const { config } = await privateKeyJwtClient();
+    const DPoP = oidc.getDPoPHandle(config, await oidc.randomDPoPKeyPair());
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = await oidc.buildAuthorizationUrlWithPAR(config, { redirect_uri: REDIRECT, scope: 'openid email', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' }, { DPoP });
+    const browser = new Browser(base);
+    let page = await browser.follow(url.href, REDIRECT);
+    page = await browser.submit(page, { email: citizen.email, password: citizen.password }, REDIRECT);
+    page = await browser.submit(page, { decision: 'allow' }, REDIRECT);
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url), { pkceCodeVerifier: verifier }, undefined, { DPoP });
+    assert.equal(tokens.token_type.toLowerCase(), 'dpop');
+    assert.equal((await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub, { DPoP })).email, citizen.email);
+    const stolen = await fetch(config.serverMetadata().userinfo_endpoint!, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    assert.equal(stolen.status, 401);
+  });
+
   test('oidcc-codereuse: a replayed authorization code is refused, and the tokens it gave are revoked', async () => {
     const citizen = await buildCitizen(t.db);
     const { config } = await privateKeyJwtClient();

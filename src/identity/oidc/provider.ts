@@ -65,6 +65,7 @@ export async function createProvider(services: Services): Promise<Provider> {
     features: {
       devInteractions: { enabled: false },
       pushedAuthorizationRequests: { enabled: true },
+      dpop: { enabled: true },
       claimsParameter: { enabled: true },
       revocation: { enabled: true },
       userinfo: { enabled: true },
