@@ -5,6 +5,7 @@ import { settingsRoutes } from './settings-routes.tsx';
 import { openIdRoutes } from './oidc/routes.tsx';
 import { helpDeskRoutes } from './desk-routes.tsx';
 import { passkeyRoutes } from './passkey-routes.tsx';
+import { developerRoutes } from './developer-routes.tsx';
 
 /** Everything identity serves: citizen accounts, the OpenID Provider, and the development outbox in the console. */
 export const identityRoutes: ModuleRoutes = async (app, services) => {
@@ -13,5 +14,6 @@ export const identityRoutes: ModuleRoutes = async (app, services) => {
   await app.register(openIdRoutes, services);
   await app.register(passkeyRoutes, services);
   await app.register(helpDeskRoutes, services);
+  await app.register(developerRoutes, services);
   await app.register(outboxRoutes, services);
 };

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Generated, type Selectable } from 'kysely';
 import type { Queryable } from '../../platform/db/database.ts';
 
 interface OidcModelsTable {
@@ -12,6 +12,10 @@ interface OidcModelsTable {
   consumed_at: Date | null;
 }
 interface OidcSigningKeysTable { kid: string; jwk: Record<string, unknown>; created_at: Date; retired_at: Date | null }
+interface OidcClientRequestsTable {
+  id: Generated<string>; organisation_id: string; requested_by: string; registration: Record<string, unknown>;
+  status: Generated<'pending' | 'approved'>; client_id: string | null; created_at: Generated<Date>; decided_at: Date | null;
+}
 interface CitizenGrantsTable { citizen_id: string; client_id: string; grant_id: string; scopes: string[]; claims: string[]; granted_at: Date }
 
 declare module '../../platform/db/schema.ts' {
@@ -19,6 +23,7 @@ declare module '../../platform/db/schema.ts' {
     oidc_models: OidcModelsTable;
     oidc_signing_keys: OidcSigningKeysTable;
     citizen_grants: CitizenGrantsTable;
+    oidc_client_requests: OidcClientRequestsTable;
   }
 }
 export type CitizenGrantRow = Selectable<CitizenGrantsTable>;
@@ -69,3 +74,20 @@ export async function saveGrant(db: Queryable, row: CitizenGrantsTable): Promise
 export async function deleteGrant(db: Queryable, citizenId: string, clientId: string): Promise<void> {
   await db.deleteFrom('citizen_grants').where('citizen_id', '=', citizenId).where('client_id', '=', clientId).execute();
 }
+
+export type ClientRequestRow = Selectable<OidcClientRequestsTable>;
+export const clientsOfOrganisation = (db: Queryable, organisationId: string) =>
+  db.selectFrom('oidc_models').select(['id', 'payload']).where('kind', '=', 'Client').where(sql<boolean>`payload->>'organisation_id' = ${organisationId}`).orderBy('id').execute();
+export async function insertClientRequest(db: Queryable, row: { organisation_id: string; requested_by: string; registration: Record<string, unknown> }): Promise<string> {
+  return (await db.insertInto('oidc_client_requests').values({ ...row, registration: JSON.stringify(row.registration) as never, client_id: null, decided_at: null }).returning('id').executeTakeFirstOrThrow()).id;
+}
+export const clientRequests = (db: Queryable, filter: { organisationId?: string; status?: 'pending' }) => {
+  let query = db.selectFrom('oidc_client_requests').selectAll().orderBy('created_at', 'desc');
+  if (filter.organisationId) query = query.where('organisation_id', '=', filter.organisationId);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  return query.execute();
+};
+export async function approveClientRequest(db: Queryable, id: string, clientId: string): Promise<ClientRequestRow | undefined> {
+  return db.updateTable('oidc_client_requests').set({ status: 'approved', client_id: clientId, decided_at: new Date() }).where('id', '=', id).where('status', '=', 'pending').returningAll().executeTakeFirst();
+}
+export const clientRequestById = (db: Queryable, id: string) => db.selectFrom('oidc_client_requests').selectAll().where('id', '=', id).executeTakeFirst();
