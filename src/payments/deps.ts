@@ -1,5 +1,6 @@
 import type { Db } from '../platform/db/database.ts';
 import type { Services } from '../platform/services.ts';
+import { systemActor } from '../platform/context.ts';
 import { builtinPaymentProvider, type BuiltinProvider } from './provider/builtin.ts';
 import type { PaymentProvider } from './provider/port.ts';
 import { webhookSecret } from './provider/signature.ts';
@@ -20,3 +21,6 @@ export function builtinProviderFor(services: Services): BuiltinProvider {
 }
 
 export const paymentDeps = (services: Services): PaymentDeps => ({ db: services.db, provider: builtinProviderFor(services), baseUrl: services.config.BASE_URL });
+
+/** Whoever follows a payment or bill link without signing in: recorded as such in the audit log. */
+export const linkHolder = systemActor('payer with the payment link');

@@ -105,3 +105,13 @@ describe('sample payment items', () => {
     }
   });
 });
+
+describe('API reference', () => {
+  test('documents the payment routes, the Idempotency-Key header and their problem answers', async () => {
+    const spec = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    const create = spec.paths['/api/v1/payments'].post;
+    assert.ok(create.parameters.some((p: { in: string; name: string; required: boolean }) => p.in === 'header' && p.name === 'idempotency-key' && p.required));
+    assert.ok(create.responses['409']);
+    for (const path of ['/api/v1/payment-items', '/api/v1/payments/{id}/refunds', '/api/v1/bills', '/api/v1/bills/{id}/payments', '/api/v1/payments/webhooks/builtin']) assert.ok(spec.paths[path], path);
+  });
+});

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Type } from 'typebox';
 import type { ModuleRoutes } from '../platform/services.ts';
 import { hasRole, requireRole, requireStaff } from '../platform/access.ts';
-import { systemActor } from '../platform/context.ts';
 import { DomainError, type FieldError } from '../platform/errors.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
-import { paymentDeps } from './deps.ts';
+import { linkHolder, paymentDeps } from './deps.ts';
 import * as items from './item.ts';
 import * as payments from './payment.ts';
 import * as bills from './bill.ts';
@@ -16,7 +15,6 @@ import { PaymentItemsPage, type ItemFormValues } from './views/items.tsx';
 import { BillPage, PaymentPage } from './views/payment.tsx';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
-const linkHolder = systemActor('payer with the payment link');
 
 /** "320", "320.5" or "320.50" dollars → cents; anything else is undefined. */
 export function parseDollars(text: string): number | undefined {

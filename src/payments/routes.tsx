@@ -4,7 +4,7 @@ import type { ModuleRoutes } from '../platform/services.ts';
 import { requireRole, requireStaff } from '../platform/access.ts';
 import { systemActor } from '../platform/context.ts';
 import { requestContext } from '../platform/http/pages.ts';
-import { paymentDeps } from './deps.ts';
+import { linkHolder, paymentDeps } from './deps.ts';
 import * as items from './item.ts';
 import * as payments from './payment.ts';
 import * as bills from './bill.ts';
@@ -19,8 +19,6 @@ const IdempotencyHeaders = Type.Object({
 });
 const tags = ['payments'];
 const security = [{ staffSession: [] }];
-/** Whoever follows a payment or bill link without signing in: recorded as such in the audit log. */
-const linkHolder = systemActor('payer with the payment link');
 
 export const paymentApiRoutes: ModuleRoutes = async (app, services) => {
   const deps = paymentDeps(services);

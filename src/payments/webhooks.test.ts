@@ -174,3 +174,18 @@ describe('reconciliation', () => {
     assert.equal(result.failure_reason, 'expired');
   });
 });
+
+describe('the reconciliation command', () => {
+  test('runs one pass and reports success', async () => {
+    const { runReconciliation } = await import('./index.ts');
+    const printed: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => printed.push(line);
+    try {
+      assert.equal(await runReconciliation({ config: t.config, db: t.db, logger: testLogger }), 0);
+    } finally {
+      console.log = log;
+    }
+    assert.match(printed.join('\n'), /^Payments reconciled: \d+ checked/);
+  });
+});
