@@ -188,6 +188,7 @@ describe('CKAN Action API v3', () => {
       }
       return count;
     };
+    await statements(10);
     const small = await statements(10);
     const large = await statements(1000);
     assert.equal(large, small);

@@ -1,4 +1,5 @@
 import type { UploadFormat } from './catalogue.ts';
+import type { InputErrorKey } from './error-messages.ts';
 
 // A declared format must match what the file really is: a PDF called CSV, or a CSV that is really a
 // spreadsheet, would break every script that downloads it. The first bytes are enough to tell.
@@ -24,22 +25,22 @@ function isText(head: Buffer): boolean {
   return head.length === 0;
 }
 
-/** Why the file's first bytes do not fit the declared format, or undefined when they do. */
-export function formatMismatch(format: UploadFormat, head: Buffer): string | undefined {
-  if (head.length === 0) return 'The file is empty.';
+/** Why the file's first bytes do not fit the declared format (a message key), or undefined when they do. */
+export function formatMismatch(format: UploadFormat, head: Buffer): InputErrorKey | undefined {
+  if (head.length === 0) return 'empty';
   switch (format) {
     case 'PDF':
-      return startsWith(head, '%PDF-') ? undefined : 'The file is not a PDF document.';
+      return startsWith(head, '%PDF-') ? undefined : 'notPdf';
     case 'XLSX':
-      return startsWith(head, 'PK\u0003\u0004') ? undefined : 'The file is not an Excel (XLSX) workbook.';
+      return startsWith(head, 'PK\u0003\u0004') ? undefined : 'notXlsx';
     case 'XML':
-      return isText(head) && firstCharacter(head) === '<' ? undefined : 'The file is not XML.';
+      return isText(head) && firstCharacter(head) === '<' ? undefined : 'notXml';
     case 'JSON':
-      return isText(head) && ['{', '['].includes(firstCharacter(head)) ? undefined : 'The file is not JSON.';
+      return isText(head) && ['{', '['].includes(firstCharacter(head)) ? undefined : 'notJson';
     case 'GeoJSON':
-      return isText(head) && firstCharacter(head) === '{' ? undefined : 'The file is not GeoJSON.';
+      return isText(head) && firstCharacter(head) === '{' ? undefined : 'notGeoJson';
     case 'CSV':
-      if (!isText(head)) return 'The file is not a text CSV file (UTF-8).';
-      return ['{', '[', '<'].includes(firstCharacter(head)) ? 'The file looks like JSON or XML, not CSV.' : undefined;
+      if (!isText(head)) return 'notCsv';
+      return ['{', '[', '<'].includes(firstCharacter(head)) ? 'csvLooksStructured' : undefined;
   }
 }

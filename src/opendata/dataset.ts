@@ -3,7 +3,8 @@ import type { Actor, RequestContext } from '../platform/context.ts';
 import { assertOrganisationRecord, hasRole, requireRole } from '../platform/access.ts';
 import { recordAudit } from '../platform/audit/index.ts';
 import { conflict, invalidInput, notFound, type FieldError } from '../platform/errors.ts';
-import { toSimplified } from '../platform/i18n/index.ts';
+import { toSimplified, type Locale } from '../platform/i18n/index.ts';
+import { inputErrors } from './error-messages.ts';
 import { categoryById, licenceById, UPDATE_FREQUENCIES } from './catalogue.ts';
 import { searchDocument } from './search-text.ts';
 import * as store from './store.ts';
@@ -29,17 +30,18 @@ export interface DatasetInput {
 const NAME = /^[a-z0-9][a-z0-9_-]{1,99}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export function checkDatasetInput(input: DatasetInput): FieldError[] {
+export function checkDatasetInput(input: DatasetInput, locale: Locale = 'en'): FieldError[] {
+  const t = inputErrors(locale);
   const errors: FieldError[] = [];
-  if (!NAME.test(input.name)) errors.push({ field: 'name', reason: 'Use 2 to 100 lowercase letters, digits, - or _' });
-  if (!input.titleEn.trim() || input.titleEn.length > 300) errors.push({ field: 'titleEn', reason: 'Enter an English title (up to 300 characters)' });
-  if (!input.titleZhHk.trim() || input.titleZhHk.length > 300) errors.push({ field: 'titleZhHk', reason: 'Enter a Traditional Chinese title (up to 300 characters)' });
-  if (!categoryById(input.category)) errors.push({ field: 'category', reason: 'Choose a category' });
-  if (!licenceById(input.licence)) errors.push({ field: 'licence', reason: 'Choose a licence' });
-  if (input.contactEmail && !EMAIL.test(input.contactEmail)) errors.push({ field: 'contactEmail', reason: 'Enter an email address like name@example.gov.hk' });
-  if (input.updateFrequency && !(UPDATE_FREQUENCIES as readonly string[]).includes(input.updateFrequency)) errors.push({ field: 'updateFrequency', reason: 'Choose how often it is updated' });
-  if (input.dataDictionaryUrl && !/^https?:\/\/\S+$/.test(input.dataDictionaryUrl)) errors.push({ field: 'dataDictionaryUrl', reason: 'Enter a web address starting with https://' });
-  if (input.tags.some((tag) => tag.length > 60)) errors.push({ field: 'tags', reason: 'Keep each tag under 60 characters' });
+  if (!NAME.test(input.name)) errors.push({ field: 'name', reason: t('name') });
+  if (!input.titleEn.trim() || input.titleEn.length > 300) errors.push({ field: 'titleEn', reason: t('titleEn') });
+  if (!input.titleZhHk.trim() || input.titleZhHk.length > 300) errors.push({ field: 'titleZhHk', reason: t('titleZhHk') });
+  if (!categoryById(input.category)) errors.push({ field: 'category', reason: t('category') });
+  if (!licenceById(input.licence)) errors.push({ field: 'licence', reason: t('licence') });
+  if (input.contactEmail && !EMAIL.test(input.contactEmail)) errors.push({ field: 'contactEmail', reason: t('contactEmail') });
+  if (input.updateFrequency && !(UPDATE_FREQUENCIES as readonly string[]).includes(input.updateFrequency)) errors.push({ field: 'updateFrequency', reason: t('updateFrequency') });
+  if (input.dataDictionaryUrl && !/^https?:\/\/\S+$/.test(input.dataDictionaryUrl)) errors.push({ field: 'dataDictionaryUrl', reason: t('webAddress') });
+  if (input.tags.some((tag) => tag.length > 60)) errors.push({ field: 'tags', reason: t('tags') });
   return errors;
 }
 
@@ -66,10 +68,10 @@ function columns(input: DatasetInput): Omit<store.NewDataset, 'organisation_id'>
 
 export async function createDataset(db: Db, ctx: RequestContext, organisationId: string, input: DatasetInput): Promise<store.DatasetRow> {
   assertPublisher(ctx.actor, organisationId);
-  const errors = checkDatasetInput(input);
+  const errors = checkDatasetInput(input, ctx.locale);
   if (errors.length) throw invalidInput(errors);
   return db.transaction().execute(async (trx) => {
-    if (await store.datasetByName(trx, input.name)) throw conflict(`A dataset named ${input.name} already exists.`);
+    if (await store.datasetByName(trx, input.name)) throw conflict(inputErrors(ctx.locale)('nameTaken', { name: input.name }));
     const row = await store.insertDataset(trx, { ...columns(input), organisation_id: organisationId });
     await recordAudit(trx, ctx, { action: 'dataset.created', recordType: 'dataset', recordId: row.id, organisationId, detail: { name: row.name } });
     return row;
@@ -83,7 +85,7 @@ export async function updateDataset(db: Db, ctx: RequestContext, id: string, inp
     if (!existing) throw notFound('The dataset');
     assertPublisher(ctx.actor, existing.organisation_id);
     const full = { ...input, name: existing.name };
-    const errors = checkDatasetInput(full);
+    const errors = checkDatasetInput(full, ctx.locale);
     if (errors.length) throw invalidInput(errors);
     const row = await store.updateDataset(trx, id, columns(full));
     await recordAudit(trx, ctx, { action: 'dataset.updated', recordType: 'dataset', recordId: id, organisationId: existing.organisation_id, detail: { name: row.name } });

@@ -23,8 +23,11 @@ export function parseRange(header: string | undefined, size: number): Range {
   return { start, end };
 }
 
-/** Sends the file; returns true when a download began at the first byte (what the per-day counter counts). */
-export async function sendStoredFile(request: FastifyRequest, reply: FastifyReply, files: FileStore, file: ServedFile): Promise<boolean> {
+/**
+ * Sends the file. `countDownload` runs before the body is sent, for a GET that starts at the first byte (what the
+ * per-day counter counts), so a count is never lost to a client that reads the page again at once.
+ */
+export async function sendStoredFile(request: FastifyRequest, reply: FastifyReply, files: FileStore, file: ServedFile, countDownload?: () => Promise<void>): Promise<void> {
   const etag = `"${file.sha256}"`;
   const lastModified = new Date(Math.floor(file.modifiedAt.getTime() / 1000) * 1000);
   reply.header('etag', etag).header('last-modified', lastModified.toUTCString()).header('accept-ranges', 'bytes')
@@ -34,14 +37,14 @@ export async function sendStoredFile(request: FastifyRequest, reply: FastifyRepl
   const modifiedSince = request.headers['if-modified-since'];
   if (noneMatch ? noneMatch.split(',').map((s) => s.trim()).includes(etag) || noneMatch.trim() === '*' : modifiedSince && Date.parse(modifiedSince) >= lastModified.getTime()) {
     reply.status(304).send();
-    return false;
+    return;
   }
   const ifRange = request.headers['if-range'];
   const rangeApplies = !ifRange || ifRange === etag;
   const range = rangeApplies ? parseRange(request.headers.range, file.size) : undefined;
   if (range === 'unsatisfiable') {
     reply.status(416).header('content-range', `bytes */${file.size}`).send();
-    return false;
+    return;
   }
   if (range) {
     reply.status(206).header('content-range', `bytes ${range.start}-${range.end}/${file.size}`).header('content-length', range.end - range.start + 1);
@@ -50,8 +53,9 @@ export async function sendStoredFile(request: FastifyRequest, reply: FastifyRepl
   }
   if (request.method === 'HEAD') {
     reply.send();
-    return false;
+    return;
   }
-  reply.send(await files.get(file.key, range));
-  return !range || range.start === 0;
+  const body = await files.get(file.key, range);
+  if (countDownload && (!range || range.start === 0)) await countDownload();
+  reply.send(body);
 }

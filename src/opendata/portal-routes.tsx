@@ -85,11 +85,10 @@ export const portalRoutes = (files: FileStore): ModuleRoutes => async (app, { db
       const { id } = request.params as { id: string };
       const resource = await store.resourceById(db, id);
       if (!resource?.file_key || resource.size === null || !resource.sha256) throw notFound('The file');
-      const counted = await sendStoredFile(request, reply, files, {
+      await sendStoredFile(request, reply, files, {
         key: resource.file_key, size: resource.size, sha256: resource.sha256, modifiedAt: resource.modified_at,
         mediaType: resource.media_type ?? 'application/octet-stream', fileName: resource.file_name ?? 'file',
-      });
-      if (counted) await store.countDownload(db, resource.id);
+      }, () => store.countDownload(db, resource.id));
       return reply;
     },
   });

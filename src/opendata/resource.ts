@@ -2,7 +2,8 @@ import type { Db, Trx } from '../platform/db/database.ts';
 import type { RequestContext } from '../platform/context.ts';
 import { recordAudit } from '../platform/audit/index.ts';
 import { invalidInput, notFound, type FieldError } from '../platform/errors.ts';
-import { toSimplified } from '../platform/i18n/index.ts';
+import { toSimplified, type Locale } from '../platform/i18n/index.ts';
+import { inputErrors } from './error-messages.ts';
 import type { FileStore, StoredFile } from '../platform/files/index.ts';
 import { FORMATS, isUploadFormat, type UploadFormat } from './catalogue.ts';
 import { formatMismatch } from './content-check.ts';
@@ -14,10 +15,11 @@ export interface ResourceNames { nameEn: string; nameZhHk: string; nameZhCn?: st
 /** A file already streamed into the FileStore; the caller deletes it if the resource is refused. */
 export interface UploadedFile extends StoredFile { fileName: string }
 
-function checkNames(names: ResourceNames): FieldError[] {
+function checkNames(names: ResourceNames, locale: Locale): FieldError[] {
+  const t = inputErrors(locale);
   const errors: FieldError[] = [];
-  if (!names.nameEn.trim() || names.nameEn.length > 300) errors.push({ field: 'nameEn', reason: 'Enter an English name (up to 300 characters)' });
-  if (!names.nameZhHk.trim() || names.nameZhHk.length > 300) errors.push({ field: 'nameZhHk', reason: 'Enter a Traditional Chinese name (up to 300 characters)' });
+  if (!names.nameEn.trim() || names.nameEn.length > 300) errors.push({ field: 'nameEn', reason: t('nameEn') });
+  if (!names.nameZhHk.trim() || names.nameZhHk.length > 300) errors.push({ field: 'nameZhHk', reason: t('nameZhHk') });
   return errors;
 }
 const nameColumns = (names: ResourceNames) => ({
@@ -33,9 +35,10 @@ async function publishableDataset(trx: Trx, ctx: RequestContext, datasetId: stri
 
 /** A link to data kept elsewhere (an API, another site): nothing is stored or ingested. */
 export async function addLinkResource(db: Db, ctx: RequestContext, datasetId: string, input: ResourceNames & { format: string; url: string }): Promise<store.ResourceRow> {
-  const errors = checkNames(input);
-  if (!/^https?:\/\/\S+$/.test(input.url) || input.url.length > 2000) errors.push({ field: 'url', reason: 'Enter a web address starting with https://' });
-  if (!(input.format in FORMATS)) errors.push({ field: 'format', reason: 'Choose a format' });
+  const t = inputErrors(ctx.locale);
+  const errors = checkNames(input, ctx.locale);
+  if (!/^https?:\/\/\S+$/.test(input.url) || input.url.length > 2000) errors.push({ field: 'url', reason: t('webAddress') });
+  if (!(input.format in FORMATS)) errors.push({ field: 'format', reason: t('format') });
   if (errors.length) throw invalidInput(errors);
   return db.transaction().execute(async (trx) => {
     const dataset = await publishableDataset(trx, ctx, datasetId);
@@ -46,10 +49,10 @@ export async function addLinkResource(db: Db, ctx: RequestContext, datasetId: st
   });
 }
 
-async function checkAndIngest(trx: Trx, files: FileStore, resourceId: string, format: UploadFormat, file: UploadedFile): Promise<Ingested | undefined> {
+async function checkAndIngest(trx: Trx, files: FileStore, locale: Locale, resourceId: string, format: UploadFormat, file: UploadedFile): Promise<Ingested | undefined> {
   const head = await readHead(files, file.key);
   const mismatch = formatMismatch(format, head);
-  if (mismatch) throw invalidInput([{ field: 'file', reason: `${mismatch} It was declared as ${format}.` }]);
+  if (mismatch) throw invalidInput([{ field: 'file', reason: inputErrors(locale)(mismatch, { format }) }]);
   if (format === 'CSV') return ingestCsv(trx, resourceId, await files.get(file.key));
   if (format === 'GeoJSON') return ingestGeoJson(trx, resourceId, await files.get(file.key));
   return undefined;
@@ -69,14 +72,14 @@ function fileColumns(format: UploadFormat, file: UploadedFile, ingested: Ingeste
 }
 
 export async function addFileResource(db: Db, files: FileStore, ctx: RequestContext, datasetId: string, input: ResourceNames & { format: string }, file: UploadedFile): Promise<store.ResourceRow> {
-  const errors = checkNames(input);
-  if (!isUploadFormat(input.format)) errors.push({ field: 'format', reason: 'Choose the format of the file' });
+  const errors = checkNames(input, ctx.locale);
+  if (!isUploadFormat(input.format)) errors.push({ field: 'format', reason: inputErrors(ctx.locale)('format') });
   if (errors.length) throw invalidInput(errors);
   const format = input.format as UploadFormat;
   return db.transaction().execute(async (trx) => {
     const dataset = await publishableDataset(trx, ctx, datasetId);
     const created = await store.insertResource(trx, { dataset_id: dataset.id, ...nameColumns(input), format, file_key: file.key, file_name: file.fileName });
-    const ingested = await checkAndIngest(trx, files, created.id, format, file);
+    const ingested = await checkAndIngest(trx, files, ctx.locale, created.id, format, file);
     const row = await store.updateResource(trx, created.id, fileColumns(format, file, ingested));
     await store.insertVersion(trx, { resource_id: row.id, version_at: row.modified_at, file_key: file.key, file_name: file.fileName, size: file.size, sha256: file.sha256, media_type: FORMATS[format]! });
     await store.refreshFormats(trx, dataset.id);
@@ -91,8 +94,8 @@ export async function replaceResourceFile(db: Db, files: FileStore, ctx: Request
     const existing = store.isUuid(resourceId) ? await store.resourceById(trx, resourceId) : undefined;
     if (!existing) throw notFound('The resource');
     const dataset = await publishableDataset(trx, ctx, existing.dataset_id);
-    if (!existing.file_key || !isUploadFormat(existing.format)) throw invalidInput([{ field: 'file', reason: 'This resource is a link: change its address instead.' }]);
-    const ingested = await checkAndIngest(trx, files, existing.id, existing.format, file);
+    if (!existing.file_key || !isUploadFormat(existing.format)) throw invalidInput([{ field: 'file', reason: inputErrors(ctx.locale)('isLink') }]);
+    const ingested = await checkAndIngest(trx, files, ctx.locale, existing.id, existing.format, file);
     const row = await store.updateResource(trx, existing.id, fileColumns(existing.format, file, ingested));
     await store.insertVersion(trx, { resource_id: row.id, version_at: row.modified_at, file_key: file.key, file_name: file.fileName, size: file.size, sha256: file.sha256, media_type: FORMATS[existing.format]! });
     await store.updateDataset(trx, dataset.id, {});

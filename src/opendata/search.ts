@@ -5,7 +5,7 @@ import type { DatasetRow } from './store.ts';
 
 // Catalogue search for the CKAN API and the portal: full text over the segmented, script-folded search_text
 // (a GIN index), filters on organisation, category, tags and formats (indexed), sorting, paging and facets.
-// Two statements whatever the page size: the page with its total count, then every asked facet at once.
+// Three statements whatever the page size: the page, its total count, and every asked facet at once.
 
 export interface SearchFilters {
   organisationIds?: string[];
@@ -14,6 +14,8 @@ export interface SearchFilters {
   formats?: string[];
   licences?: string[];
 }
+const DATASET_COLUMNS = ['id', 'name', 'organisation_id', 'category', 'title_en', 'title_zh_hk', 'title_zh_cn', 'notes_en', 'notes_zh_hk', 'notes_zh_cn',
+  'tags', 'licence', 'contact_email', 'update_frequency', 'data_dictionary_url', 'spatial', 'search_text', 'formats', 'created_at', 'modified_at'] as const;
 export type SortKey = 'score' | 'metadata_modified' | 'metadata_created' | 'name' | 'title_string';
 export interface SearchOptions { q?: string | undefined; filters: SearchFilters; sort: { key: SortKey; direction: 'asc' | 'desc' }[]; limit: number; offset: number; titleColumn?: 'title_en' | 'title_zh_hk' | 'title_zh_cn' }
 export type FacetField = 'organization' | 'groups' | 'tags' | 'res_format' | 'license_id';
@@ -24,7 +26,7 @@ function whereClause(options: SearchOptions): { where: RawBuilder<unknown>; tsqu
   const tsquery = options.q ? searchQuery(options.q) : undefined;
   // A query with no searchable words (only punctuation) matches nothing, as an empty Solr result would.
   if (options.q && !tsquery) parts.push(sql`false`);
-  if (tsquery) parts.push(sql`to_tsvector('simple', search_text) @@ to_tsquery('simple', ${tsquery})`);
+  if (tsquery) parts.push(sql`search_vector @@ to_tsquery('simple', ${tsquery})`);
   const f = options.filters;
   if (f.organisationIds) parts.push(sql`organisation_id = ANY(${f.organisationIds}::uuid[])`);
   if (f.categories) parts.push(sql`category = ANY(${f.categories}::text[])`);
@@ -37,7 +39,7 @@ function whereClause(options: SearchOptions): { where: RawBuilder<unknown>; tsqu
 function orderBy(options: SearchOptions, tsquery: string | undefined): RawBuilder<unknown> {
   const columns = options.sort.flatMap(({ key, direction }) => {
     const dir = sql.raw(direction === 'asc' ? 'ASC' : 'DESC');
-    if (key === 'score') return tsquery ? [sql`ts_rank(to_tsvector('simple', search_text), to_tsquery('simple', ${tsquery})) ${dir}`] : [];
+    if (key === 'score') return tsquery ? [sql`ts_rank(search_vector, to_tsquery('simple', ${tsquery})) ${dir}`] : [];
     if (key === 'metadata_modified') return [sql`modified_at ${dir}`];
     if (key === 'metadata_created') return [sql`created_at ${dir}`];
     if (key === 'name') return [sql`name ${dir}`];
@@ -49,15 +51,14 @@ function orderBy(options: SearchOptions, tsquery: string | undefined): RawBuilde
 
 export async function searchDatasets(db: Queryable, options: SearchOptions): Promise<{ count: number; rows: DatasetRow[] }> {
   const { where, tsquery } = whereClause(options);
-  const result = await sql<DatasetRow & { total: number }>`
-    SELECT d.*, count(*) OVER ()::int AS total FROM opendata_datasets d WHERE ${where}
-    ORDER BY ${orderBy(options, tsquery)} LIMIT ${options.limit} OFFSET ${options.offset}`.execute(db);
-  if (result.rows.length === 0 && options.offset > 0) {
-    // Past the end: the count still tells the caller how many there are.
-    const counted = await sql<{ n: number }>`SELECT count(*)::int AS n FROM opendata_datasets WHERE ${where}`.execute(db);
-    return { count: counted.rows[0]?.n ?? 0, rows: [] };
-  }
-  return { count: result.rows[0]?.total ?? 0, rows: result.rows.map(({ total: _total, ...row }) => row as DatasetRow) };
+  // The page and the count as two statements run together: a window count would make PostgreSQL read and sort
+  // every match before the LIMIT, where the page alone can walk an index.
+  const [page, counted] = await Promise.all([
+    sql<DatasetRow>`SELECT ${sql.join(DATASET_COLUMNS.map((c) => sql.ref(c)))} FROM opendata_datasets WHERE ${where}
+      ORDER BY ${orderBy(options, tsquery)} LIMIT ${options.limit} OFFSET ${options.offset}`.execute(db),
+    sql<{ n: number }>`SELECT count(*)::int AS n FROM opendata_datasets WHERE ${where}`.execute(db),
+  ]);
+  return { count: counted.rows[0]?.n ?? 0, rows: page.rows };
 }
 
 const FACET_SQL: Record<FacetField, RawBuilder<unknown>> = {

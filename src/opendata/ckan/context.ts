@@ -8,12 +8,30 @@ import type { Presenter } from './present.ts';
 export interface ActionContext { db: Db; params: Params; locale: Locale; baseUrl: string }
 export type Action = (ctx: ActionContext) => Promise<unknown>;
 
-/** Organisations are few (about a hundred): one query gives them all, by id and by CKAN name (the code in lowercase). */
-export async function presenterFor(ctx: ActionContext): Promise<Presenter & { byName: Map<string, Organisation> }> {
-  const organisations = await listOrganisations(ctx.db);
+// Organisations are few (about a hundred) and change rarely, while every API call names them: they are kept in
+// memory for a short while. A call that needs one the copy lacks (a new organisation) reloads it at once, so only
+// a renamed organisation can show its old name, for at most CACHE_MS.
+const CACHE_MS = 30_000;
+let cache: { db: Db; at: number; list: Organisation[] } | undefined;
+
+async function organisations(db: Db, need: { ids?: string[]; names?: string[] }): Promise<Organisation[]> {
+  const fresh = cache && cache.db === db && Date.now() - cache.at < CACHE_MS ? cache.list : undefined;
+  const has = (list: Organisation[]) =>
+    (need.ids ?? []).every((id) => list.some((o) => o.id === id)) && (need.names ?? []).every((n) => list.some((o) => o.code.toLowerCase() === n));
+  if (fresh && has(fresh)) return fresh;
+  const list = await listOrganisations(db);
+  cache = { db, at: Date.now(), list };
+  return list;
+}
+
+export type FullPresenter = Presenter & { byName: Map<string, Organisation> };
+
+/** A presenter that knows the organisations by id and by CKAN name (the code in lowercase). */
+export async function presenterFor(ctx: ActionContext, need: { ids?: string[]; names?: string[] } = {}): Promise<FullPresenter> {
+  const list = await organisations(ctx.db, { ...need, names: need.names?.map((n) => n.toLowerCase().replace(/^hk-/, '')) });
   return {
     locale: ctx.locale, baseUrl: ctx.baseUrl,
-    organisations: new Map(organisations.map((o) => [o.id, o])),
-    byName: new Map(organisations.map((o) => [o.code.toLowerCase(), o])),
+    organisations: new Map(list.map((o) => [o.id, o])),
+    byName: new Map(list.flatMap((o) => [[o.code.toLowerCase(), o], [`hk-${o.code.toLowerCase()}`, o]] as [string, Organisation][])),
   };
 }

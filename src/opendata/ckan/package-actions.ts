@@ -17,7 +17,7 @@ export const packageList: Action = async ({ db, params }) => {
 export const packageShow: Action = async (ctx) => {
   const dataset = await store.datasetByIdOrName(ctx.db, required(ctx.params, 'id'));
   if (!dataset) throw ckanNotFound();
-  const [p, resources] = await Promise.all([presenterFor(ctx), store.resourcesOf(ctx.db, [dataset.id])]);
+  const [p, resources] = await Promise.all([presenterFor(ctx, { ids: [dataset.organisation_id] }), store.resourcesOf(ctx.db, [dataset.id])]);
   return presentPackage(p, dataset, resources);
 };
 
@@ -66,7 +66,8 @@ function parseSort(value: string | undefined): SearchOptions['sort'] {
 
 export const packageSearch: Action = async (ctx) => {
   const { params } = ctx;
-  const p = await presenterFor(ctx);
+  const named = [...`${text(params, 'fq') ?? ''} ${text(params, 'q') ?? ''}`.matchAll(/organization:"?([^\s"]+)/g)].map((m) => m[1]!);
+  let p = await presenterFor(ctx, { names: named });
   const fromFq = parseFilters(p.byName, text(params, 'fq') ?? '');
   const fromQ = parseFilters(p.byName, text(params, 'q') ?? '');
   const filters: SearchFilters = { ...fromFq.filters };
@@ -80,6 +81,7 @@ export const packageSearch: Action = async (ctx) => {
   const asked = (list(params, 'facet.field') ?? []).filter((f): f is FacetField => (FACET_FIELDS as string[]).includes(f));
   const [found, facets] = await Promise.all([searchDatasets(ctx.db, options), facetCounts(ctx.db, options, asked, integer(params, 'facet.limit', 50))]);
   const resources = await store.resourcesOf(ctx.db, found.rows.map((d) => d.id));
+  p = await presenterFor(ctx, { ids: found.rows.map((d) => d.organisation_id) });
   const byDataset = Map.groupBy(resources, (r) => r.dataset_id);
   const display = (field: FacetField, value: string) => {
     if (field === 'organization') { const o = presentOrganisation(p, p.organisations.get(value)); return { name: o?.name ?? value, display_name: o?.display_name ?? value }; }

@@ -1,0 +1,68 @@
+import { createReadStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import { systemContext } from '../src/platform/context.ts';
+import { localFileStore } from '../src/platform/files/index.ts';
+import { seedOpenData, seedSyntheticDatasets } from '../src/opendata/index.ts';
+import { load, type Benchmark, type BenchResult } from './harness.ts';
+
+// Open data: CKAN package_show and package_search with the paper's 5,500 datasets and ten times as many, beside a
+// bare Fastify route; downloads of a 100 MB file beside the same file served by a bare Fastify route from disk.
+const opendata: Benchmark = async ({ url, db, config, seconds }) => {
+  const ctx = systemContext('bench');
+  await seedOpenData(db, ctx, localFileStore(config.DATA_DIR));
+  const bare = Fastify();
+  bare.get('/ping', async () => ({ status: 'ok' }));
+  const bigFile = path.join(config.DATA_DIR, 'bench-100mb.bin');
+  await writeFile(bigFile, Buffer.alloc(100 * 1024 * 1024, 'a'));
+  bare.get('/file', async (_request, reply) => reply.header('content-type', 'application/octet-stream').send(createReadStream(bigFile)));
+  const bareUrl = await bare.listen({ port: 0, host: '127.0.0.1' });
+  const rows: BenchResult[] = [];
+  try {
+    const baseline = await load(`${bareUrl}/ping`, { seconds });
+    for (const size of [5_500, 55_000]) {
+      await seedSyntheticDatasets(db, ctx, size);
+      const group = `open data CKAN API (${size.toLocaleString('en')} datasets)`;
+      rows.push({ group, name: 'baseline: bare Fastify route', ...baseline, ratio: 1 });
+      for (const [name, query] of [
+        ['package_show (target ≥ 0.4× baseline)', 'package_show?id=sample-car-park-vacancy'],
+        ['package_search, English word, 10 rows (target p99 ≤ 20 ms)', 'package_search?q=rainfall'],
+        ['package_search, Simplified Chinese, 10 rows (target p99 ≤ 20 ms)', `package_search?q=${encodeURIComponent('雨量')}`],
+        ['package_search, fq organization + res_format, facets', `package_search?fq=organization:td%20res_format:CSV&facet.field=${encodeURIComponent('["groups","tags"]')}`],
+        ['package_search, no query, page 50', 'package_search?start=500'],
+      ] as const) {
+        const measured = await load(`${url}/api/3/action/${query}`, { seconds });
+        rows.push({ group, name, ...measured, ratio: measured.rate / baseline.rate });
+      }
+    }
+    rows.push(...(await downloads(url, bareUrl, bigFile, db, config.DATA_DIR, seconds)));
+  } finally {
+    await bare.close();
+  }
+  return rows;
+};
+export default opendata;
+
+async function downloads(url: string, bareUrl: string, bigFile: string, db: Parameters<Benchmark>[0]['db'], dataDir: string, seconds: number): Promise<BenchResult[]> {
+  const stored = await localFileStore(dataDir).put(createReadStream(bigFile) as Readable);
+  const dataset = await db.selectFrom('opendata_datasets').select('id').where('name', '=', 'sample-public-markets').executeTakeFirstOrThrow();
+  const resource = await db.insertInto('opendata_resources').values({
+    dataset_id: dataset.id, position: 99, name_en: 'Large file (benchmark)', name_zh_hk: '大型檔案', name_zh_cn: '大型档案', format: 'PDF',
+    file_key: stored.key, file_name: 'large.pdf', size: stored.size, sha256: stored.sha256, media_type: 'application/pdf',
+  }).returning('id').executeTakeFirstOrThrow();
+  const measure = async (target: string) => {
+    const result = await autocannon({ url: target, connections: 4, duration: seconds });
+    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${target}: ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+    return result.throughput.average / 1024 / 1024;
+  };
+  const group = 'open data downloads (100 MB file, 4 connections)';
+  const baseline = await measure(`${bareUrl}/file`);
+  const ours = await measure(`${url}/opendata/download/${resource.id}/large.pdf`);
+  return [
+    { group, name: 'baseline: bare Fastify route streaming the file from disk', rate: baseline, unit: 'MB/s', ratio: 1 },
+    { group, name: 'GET /opendata/download/{id}/{file} (target ≥ 1 GB/s)', rate: ours, unit: 'MB/s', ratio: ours / baseline },
+  ];
+}
