@@ -23,21 +23,27 @@ export interface ReconciliationResult { checked: number; changed: number; settle
  * The provider cancels payments past their expiry when asked, so abandoned ones end as `cancelled`.
  */
 export async function reconcilePayments(
-  deps: PaymentDeps, ctx: RequestContext, options: { olderThanMinutes?: number; limit?: number; logger?: Logger } = {},
+  deps: PaymentDeps, ctx: RequestContext, options: { olderThanMinutes?: number; pageSize?: number; logger?: Logger } = {},
 ): Promise<ReconciliationResult> {
   const createdBefore = new Date(Date.now() - (options.olderThanMinutes ?? 5) * 60_000);
   const result: ReconciliationResult = { checked: 0, changed: 0, settled: 0, failed: 0 };
-  for (const { id } of await store.unfinishedPayments(deps.db, createdBefore, options.limit ?? 1_000)) {
-    result.checked++;
-    try {
-      const applied = await refreshFromProvider(deps, ctx, id);
-      if (applied?.changed) result.changed++;
-      if (applied?.settled) result.settled++;
-    } catch (error) {
-      // One payment the provider cannot answer for must not stop the others; the next run tries again.
-      options.logger?.warn({ err: error, paymentId: id }, 'payment could not be reconciled');
-      result.failed++;
+  let after: { created_at: Date; id: string } | undefined;
+  for (;;) {
+    const page = await store.unfinishedPayments(deps.db, createdBefore, after, options.pageSize ?? 500);
+    for (const { id } of page) {
+      result.checked++;
+      try {
+        const applied = await refreshFromProvider(deps, ctx, id);
+        if (applied?.changed) result.changed++;
+        if (applied?.settled) result.settled++;
+      } catch (error) {
+        // One payment the provider cannot answer for must not stop the others; the next run tries again.
+        options.logger?.warn({ err: error, paymentId: id }, 'payment could not be reconciled');
+        result.failed++;
+      }
     }
+    if (page.length < (options.pageSize ?? 500)) break;
+    after = page.at(-1);
   }
   return result;
 }

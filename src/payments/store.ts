@@ -93,10 +93,12 @@ export const updatePayment = (db: Queryable, id: string, changes: Updateable<Pay
   db.updateTable('payments').set({ ...changes, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 export const settledPaymentsByReference = (db: Queryable, purpose: string, reference: string) =>
   db.selectFrom('payments').selectAll().where('purpose', '=', purpose).where('reference', '=', reference).where('state', '=', 'success').orderBy('settled_at').execute();
-/** Payments the provider may have moved on without telling us, oldest first. */
-export const unfinishedPayments = (db: Queryable, createdBefore: Date, limit: number) =>
-  db.selectFrom('payments').select(['id']).where('finished', '=', false).where('provider_payment_id', 'is not', null)
-    .where('created_at', '<', createdBefore).orderBy('created_at').limit(limit).execute();
+/** Payments the provider may have moved on without telling us, oldest first, a page at a time (keyset on created_at, id). */
+export const unfinishedPayments = (db: Queryable, createdBefore: Date, after: { created_at: Date; id: string } | undefined, limit: number) =>
+  db.selectFrom('payments').select(['id', 'created_at']).where('finished', '=', false).where('provider_payment_id', 'is not', null)
+    .where('created_at', '<', createdBefore)
+    .$if(after !== undefined, (qb) => qb.where((eb) => eb.or([eb('created_at', '>', after!.created_at), eb.and([eb('created_at', '=', after!.created_at), eb('id', '>', after!.id)])])))
+    .orderBy('created_at').orderBy('id').limit(limit).execute();
 
 // --- refunds ---
 export const refundByKey = (db: Queryable, paymentId: string, key: string) =>

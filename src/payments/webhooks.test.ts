@@ -148,6 +148,14 @@ describe('reconciliation', () => {
     }
   });
 
+  test('reconciliation pages through every unfinished payment', async () => {
+    const payments = await Promise.all(Array.from({ length: 5 }, () => feePayment()));
+    for (const payment of payments) await paidAtProvider(payment);
+    const run = await reconcilePayments(deps, ctx, { olderThanMinutes: 0, pageSize: 2 });
+    assert.ok(run.checked >= 5);
+    for (const payment of payments) assert.equal((await paymentRow(t.db, payment.id)).state, 'success');
+  });
+
   test('a payment abandoned for more than 90 minutes becomes cancelled; one still in its time is left alone', async () => {
     const abandoned = await feePayment();
     const fresh = await feePayment();
