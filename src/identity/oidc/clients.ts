@@ -17,6 +17,8 @@ export interface ClientRegistration {
   clientId?: string;
   /** Sandbox clients may use loopback http redirect URIs; production ones only https. */
   environment?: 'sandbox' | 'production';
+  /** FAPI 2.0 Security Profile: PAR required, private_key_jwt, DPoP-bound tokens, refresh tokens not rotated. */
+  fapi2?: boolean;
   /** Only for published sample clients; real clients always get a generated secret. */
   clientSecret?: string;
 }
@@ -42,6 +44,7 @@ export async function insertClient(trx: Trx, ctx: RequestContext, input: ClientR
   const environment = input.environment ?? 'sandbox';
   const bad = [...input.redirectUris, ...(input.postLogoutRedirectUris ?? [])].filter((u) => !checkRedirectUri(u, environment));
   if (input.redirectUris.length === 0 || bad.length) throw invalidInput([{ field: 'redirectUris', reason: environment === 'sandbox' ? 'must be https (or loopback http) URLs without a fragment' : 'must be https URLs without a fragment' }]);
+  if (input.fapi2 && !input.jwks) throw invalidInput([{ field: 'jwks', reason: 'FAPI 2.0 clients authenticate with private_key_jwt: give their public JWK Set' }]);
   const clientId = input.clientId ?? `sg-${randomBytes(9).toString('base64url')}`;
   const clientSecret = input.jwks ? undefined : (input.clientSecret ?? randomBytes(32).toString('base64url'));
   const metadata = {
@@ -49,6 +52,7 @@ export async function insertClient(trx: Trx, ctx: RequestContext, input: ClientR
     redirect_uris: input.redirectUris, post_logout_redirect_uris: input.postLogoutRedirectUris ?? [],
     ...(input.jwks ? { token_endpoint_auth_method: 'private_key_jwt', jwks: input.jwks } : { token_endpoint_auth_method: 'client_secret_basic', client_secret: clientSecret }),
     ...(input.organisationId ? { organisation_id: input.organisationId } : {}),
+    ...(input.fapi2 ? { fapi_profile: '2.0', dpop_bound_access_tokens: true, require_pushed_authorization_requests: true } : {}),
   };
   await store.upsertModel(trx, { kind: 'Client', id: clientId, payload: metadata, grant_id: null, user_code: null, uid: null, expires_at: null, consumed_at: null });
   await recordAudit(trx, ctx, { action: 'oidc_client.registered', recordType: 'oidc_client', recordId: clientId, organisationId: input.organisationId ?? null, detail: { name: input.clientName, environment, redirectUris: input.redirectUris } });

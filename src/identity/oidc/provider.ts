@@ -12,6 +12,18 @@ import { endCitizenSessionOnLogout, renderProviderError } from './provider-pages
 import { throttleTokenEndpoints } from './throttle.ts';
 
 export const OIDC_PREFIX = '/oidc';
+
+interface RefreshContext { oidc: { entities: { RefreshToken: { isSenderConstrained(): boolean; ttlPercentagePassed(): number }; Client: ClientLike & { clientAuthMethod: string } } } }
+/**
+ * Public clients' refresh tokens rotate at every use (a stolen one is detected); sender-constrained ones on the
+ * FAPI 2.0 profile never rotate, as that profile requires; others rotate once most of their life has passed.
+ */
+function rotateRefreshToken(ctx: RefreshContext): boolean {
+  const { RefreshToken: token, Client: client } = ctx.oidc.entities;
+  if (client.fapi_profile === '2.0' && token.isSenderConstrained()) return false;
+  if (client.clientAuthMethod === 'none' && !token.isSenderConstrained()) return true;
+  return token.ttlPercentagePassed() >= 70;
+}
 const derive = (secret: string, purpose: string) => createHmac('sha256', secret).update(purpose).digest('base64url');
 
 /**
@@ -59,12 +71,13 @@ export async function createProvider(services: Services): Promise<Provider> {
     pairwiseIdentifier: pairwiseIdentifier(config.SESSION_SECRET),
     clientAuthMethods: ['client_secret_basic', 'private_key_jwt'],
     clientDefaults: { grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'private_key_jwt', subject_type: 'pairwise', require_auth_time: true, id_token_signed_response_alg: 'RS256' },
-    extraClientMetadata: { properties: ['purpose', 'purpose_zh', 'organisation_id', 'environment'] },
+    extraClientMetadata: { properties: ['purpose', 'purpose_zh', 'organisation_id', 'environment', 'fapi_profile'] },
     responseTypes: ['code'],
     pkce: { required: () => true },
     features: {
       devInteractions: { enabled: false },
       pushedAuthorizationRequests: { enabled: true },
+      fapi: { enabled: true, profile: (_ctx: unknown, client?: ClientLike) => (client?.fapi_profile === '2.0' ? '2.0' : undefined) },
       claimsParameter: { enabled: true },
       revocation: { enabled: true },
       userinfo: { enabled: true },
@@ -80,6 +93,7 @@ export async function createProvider(services: Services): Promise<Provider> {
     // Signing out ends the tokens but keeps the citizen's remembered permission (withdrawn only in Connected services).
     revokeGrantPolicy: (ctx: KoaContext & { oidc: { route: string; entities: { AccessToken?: unknown } } }) =>
       ctx.oidc.route !== 'end_session_confirm' && !(ctx.oidc.route === 'revocation' && ctx.oidc.entities.AccessToken),
+    rotateRefreshToken,
     issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) => client.grantTypeAllowed('refresh_token'),
     ttl: {
       AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 3600, Session: SESSION_MAX_HOURS * 3600,
