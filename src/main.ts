@@ -4,7 +4,7 @@ import { ConfigError, insecureDefaults, loadConfig, type Config } from './platfo
 import { migrate } from './platform/db/migrate.ts';
 import { openDatabase } from './platform/db/open.ts';
 import { DataDirInUseError } from './platform/db/embedded.ts';
-import { verifyAuditChain } from './platform/audit/index.ts';
+import { startAuditChainer, verifyAuditChain } from './platform/audit/index.ts';
 import { systemContext } from './platform/context.ts';
 import { seedSampleData } from './sample.ts';
 import { generateServices } from './services/index.ts';
@@ -30,6 +30,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
   await migrate(database.db, logger);
   if (config.SEED_SAMPLE_DATA) await seedSampleData(database.db, logger, systemContext('smartgov start'));
   const app = await buildApp({ config, db: database.db, logger });
+  const chainer = startAuditChainer(database.db, logger);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -37,6 +38,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
     logger.info({ signal }, 'stopping: finishing in-flight requests');
     try {
       await app.close();
+      await chainer.stop();
       await database.close();
       logger.info('stopped');
       process.exit(0);

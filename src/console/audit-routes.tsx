@@ -22,10 +22,10 @@ const AuditQuery = Type.Object({
 type AuditQuery = Static<typeof AuditQuery>;
 
 const AuditEntry = Type.Object({
-  seq: Type.Integer(), occurredAt: Type.String({ format: 'date-time' }), actorKind: Type.String(), actorId: Type.Union([Type.String(), Type.Null()]),
+  id: Type.Integer(), seq: Type.Union([Type.Integer(), Type.Null()], { description: 'Place in the hash chain; null for a moment after commit, until the chainer links it' }), occurredAt: Type.String({ format: 'date-time' }), actorKind: Type.String(), actorId: Type.Union([Type.String(), Type.Null()]),
   actorLabel: Type.String(), organisationId: Type.Union([Type.String(), Type.Null()]), action: Type.String(), recordType: Type.String(),
   recordId: Type.Union([Type.String(), Type.Null()]), requestId: Type.Union([Type.String(), Type.Null()]),
-  detail: Type.Record(Type.String(), Type.Unknown()), hash: Type.String(), prevHash: Type.String(),
+  detail: Type.Record(Type.String(), Type.Unknown()), hash: Type.Union([Type.String(), Type.Null()]), prevHash: Type.Union([Type.String(), Type.Null()]),
 });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -43,12 +43,12 @@ function toFilter(q: AuditQuery): AuditFilter {
   return {
     action: q.action?.trim() || undefined, recordType: q.recordType?.trim() || undefined, recordId: q.recordId?.trim() || undefined,
     actorId: q.actorId?.trim() || undefined, organisationId: q.organisation || undefined,
-    from: parseDay(q.from, 'from'), to: to ? new Date(to.getTime() + 86_400_000) : undefined, beforeSeq: q.before,
+    from: parseDay(q.from, 'from'), to: to ? new Date(to.getTime() + 86_400_000) : undefined, beforeId: q.before,
   };
 }
 
 const present = (e: AuditRow) => ({
-  seq: e.seq, occurredAt: e.occurred_at.toISOString(), actorKind: e.actor_kind, actorId: e.actor_id, actorLabel: e.actor_label, organisationId: e.organisation_id,
+  id: e.id, seq: e.seq, occurredAt: e.occurred_at.toISOString(), actorKind: e.actor_kind, actorId: e.actor_id, actorLabel: e.actor_label, organisationId: e.organisation_id,
   action: e.action, recordType: e.record_type, recordId: e.record_id, requestId: e.request_id, detail: e.detail, hash: e.hash, prevHash: e.prev_hash,
 });
 
@@ -60,7 +60,7 @@ export const auditRoutes: ModuleRoutes = async (app, { db, config }) => {
     const ctx = pageContext(request, reply, config.SEED_SAMPLE_DATA);
     const organisations = (await listOrganisations(db)).map((o) => ({ id: o.id, label: o.name[ctx.locale] }));
     const last = entries.at(-1);
-    const older = entries.length === PAGE_SIZE && last ? `/console/audit?${new URLSearchParams({ ...clean(request.query), before: String(last.seq) })}` : undefined;
+    const older = entries.length === PAGE_SIZE && last ? `/console/audit?${new URLSearchParams({ ...clean(request.query), before: String(last.id) })}` : undefined;
     return sendPage(reply, <AuditLogPage ctx={ctx} query={request.query} entries={entries} organisations={organisations} olderHref={older} />);
   });
 
@@ -72,7 +72,7 @@ export const auditRoutes: ModuleRoutes = async (app, { db, config }) => {
   }, async (request) => {
     requireRole(request.actor, 'platform_admin');
     const entries = await searchAuditLog(db, { actor: request.actor! }, toFilter(request.query), PAGE_SIZE);
-    return { entries: entries.map(present), next: entries.length === PAGE_SIZE ? (entries.at(-1)?.seq ?? null) : null };
+    return { entries: entries.map(present), next: entries.length === PAGE_SIZE ? (entries.at(-1)?.id ?? null) : null };
   });
 };
 

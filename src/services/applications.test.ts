@@ -187,7 +187,7 @@ describe('officers decide', () => {
     assert.match(done.body, /Approved/);
     const wallet = await citizen.get('/wallet');
     assert.match(wallet.body, /Renew a licence/, 'the approval issued the licence into the wallet');
-    const audit = await t.db.selectFrom('audit_log').select('action').where('record_id', '=', id).orderBy('seq').execute();
+    const audit = await t.db.selectFrom('audit_log').select('action').where('record_id', '=', id).orderBy('id').execute();
     assert.deepEqual(audit.map((a) => a.action), ['application.started', 'application.submitted', 'application.information_requested', 'application.information_provided', 'application.recommended', 'application.approved']);
     const issued = await t.db.selectFrom('audit_log').select('action').where('action', '=', 'document.issued').where('request_id', 'is not', null).execute();
     assert.ok(issued.length >= 1);

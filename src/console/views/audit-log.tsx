@@ -34,7 +34,7 @@ export function AuditLogPage(props: { ctx: PageContext; query: AuditQuery; entri
             <tbody>
               {props.entries.map((e) => (
                 <tr>
-                  <td>{e.seq}</td>
+                  <td>{e.seq ?? '…'}</td>
                   <td><time datetime={e.occurred_at.toISOString()}>{e.occurred_at.toISOString().replace('T', ' ').slice(0, 19)}</time></td>
                   <td>{e.actor_label}<br /><span class="hint">{e.organisation_id ? orgLabel.get(e.organisation_id) : ''}</span></td>
                   <td><code>{e.action}</code></td>

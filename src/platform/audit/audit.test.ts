@@ -8,7 +8,7 @@ import { createTestApp, signInStaff, type TestApp } from '../../../test/support/
 import { buildStaff } from '../../../test/support/factories.ts';
 import type { Db } from '../db/database.ts';
 import { systemContext } from '../context.ts';
-import { recordAudit, verifyAuditChain } from './index.ts';
+import { chainAuditLog, recordAudit, verifyAuditChain } from './index.ts';
 
 const run = promisify(execFile);
 
@@ -21,6 +21,7 @@ async function writeEntries(db: Db, count: number) {
 async function tampered(change: (db: Db) => Promise<void>) {
   const database = await createTestDatabase();
   await writeEntries(database.db, 5);
+  await chainAuditLog(database.db);
   await sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change`.execute(database.db);
   await change(database.db);
   const result = await verifyAuditChain(database.db);
@@ -35,10 +36,26 @@ describe('the hash-chained audit log', () => {
     await drop();
   });
 
-  test('the database refuses to update or delete entries', async () => {
+  test('concurrent writers and concurrent chainers still make one unbroken chain', async () => {
+    const { db, drop } = await createTestDatabase();
+    await Promise.all([
+      ...Array.from({ length: 40 }, (_, i) => db.transaction().execute((trx) => recordAudit(trx, systemContext('test'), { action: 'test.concurrent', recordType: 'test', recordId: String(i) }))),
+      chainAuditLog(db), chainAuditLog(db),
+    ]);
+    await Promise.all([chainAuditLog(db), chainAuditLog(db)]);
+    assert.deepEqual(await verifyAuditChain(db), { ok: true, checked: 40 });
+    const seqs = (await db.selectFrom('audit_log').select('seq').orderBy('seq').execute()).map((r) => r.seq);
+    assert.deepEqual(seqs, Array.from({ length: 40 }, (_, i) => i + 1));
+    await drop();
+  });
+
+  test('the database refuses to update or delete entries, chained or not', async () => {
     const { db, drop } = await createTestDatabase();
     await writeEntries(db, 1);
-    await assert.rejects(sql`UPDATE audit_log SET action = 'x'`.execute(db), /append-only/);
+    await assert.rejects(sql`UPDATE audit_log SET action = 'x'`.execute(db), /append-only/, 'before chaining');
+    await chainAuditLog(db);
+    await assert.rejects(sql`UPDATE audit_log SET action = 'x'`.execute(db), /append-only/, 'after chaining');
+    await assert.rejects(sql`UPDATE audit_log SET seq = 7, hash = 'f', prev_hash = 'f'`.execute(db), /append-only/, 'a chained entry is never re-chained');
     await assert.rejects(sql`DELETE FROM audit_log`.execute(db), /append-only/);
     await assert.rejects(sql`TRUNCATE audit_log`.execute(db), /append-only/);
     await drop();
@@ -87,6 +104,7 @@ describe('the hash-chained audit log', () => {
   test('`smartgov audit verify` exits 0 on an intact chain and 1 naming the first bad entry', async () => {
     const { db, url, drop } = await createTestDatabase();
     await writeEntries(db, 3);
+    await chainAuditLog(db);
     const env = { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent', NODE_ENV: 'test' };
     const ok = await run(process.execPath, ['--import', 'tsx', 'src/main.ts', 'audit', 'verify'], { env });
     assert.match(ok.stdout, /3 entries, chain intact/);

@@ -1,8 +1,11 @@
+import type { Logger } from 'pino';
 import type { Db, Trx } from '../db/database.ts';
-import type { Actor, RequestContext } from '../context.ts';
+import type { RequestContext } from '../context.ts';
+import { requireRole } from '../access.ts';
 import { entryHash, GENESIS_HASH } from './chain.ts';
 import * as store from './store.ts';
-import { requireRole } from '../access.ts';
+
+export type { AuditFilter, AuditRow } from './store.ts';
 
 export interface AuditEntry {
   /** Dotted verb in the past tense, e.g. `staff.signed_in`, `organisation.created`. */
@@ -14,12 +17,10 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
-/** Appends one entry in the caller's transaction: the entry exists exactly when the change it records does. */
-export async function recordAudit(trx: Trx, context: Pick<RequestContext, 'actor' | 'requestId'>, entry: AuditEntry): Promise<number> {
-  const head = await store.lockHead(trx);
-  const actor: Actor = context.actor;
-  const row = {
-    seq: head.seq + 1,
+/** Writes one entry in the caller's transaction: the entry exists exactly when the change it records does. */
+export async function recordAudit(trx: Trx, context: Pick<RequestContext, 'actor' | 'requestId'>, entry: AuditEntry): Promise<void> {
+  const actor = context.actor;
+  await store.insertEntry(trx, {
     // Millisecond precision: what JavaScript's Date keeps, so the hash can be recomputed from the stored row.
     occurred_at: new Date(),
     actor_kind: actor.kind,
@@ -31,10 +32,48 @@ export async function recordAudit(trx: Trx, context: Pick<RequestContext, 'actor
     record_id: entry.recordId ?? null,
     request_id: context.requestId,
     detail: entry.detail ?? {},
-    prev_hash: head.hash,
+    seq: null, prev_hash: null, hash: null,
+  });
+}
+
+/** Links committed entries into the hash chain, in batches; returns how many it linked. Safe to run from any number of processes. */
+export async function chainAuditLog(db: Db, batchSize = 1_000): Promise<number> {
+  let linked = 0;
+  for (;;) {
+    const done = await db.transaction().execute(async (trx) => {
+      if (!(await store.tryChainerLock(trx))) return -1;
+      const head = await store.lockHead(trx);
+      const rows = await store.unchained(trx, batchSize);
+      let { seq, hash } = head;
+      const links = rows.map((row) => {
+        seq += 1;
+        const link = { id: row.id, seq, prev_hash: hash, hash: entryHash({ ...row, seq, prev_hash: hash }) };
+        hash = link.hash;
+        return link;
+      });
+      await store.writeChain(trx, links);
+      return rows.length;
+    });
+    if (done < 0) return linked;
+    linked += done;
+    if (done < batchSize) return linked;
+  }
+}
+
+/** Chains new entries every `intervalMs` until stopped (each server process runs one; only one works at a time). */
+export function startAuditChainer(db: Db, logger: Logger, intervalMs = 250): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(() => chainAuditLog(db)).catch((error: unknown) => logger.warn({ err: error }, 'audit chainer failed; retrying'));
+  }, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+      await chainAuditLog(db).catch(() => undefined);
+    },
   };
-  await store.insertEntry(trx, { ...row, hash: entryHash(row) });
-  return row.seq;
 }
 
 export type VerifyProblem = 'altered' | 'removed' | 'reordered';
@@ -44,34 +83,32 @@ export interface VerifyResult {
   firstBad?: { seq: number; problem: VerifyProblem; message: string };
 }
 
-/** Walks the whole chain and reports the first entry that was altered, removed or reordered. */
+/** Chains what is waiting, then walks the whole chain and reports the first entry that was altered, removed or reordered. */
 export async function verifyAuditChain(db: Db, batchSize = 2_000): Promise<VerifyResult> {
+  await chainAuditLog(db);
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   let checked = 0;
   const fail = (seq: number, problem: VerifyProblem, message: string): VerifyResult => ({ ok: false, checked, firstBad: { seq, problem, message } });
   for (;;) {
-    const rows = await store.entriesAfter(db, expectedSeq - 1, batchSize);
+    const rows = await store.chainedAfter(db, expectedSeq - 1, batchSize);
     for (const row of rows) {
       if (row.seq !== expectedSeq) return fail(expectedSeq, 'removed', `entry ${expectedSeq} is missing (the next entry found is ${row.seq})`);
-      const { hash, ...content } = row;
-      if (entryHash(content) !== hash) return fail(row.seq, 'altered', `entry ${row.seq} does not match its hash: its content was changed`);
+      if (entryHash(row) !== row.hash) return fail(row.seq, 'altered', `entry ${row.seq} does not match its hash: its content was changed`);
       if (row.prev_hash !== prevHash) return fail(row.seq, 'reordered', `entry ${row.seq} does not follow entry ${row.seq - 1}: the chain was reordered or rewritten`);
-      prevHash = hash;
+      prevHash = row.hash;
       expectedSeq++;
       checked++;
     }
     if (rows.length < batchSize) break;
   }
   const head = await store.readHead(db);
-  if (head.seq !== checked) return fail(checked + 1, 'removed', `the log ends at entry ${checked} but ${head.seq} entries were written`);
-  if (head.hash !== prevHash) return fail(checked, 'altered', `entry ${checked} is not the last entry that was written`);
+  if (head.seq !== checked) return fail(checked + 1, 'removed', `the log ends at entry ${checked} but ${head.seq} entries were chained`);
+  if (head.hash !== prevHash) return fail(checked, 'altered', `entry ${checked} is not the last entry that was chained`);
   return { ok: true, checked };
 }
 
-export type { AuditFilter, AuditRow } from './store.ts';
-
-/** Platform admins browse the whole log, newest first, `limit` entries at a time (keyset paging by seq). */
+/** Platform admins browse the whole log, newest first, `limit` entries at a time (keyset paging by id). */
 export async function searchAuditLog(db: Db, ctx: Pick<RequestContext, 'actor'>, filter: store.AuditFilter, limit = 50): Promise<store.AuditRow[]> {
   requireRole(ctx.actor, 'platform_admin');
   return store.searchEntries(db, filter, limit);

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { AuditRow } from './store.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -16,7 +15,12 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-export function entryHash(row: Omit<AuditRow, 'hash'>): string {
+export interface ChainContent {
+  seq: number; occurred_at: Date; actor_kind: string; actor_id: string | null; actor_label: string; organisation_id: string | null;
+  action: string; record_type: string; record_id: string | null; request_id: string | null; detail: Record<string, unknown>; prev_hash: string;
+}
+
+export function entryHash(row: ChainContent): string {
   const fields = [
     row.seq, row.occurred_at.toISOString(), row.actor_kind, row.actor_id, row.actor_label, row.organisation_id,
     row.action, row.record_type, row.record_id, row.request_id, row.detail, row.prev_hash,

@@ -1,1 +1,1 @@
-export { recordAudit, verifyAuditChain, searchAuditLog, type AuditEntry, type VerifyResult, type AuditFilter, type AuditRow } from './audit.ts';
+export { recordAudit, chainAuditLog, startAuditChainer, verifyAuditChain, searchAuditLog, type AuditEntry, type VerifyResult, type AuditFilter, type AuditRow } from './audit.ts';
