@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { createTestApp, csrfToken, signInStaff, type Client, type TestApp } from '../../test/support/app.ts';
 import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
 import { buildDataset } from '../../test/support/opendata-factories.ts';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 
 let t: TestApp;
 before(async () => { t = await createTestApp(); });
@@ -133,5 +135,18 @@ describe('publishers in the console', () => {
     assert.equal(link.statusCode, 303);
     const resources = (await t.app.inject({ method: 'GET', url: `/api/3/action/package_show?id=${dataset.name}` })).json().result.resources;
     assert.equal(resources[0].url, 'https://api.example.gov.hk/live');
+  });
+
+  test('an upload without its CSRF token is refused and its file is not kept', async () => {
+    const organisation = await buildOrganisation(t.db);
+    const dataset = await buildDataset(t.db, { organisationId: organisation.id });
+    const officer = await officerOf(organisation.id);
+    const stored = async () => (await readdir(path.join(t.config.DATA_DIR, 'files'), { recursive: true }).catch(() => [])).filter((f) => /[0-9a-f-]{36}$/.test(f)).length;
+    const before = await stored();
+    const boundary = '----nocsrf';
+    const payload = `--${boundary}\r\nContent-Disposition: form-data; name="format"\r\n\r\nCSV\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\na,b\n1,2\n\r\n--${boundary}--\r\n`;
+    const response = await officer.request({ method: 'POST', url: `/console/opendata/${dataset.id}/uploads`, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    assert.equal(response.statusCode, 403);
+    assert.equal(await stored(), before);
   });
 });

@@ -111,6 +111,12 @@ export const openDataRoutes: ModuleRoutes = async (app, services) => {
   await app.register(async (plugin) => {
     const uploads = plugin.withTypeProvider<TypeBoxTypeProvider>();
     uploads.addContentTypeParser('multipart/form-data', multipartParser(files, MAX_UPLOAD_BYTES));
+    // The file is stored while the body is parsed, before the CSRF check and the route: whatever refuses the
+    // request afterwards, a refused upload leaves nothing behind.
+    uploads.addHook('onResponse', async (request, reply) => {
+      const file = (request.body as UploadBody | undefined)?.file;
+      if (file && reply.statusCode >= 400) await files.delete(file.key);
+    });
     const upload = async (request: FastifyRequest, reply: FastifyReply, datasetId: string, write: (body: UploadBody & { file: resources.UploadedFile }) => Promise<unknown>) => {
       const body = (request.body ?? { fields: {} }) as UploadBody;
       const t = openDataMessages(request.locale);
