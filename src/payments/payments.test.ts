@@ -209,3 +209,30 @@ describe('refunds', () => {
     assert.equal((await paymentRow(t.db, payment.id)).refunded_cents, 0);
   });
 });
+
+describe('unhappy paths of the remaining routes', () => {
+  test('each is refused with the right status and changes nothing', async () => {
+    const { item, client } = await department(['approver']);
+    const visitor = new Client(t.app);
+    assert.equal((await visitor.json('GET', `/api/v1/payment-items/${item.id}`)).statusCode, 401);
+    assert.equal((await client.json('GET', '/api/v1/payment-items/not-a-uuid')).statusCode, 400);
+    assert.equal((await visitor.json('GET', '/api/v1/payments/00000000-0000-4000-8000-000000000000/refunds')).statusCode, 401);
+    assert.equal((await visitor.json('GET', '/api/v1/payments/not-a-uuid')).statusCode, 400);
+
+    const bill = (await client.json('POST', '/api/v1/bills', { itemId: item.id, reference: 'LIC-5', dueDate: tomorrow() })).json();
+    assert.equal((await post(visitor, `/api/v1/bills/${bill.id}/payments`, {})).statusCode, 400, 'no Idempotency-Key');
+    const noKey = await visitor.submit(bill.payUrl, `/bills/${bill.id}/pay`, {});
+    assert.equal(noKey.statusCode, 400);
+    const noCsrf = await visitor.request({ method: 'POST', url: `/bills/${bill.id}/pay`, payload: 'idempotencyKey=abcdefgh12', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(noCsrf.statusCode, 403);
+    assert.equal((await t.db.selectFrom('payments').select('id').where('reference', '=', bill.id).execute()).length, 0);
+
+    const payment = (await post(visitor, `/api/v1/bills/${bill.id}/payments`, {}, newKey())).json();
+    const { payer, hosted } = await payOnHostedPage(payment.id, '', 'cancel');
+    const again = await payer.submit(bill.payUrl, `${hosted}/cancel`, {});
+    assert.equal(again.statusCode, 409, 'a finished payment cannot be cancelled again');
+    const pay = await payer.submit(bill.payUrl, `${hosted}/pay`, { cardNumber: '4242424242424242' });
+    assert.equal(pay.statusCode, 409, 'nor paid');
+    assert.equal((await payer.request({ method: 'POST', url: '/pay/provider/payments/00000000-0000-4000-8000-000000000000/cancel', payload: `_csrf=x`, headers: { 'content-type': 'application/x-www-form-urlencoded' } })).statusCode, 403);
+  });
+});
