@@ -144,6 +144,23 @@ describe('e-ME profile', () => {
     assert.match(zh.body, /自行申報/);
   });
 
+  test('the mobile number is verified with a code sent by text message (development outbox)', async () => {
+    const citizen = await buildCitizen(t.db, { profile: { phone: '+852 9123 4567' } });
+    const client = await signInCitizen(t.app, citizen);
+    assert.match((await client.get('/account/profile')).body, /Verify my mobile number/);
+    assert.equal((await client.submit('/account/profile', '/account/profile/phone', {})).statusCode, 303);
+    const text = await t.db.selectFrom('outbox_messages').select('body').where('channel', '=', 'sms').where('recipient', '=', '+85291234567').executeTakeFirstOrThrow();
+    const code = /code is (\d{6})/.exec(text.body)![1]!;
+    const bad = await client.submit('/account/profile/phone', '/account/profile/phone/confirm', { code: code === '000000' ? '111111' : '000000' });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /href="#field-code"/);
+    assert.equal((await client.submit('/account/profile/phone', '/account/profile/phone/confirm', { code })).statusCode, 303);
+    const page = await client.get('/account/profile?phone=verified');
+    assert.match(page.body, /Your mobile number is verified/);
+    assert.doesNotMatch(page.body, /Verify my mobile number/);
+    assert.equal((await client.submit('/account/profile/phone', '/account/profile/phone/confirm', { code })).statusCode, 400, 'a code works once');
+  });
+
   test('visitors are sent to sign in', async () => {
     const response = await new Client(t.app).get('/account/profile');
     assert.equal(response.statusCode, 303);

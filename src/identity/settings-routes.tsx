@@ -9,7 +9,9 @@ import { cookieOptions, pageErrors } from './routes.tsx';
 import { CITIZEN_SESSION_COOKIE, listDevices, signOutEverywhere } from './session.ts';
 import { confirmTotp, hasTotp, pendingTotp, startTotp } from './totp.ts';
 import { EDITABLE_FIELDS, loadProfile, updateProfile, type EditableField } from './profile.ts';
-import { AccountPage, DevicesPage, ProfilePage, RecoveryCodesPage, SecurityPage } from './views/account.tsx';
+import { AccountPage, DevicesPage, PhoneCodePage, ProfilePage, RecoveryCodesPage, SecurityPage } from './views/account.tsx';
+import { confirmPhoneCode, sendPhoneCode } from './phone.ts';
+import { outboxSms } from '../platform/mail/index.ts';
 
 const ProfileBody = Type.Object(Object.fromEntries([...EDITABLE_FIELDS, '_csrf'].map((f) => [f, Type.Optional(Type.String({ maxLength: 1000 }))])));
 
@@ -21,7 +23,8 @@ export function citizenOrSignIn(request: FastifyRequest, reply: FastifyReply): C
 }
 
 /** The citizen's own account pages: profile, two-step verification, devices. */
-export const settingsRoutes: ModuleRoutes = async (app, { db, config }) => {
+export const settingsRoutes: ModuleRoutes = async (app, { db, config, logger }) => {
+  const sms = outboxSms(db, logger);
   const ctxOf = (request: FastifyRequest, reply: FastifyReply) => pageContext(request, reply, config.SEED_SAMPLE_DATA);
 
   app.get('/account', { schema: { hide: true } }, async (request, reply) => {
@@ -30,10 +33,36 @@ export const settingsRoutes: ModuleRoutes = async (app, { db, config }) => {
     return sendPage(reply, <AccountPage ctx={ctxOf(request, reply)} actor={actor} />);
   });
 
-  app.get('/account/profile', { schema: { hide: true, querystring: Type.Object({ saved: Type.Optional(Type.String({ maxLength: 2 })) }) } }, async (request, reply) => {
+  app.get('/account/profile', { schema: { hide: true, querystring: Type.Object({ saved: Type.Optional(Type.String({ maxLength: 2 })), phone: Type.Optional(Type.String({ maxLength: 10 })) }) } }, async (request, reply) => {
     const actor = citizenOrSignIn(request, reply);
     if (!actor) return reply;
-    return sendPage(reply, <ProfilePage ctx={ctxOf(request, reply)} profile={await loadProfile(db, actor.id)} saved={request.query.saved === '1'} errors={[]} />);
+    return sendPage(reply, <ProfilePage ctx={ctxOf(request, reply)} profile={await loadProfile(db, actor.id)} saved={request.query.saved === '1'} phoneVerified={request.query.phone === 'verified'} errors={[]} />);
+  });
+
+  app.post('/account/profile/phone', { schema: { hide: true } }, async (request, reply) => {
+    if (!citizenOrSignIn(request, reply)) return reply;
+    await sendPhoneCode(db, sms, config.SESSION_SECRET, requestContext(request));
+    return reply.redirect('/account/profile/phone', 303);
+  });
+
+  app.get('/account/profile/phone', { schema: { hide: true } }, async (request, reply) => {
+    const actor = citizenOrSignIn(request, reply);
+    if (!actor) return reply;
+    const phone = (await loadProfile(db, actor.id)).phone;
+    if (!phone) return reply.redirect('/account/profile', 303);
+    return sendPage(reply, <PhoneCodePage ctx={ctxOf(request, reply)} phone={phone.value} errors={[]} />);
+  });
+
+  app.post('/account/profile/phone/confirm', { schema: { hide: true, body: Type.Object({ code: Type.Optional(Type.String({ maxLength: 20 })), _csrf: Type.Optional(Type.String()) }) } }, async (request, reply) => {
+    const actor = citizenOrSignIn(request, reply);
+    if (!actor) return reply;
+    try {
+      await confirmPhoneCode(db, config.SESSION_SECRET, requestContext(request), request.body.code ?? '');
+      return reply.redirect('/account/profile?phone=verified', 303);
+    } catch (error) {
+      const errors = pageErrors(error, reply, { throttled: () => '', fallback: '', field: 'code' });
+      return sendPage(reply, <PhoneCodePage ctx={ctxOf(request, reply)} phone={(await loadProfile(db, actor.id)).phone?.value ?? ''} errors={errors} />, 400);
+    }
   });
 
   app.post('/account/profile', { schema: { hide: true, body: ProfileBody } }, async (request, reply) => {

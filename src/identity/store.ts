@@ -16,6 +16,7 @@ interface CitizensTable {
   proofed_by: Generated<string | null>;
 }
 interface CitizenPasskeysTable { credential_id: string; citizen_id: string; public_key: string; counter: number; transports: string[]; created_at: Generated<Date>; last_used_at: Date | null }
+interface CitizenPhoneCodesTable { id: Generated<string>; citizen_id: string; phone: string; code_hash: string; attempts: Generated<number>; expires_at: Date; used_at: Date | null; created_at: Generated<Date> }
 interface CitizenPersonalCodesTable { code_hash: string; citizen_id: string; expires_at: Date; used_at: Date | null; created_at: Generated<Date> }
 interface CitizenEmailCodesTable {
   id: Generated<string>;
@@ -50,6 +51,7 @@ declare module '../platform/db/schema.ts' {
     citizen_profile_fields: CitizenProfileFieldsTable;
     citizen_personal_codes: CitizenPersonalCodesTable;
     citizen_passkeys: CitizenPasskeysTable;
+    citizen_phone_codes: CitizenPhoneCodesTable;
   }
 }
 export type CitizenRow = Selectable<CitizensTable>;
@@ -139,4 +141,20 @@ export async function insertPasskey(db: Queryable, row: { credential_id: string;
 }
 export async function markPasskeyUsed(db: Queryable, credentialId: string, counter: number): Promise<void> {
   await db.updateTable('citizen_passkeys').set({ counter, last_used_at: new Date() }).where('credential_id', '=', credentialId).execute();
+}
+
+export async function insertPhoneCode(db: Queryable, row: { citizen_id: string; phone: string; code_hash: string; expires_at: Date }): Promise<void> {
+  await db.insertInto('citizen_phone_codes').values({ ...row, used_at: null }).execute();
+}
+/** Counts an attempt on the citizen's latest live code and returns it (committed before the comparison). */
+export async function attemptPhoneCode(db: Queryable, citizenId: string, maxAttempts: number) {
+  const latest = await db.selectFrom('citizen_phone_codes').select('id').where('citizen_id', '=', citizenId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+  if (!latest) return undefined;
+  return db.updateTable('citizen_phone_codes').set({ attempts: sql`attempts + 1` })
+    .where('id', '=', latest.id).where('used_at', 'is', null).where('expires_at', '>', new Date()).where('attempts', '<', maxAttempts)
+    .returningAll().executeTakeFirst();
+}
+export async function markPhoneCodeUsed(db: Queryable, id: string): Promise<boolean> {
+  const result = await db.updateTable('citizen_phone_codes').set({ used_at: new Date() }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

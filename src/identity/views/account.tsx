@@ -27,7 +27,7 @@ export function AccountPage(props: { ctx: PageContext; actor: CitizenActor }) {
   );
 }
 
-export function ProfilePage(props: { ctx: PageContext; profile: Profile; values?: Record<string, string>; saved?: boolean; errors: FieldError[] }) {
+export function ProfilePage(props: { ctx: PageContext; profile: Profile; values?: Record<string, string>; saved?: boolean; phoneVerified?: boolean; errors: FieldError[] }) {
   const t = identityMessages(props.ctx.locale);
   const status = (field: keyof Profile) => (props.profile[field] ? (props.profile[field]!.verified ? t('profile.verified') : t('profile.selfDeclared')) : undefined);
   return (
@@ -35,6 +35,7 @@ export function ProfilePage(props: { ctx: PageContext; profile: Profile; values?
       <ErrorSummary ctx={props.ctx} errors={props.errors} />
       <h1>{t('profile.title')}</h1>
       {props.saved ? <p class="notice" role="status">{t('profile.saved')}</p> : null}
+      {props.phoneVerified ? <p class="notice" role="status">{t('phone.done')}</p> : null}
       <p>{t('profile.intro')}</p>
       <p>{t('field.email')}: <strong>{props.profile.email?.value ?? ''}</strong> ({status('email')})</p>
       <Form ctx={props.ctx} action="/account/profile">
@@ -44,6 +45,24 @@ export function ProfilePage(props: { ctx: PageContext; profile: Profile; values?
             autocomplete={field === 'phone' ? 'tel' : field === 'date_of_birth' ? 'bday' : undefined} />
         ))}
         <Button>{t('profile.save')}</Button>
+      </Form>
+      {props.profile.phone && !props.profile.phone.verified ? (
+        <Form ctx={props.ctx} action="/account/profile/phone"><Button variant="secondary">{t('phone.verify')}</Button></Form>
+      ) : null}
+    </Page>
+  );
+}
+
+export function PhoneCodePage(props: { ctx: PageContext; phone: string; errors: FieldError[] }) {
+  const t = identityMessages(props.ctx.locale);
+  return (
+    <Page ctx={props.ctx} title={t('phone.title')}>
+      <ErrorSummary ctx={props.ctx} errors={props.errors} />
+      <h1>{t('phone.title')}</h1>
+      <p>{t('phone.intro', { phone: props.phone })}</p>
+      <Form ctx={props.ctx} action="/account/profile/phone/confirm">
+        <TextField name="code" label={t('code.code')} autocomplete="one-time-code" errors={props.errors} />
+        <Button>{t('phone.submit')}</Button>
       </Form>
     </Page>
   );
