@@ -2,11 +2,13 @@ import type { ModuleRoutes } from '../platform/services.ts';
 import { paymentApiRoutes } from './routes.tsx';
 import { paymentPageRoutes } from './pages.tsx';
 import { providerRoutes } from './provider/routes.tsx';
+import { paymentConsoleRoutes } from './console-routes.tsx';
 
-/** The payments module: API, pages, and the built-in provider's hosted pages. */
+/** The payments module: API, payer pages, console pages, and the built-in provider's hosted pages. */
 export const paymentRoutes: ModuleRoutes = async (app, services) => {
   await app.register(paymentApiRoutes, services);
   await app.register(paymentPageRoutes, services);
+  await app.register(paymentConsoleRoutes, services);
   await app.register(providerRoutes, services);
 };
 

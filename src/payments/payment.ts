@@ -105,3 +105,16 @@ export async function hostedPageUrl(db: Queryable, id: string): Promise<string> 
 export async function findSettledPayments(db: Queryable, purpose: string, reference: string): Promise<Payment[]> {
   return (await store.settledPaymentsByReference(db, purpose, reference)).map(presentPayment);
 }
+
+/** A department's own payments, newest first, for its staff. */
+export async function listOrganisationPayments(db: Queryable, ctx: RequestContext, limit = 100): Promise<Payment[]> {
+  const staff = requireStaff(ctx.actor);
+  return (await store.paymentsOfOrganisation(db, staff.organisationId, limit)).map(presentPayment);
+}
+
+/** One payment for staff: another organisation's is "not found", exactly like one that does not exist. */
+export async function getOrganisationPayment(db: Queryable, ctx: RequestContext, id: string): Promise<Payment> {
+  const row = await store.paymentById(db, id);
+  assertOrganisationRecord(ctx.actor, row?.organisation_id ?? null, 'The payment');
+  return presentPayment(row!);
+}

@@ -236,3 +236,44 @@ describe('unhappy paths of the remaining routes', () => {
     assert.equal((await payer.request({ method: 'POST', url: '/pay/provider/payments/00000000-0000-4000-8000-000000000000/cancel', payload: `_csrf=x`, headers: { 'content-type': 'application/x-www-form-urlencoded' } })).statusCode, 403);
   });
 });
+
+describe('payments in the console', () => {
+  test('an approver finds a payment, refunds part with the form, and is told plainly when asking too much', async () => {
+    const { client, item } = await department(['approver']);
+    const payment = (await post(client, '/api/v1/payments', { itemId: item.id, reference: 'CONSOLE-1' }, newKey())).json();
+    await payOnHostedPage(payment.id);
+    await new Client(t.app).get(`/payments/${payment.id}/return`);
+    const list = await client.get('/console/payments');
+    assert.match(list.body, /CONSOLE-1/);
+    assert.match(list.body, new RegExp(`href="/console/payments/${payment.id}"`));
+    const page = `/console/payments/${payment.id}`;
+    const tooMuch = await client.submit(page, `${page}/refunds`, { amount: '500.01', idempotencyKey: newKey() });
+    assert.equal(tooMuch.statusCode, 400);
+    assert.match(tooMuch.body, /class="error-summary"/);
+    assert.match(tooMuch.body, /above the amount paid/);
+    const bad = await client.submit(page, `${page}/refunds`, { amount: 'ten', idempotencyKey: newKey() });
+    assert.equal(bad.statusCode, 400);
+    const form = await client.get(page);
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(form.body)![1]!;
+    const done = await client.submit(page, `${page}/refunds`, { amount: '120', idempotencyKey: key });
+    assert.equal(done.statusCode, 303);
+    const twice = await client.submit(page, `${page}/refunds`, { amount: '120', idempotencyKey: key });
+    assert.equal(twice.statusCode, 303, 'a double submit refunds once');
+    assert.equal((await paymentRow(t.db, payment.id)).refunded_cents, 12_000);
+    assert.match((await client.get(`${page}?refunded=1`)).body, /The refund was made/);
+  });
+
+  test("officers see payments but no refund form; another department's payment is not found; visitors sign in", async () => {
+    const { client, item } = await department(['officer']);
+    const payment = (await post(client, '/api/v1/payments', { itemId: item.id }, newKey())).json();
+    const page = await client.get(`/console/payments/${payment.id}`);
+    assert.equal(page.statusCode, 200);
+    assert.doesNotMatch(page.body, /\/refunds"/);
+    const refused = await client.submit(`/console/payments/${payment.id}`, `/console/payments/${payment.id}/refunds`, { amount: '1', idempotencyKey: newKey() });
+    assert.equal(refused.statusCode, 403);
+    const stranger = await department(['approver']);
+    assert.equal((await stranger.client.get(`/console/payments/${payment.id}`)).statusCode, 404);
+    assert.doesNotMatch((await stranger.client.get('/console/payments')).body, new RegExp(payment.id));
+    assert.equal((await new Client(t.app).get('/console/payments')).statusCode, 303);
+  });
+});

@@ -91,6 +91,8 @@ export const attachProviderPayment = (db: Queryable, id: string, providerPayment
     .where('id', '=', id).where('provider_payment_id', 'is', null).returningAll().executeTakeFirst();
 export const updatePayment = (db: Queryable, id: string, changes: Updateable<PaymentsTable>) =>
   db.updateTable('payments').set({ ...changes, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+export const paymentsOfOrganisation = (db: Queryable, organisationId: string, limit: number) =>
+  db.selectFrom('payments').selectAll().where('organisation_id', '=', organisationId).orderBy('created_at', 'desc').limit(limit).execute();
 export const settledPaymentsByReference = (db: Queryable, purpose: string, reference: string) =>
   db.selectFrom('payments').selectAll().where('purpose', '=', purpose).where('reference', '=', reference).where('state', '=', 'success').orderBy('settled_at').execute();
 /** Payments the provider may have moved on without telling us, oldest first, a page at a time (keyset on created_at, id). */

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { Type } from 'typebox';
+import type { ModuleRoutes } from '../platform/services.ts';
+import { hasRole, requireRole, requireStaff } from '../platform/access.ts';
+import { DomainError, type FieldError } from '../platform/errors.ts';
+import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
+import { paymentDeps } from './deps.ts';
+import * as items from './item.ts';
+import * as payments from './payment.ts';
+import * as refunds from './refund.ts';
+import { paymentMessages } from './messages.ts';
+import { PaymentItemsPage, type ItemFormValues } from './views/items.tsx';
+import { ConsolePaymentPage, ConsolePaymentsPage } from './views/console-payments.tsx';
+
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+/** "320", "320.5" or "320.50" dollars → cents; anything else is undefined. */
+export function parseDollars(text: string): number | undefined {
+  const match = /^\s*(\d{1,7})(?:\.(\d{1,2}))?\s*$/.exec(text);
+  if (!match) return undefined;
+  const cents = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+  return cents > 0 ? cents : undefined;
+}
+
+/** The staff console: a department's payment items, its payments, and refunds. */
+export const paymentConsoleRoutes: ModuleRoutes = async (app, services) => {
+  const deps = paymentDeps(services);
+  const { db, config } = services;
+  const sample = config.SEED_SAMPLE_DATA;
+
+  app.get('/console/payment-items', { schema: { hide: true } }, async (request, reply) => {
+    const staff = requireStaff(request.actor);
+    const ctx = pageContext(request, reply, sample);
+    const list = await items.listPaymentItems(db, requestContext(request));
+    return sendPage(reply, <PaymentItemsPage ctx={ctx} items={list} canCreate={hasRole(staff, 'organisation_admin')} errors={[]} />);
+  });
+
+  app.post('/console/payment-items', {
+    schema: { hide: true, body: Type.Object({ nameEn: Type.Optional(Type.String({ maxLength: 200 })), nameZhHk: Type.Optional(Type.String({ maxLength: 200 })), amount: Type.Optional(Type.String({ maxLength: 20 })), revenueCode: Type.Optional(Type.String({ maxLength: 20 })), _csrf: Type.Optional(Type.String()) }) },
+  }, async (request, reply) => {
+    requireRole(request.actor, 'organisation_admin');
+    const ctx = pageContext(request, reply, sample);
+    const t = paymentMessages(ctx.locale);
+    const values: ItemFormValues = request.body;
+    const amountCents = parseDollars(values.amount ?? '');
+    const revenueCode = (values.revenueCode ?? '').trim().toUpperCase();
+    const errors: FieldError[] = [];
+    if (!values.nameEn?.trim()) errors.push({ field: 'nameEn', reason: t('items.missingNameEn') });
+    if (!values.nameZhHk?.trim()) errors.push({ field: 'nameZhHk', reason: t('items.missingNameZhHk') });
+    if (amountCents === undefined) errors.push({ field: 'amount', reason: t('items.badAmount') });
+    if (!/^[A-Z0-9-]{2,20}$/.test(revenueCode)) errors.push({ field: 'revenueCode', reason: t('items.badRevenueCode') });
+    if (errors.length > 0) {
+      const list = await items.listPaymentItems(db, requestContext(request));
+      return sendPage(reply, <PaymentItemsPage ctx={ctx} items={list} canCreate values={values} errors={errors} />, 400);
+    }
+    await items.createPaymentItem(db, requestContext(request), { nameEn: values.nameEn!, nameZhHk: values.nameZhHk!, amountCents: amountCents!, revenueCode });
+    return reply.redirect('/console/payment-items', 303);
+  });
+
+  app.get('/console/payments', { schema: { hide: true } }, async (request, reply) => {
+    requireStaff(request.actor);
+    const list = await payments.listOrganisationPayments(db, requestContext(request));
+    return sendPage(reply, <ConsolePaymentsPage ctx={pageContext(request, reply, sample)} payments={list} />);
+  });
+
+  const paymentPage = async (request: Parameters<typeof requestContext>[0], id: string) => {
+    const ctx = requestContext(request);
+    const payment = await payments.getOrganisationPayment(db, ctx, id);
+    const canRefund = hasRole(request.actor, 'approver') || hasRole(request.actor, 'organisation_admin');
+    const list = canRefund || hasRole(request.actor, 'officer') ? await refunds.listRefunds(deps, ctx, id) : [];
+    return { payment, item: await items.findPaymentItem(db, payment.itemId), refunds: list, canRefund, idempotencyKey: randomUUID() };
+  };
+
+  app.get('/console/payments/:id', { schema: { hide: true, params: IdParams, querystring: Type.Object({ refunded: Type.Optional(Type.String({ maxLength: 1 })) }) } }, async (request, reply) => {
+    requireStaff(request.actor);
+    const view = await paymentPage(request, request.params.id);
+    return sendPage(reply, <ConsolePaymentPage ctx={pageContext(request, reply, sample)} {...view} errors={[]} done={request.query.refunded === '1'} />);
+  });
+
+  app.post('/console/payments/:id/refunds', {
+    schema: { hide: true, params: IdParams, body: Type.Object({ amount: Type.Optional(Type.String({ maxLength: 20 })), idempotencyKey: Type.Optional(Type.String({ maxLength: 200 })), _csrf: Type.Optional(Type.String()) }) },
+  }, async (request, reply) => {
+    requireRole(request.actor, 'approver', 'organisation_admin');
+    const ctx = pageContext(request, reply, sample);
+    const t = paymentMessages(ctx.locale);
+    const amountCents = parseDollars(request.body.amount ?? '');
+    let errors: FieldError[] = amountCents === undefined ? [{ field: 'amount', reason: t('items.badAmount') }] : [];
+    if (errors.length === 0) {
+      try {
+        await refunds.refundPayment(deps, requestContext(request), request.params.id, amountCents!, request.body.idempotencyKey ?? '');
+        return reply.redirect(`/console/payments/${request.params.id}?refunded=1`, 303);
+      } catch (error) {
+        if (!(error instanceof DomainError) || !['conflict', 'invalid_input'].includes(error.code)) throw error;
+        errors = [{ field: 'amount', reason: error.message }];
+      }
+    }
+    const view = await paymentPage(request, request.params.id);
+    return sendPage(reply, <ConsolePaymentPage ctx={ctx} {...view} amount={request.body.amount} errors={errors} />, 400);
+  });
+};
