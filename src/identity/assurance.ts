@@ -22,8 +22,12 @@ export function acrFor(amr: string[], proofed: boolean): Acr {
   return proofed ? ACR.multiFactorPlus : ACR.multiFactor;
 }
 
-/** The lowest of the requested levels we know (a service asking for several accepts any of them). */
-export function requiredRank(acrValues: string | undefined): number {
-  const ranks = (acrValues ?? '').split(' ').map(acrRank).filter((r) => r > 0);
-  return ranks.length ? Math.min(...ranks) : 0;
+/**
+ * The level an authorization request needs: the lowest of the requested `acr_values` we know (a service asking
+ * for several accepts any), and the highest level whenever it asks for the identity document number.
+ */
+export function requiredRank(params: { acr_values?: string | undefined; scope?: string | undefined }): number {
+  const ranks = (params.acr_values ?? '').split(' ').map(acrRank).filter((r) => r > 0);
+  const asked = ranks.length ? Math.min(...ranks) : 0;
+  return (params.scope ?? '').split(' ').includes('identity_document') ? acrRank(ACR.multiFactorPlus) : asked;
 }

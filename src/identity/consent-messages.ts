@@ -23,6 +23,7 @@ export const consentMessages = defineMessages({
     'claim.email': 'Your email address',
     'claim.phone': 'Your phone number',
     'claim.address': 'Your residential address',
+    'claim.identity_document': 'Your identity document number (only after an iAM Smart+ sign-in with two steps)',
   },
   'zh-HK': {
     'consent.title': '與{service}分享你的資料？',
@@ -46,6 +47,7 @@ export const consentMessages = defineMessages({
     'claim.email': '你的電郵地址',
     'claim.phone': '你的電話號碼',
     'claim.address': '你的住址',
+    'claim.identity_document': '你的身分證明文件號碼（只限以雙重認證登入「智方便+」後）',
   },
 });
 

@@ -1,5 +1,7 @@
 import type { Db } from '../../platform/db/database.ts';
 import { loadProfile, type Profile } from '../profile.ts';
+import { decryptDocument } from '../proofing.ts';
+import type { CitizenRow } from '../store.ts';
 
 /** OpenID Connect scopes and the claims each releases, all taken from the e-ME profile. */
 export const SCOPE_CLAIMS = {
@@ -7,6 +9,7 @@ export const SCOPE_CLAIMS = {
   email: ['email', 'email_verified'],
   phone: ['phone_number', 'phone_number_verified'],
   address: ['address'],
+  identity_document: ['identity_document_type', 'identity_document_number'],
 } as const;
 export type ProfileScope = keyof typeof SCOPE_CLAIMS;
 export const PROFILE_SCOPES = Object.keys(SCOPE_CLAIMS) as ProfileScope[];
@@ -25,4 +28,10 @@ export function claimsFromProfile(profile: Profile): Record<string, unknown> {
 
 export async function citizenClaims(db: Db, citizenId: string): Promise<Record<string, unknown>> {
   return claimsFromProfile(await loadProfile(db, citizenId));
+}
+
+/** The document checked at the help desk (iAM Smart+ accounts only), decrypted only to be released to a service. */
+export function identityDocumentClaims(secret: string, citizen: CitizenRow): Record<string, unknown> {
+  if (!citizen.proofed_at || !citizen.document_ciphertext) return {};
+  return { identity_document_type: citizen.document_type, identity_document_number: decryptDocument(secret, citizen.document_ciphertext) };
 }

@@ -8,6 +8,7 @@ import { Browser, buildCitizen, signInCitizen } from '../../../test/support/iden
 import { testLogger } from '../../../test/support/database.ts';
 import { buildApp } from '../../app.ts';
 import { rotateSigningKeys } from './keys.ts';
+import { encryptDocument } from '../proofing.ts';
 import { systemContext } from '../../platform/context.ts';
 import { ACR } from '../assurance.ts';
 import { registerClient } from './clients.ts';
@@ -226,6 +227,26 @@ describe('Basic OP', () => {
 
     const unreachable = await authorize(config, browser, citizen, { acr_values: ACR.multiFactorPlus });
     assert.equal(unreachable.callback.searchParams.get('error'), 'unmet_authentication_requirements');
+  });
+
+  test('the identity document number needs the highest level and its own line on the consent screen', async () => {
+    const proofed = await buildCitizen(t.db, { totp: true, proofed: true });
+    await t.db.updateTable('citizens').set({ document_type: 'hkid', document_ciphertext: encryptDocument(t.config.SESSION_SECRET, 'A1234567') }).where('id', '=', proofed.id).execute();
+    const { config } = await privateKeyJwtClient('Land Registry (test)');
+    const browser = new Browser(base);
+    const consent = await browser.follow((await oidc.buildAuthorizationUrlWithPAR(config, { redirect_uri: REDIRECT, scope: 'openid identity_document', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' })).href, REDIRECT);
+    assert.match(consent.url, /\/account\/sign-in/);
+    const granted = await authorize(config, browser, proofed, { scope: 'openid identity_document' });
+    assert.deepEqual(granted.seen.map((p) => p.replace(/authorize\/.*/, 'authorize')), ['/account/sign-in', '/account/sign-in/code', '/account/authorize']);
+    const tokens = await oidc.authorizationCodeGrant(config, granted.callback, { pkceCodeVerifier: granted.verifier, expectedState: granted.state });
+    assert.equal(tokens.claims()!.acr, ACR.multiFactorPlus);
+    const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
+    assert.equal(userinfo.identity_document_number, 'A1234567');
+    assert.equal(userinfo.email, undefined, 'only what was asked for and granted');
+
+    const basic = await buildCitizen(t.db, { totp: true });
+    const refused = await authorize(config, new Browser(base), basic, { scope: 'openid identity_document' });
+    assert.equal(refused.callback.searchParams.get('error'), 'unmet_authentication_requirements');
   });
 
   test('oidcc-max-age-1: an old sign-in must be repeated', async () => {

@@ -5,7 +5,7 @@ import { ACR_VALUES, acrRank, requiredRank } from '../assurance.ts';
 import { CITIZEN_SESSION_COOKIE, resolveSession, SESSION_MAX_HOURS } from '../session.ts';
 import * as store from '../store.ts';
 import { postgresAdapter } from './adapter.ts';
-import { citizenClaims, SCOPE_CLAIMS } from './claims.ts';
+import { citizenClaims, identityDocumentClaims, SCOPE_CLAIMS } from './claims.ts';
 import { signingKeys } from './keys.ts';
 import * as oidcStore from './store.ts';
 import { endCitizenSessionOnLogout, renderProviderError } from './provider-pages.ts';
@@ -40,7 +40,7 @@ function loginPolicy(services: Services) {
     return sameSignIn ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
   }));
   login.checks.add(new Check('acr_step_up', 'a higher level of assurance is required', (ctx: KoaContext) =>
-    requiredRank(ctx.oidc.params.acr_values) > acrRank(ctx.oidc.session.acr) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT));
+    requiredRank(ctx.oidc.params) > acrRank(ctx.oidc.session.acr) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT));
   return policy;
 }
 
@@ -62,10 +62,11 @@ export async function createProvider(services: Services): Promise<Provider> {
     async findAccount(_ctx: unknown, id: string) {
       const citizen = await store.citizenById(db, id);
       if (!citizen || citizen.disabled_at) return undefined;
-      return { accountId: id, claims: async () => ({ sub: id, ...(await citizenClaims(db, id)) }) };
+      // The provider releases only the claims of scopes the citizen granted; identity_document needs the highest level.
+      return { accountId: id, claims: async () => ({ sub: id, ...(await citizenClaims(db, id)), ...identityDocumentClaims(config.SESSION_SECRET, citizen) }) };
     },
     claims: { acr: null, auth_time: null, iss: null, sid: null, amr: null, openid: ['sub', 'acr', 'amr', 'auth_time'], ...SCOPE_CLAIMS },
-    scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'address'],
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'address', 'identity_document'],
     acrValues: ACR_VALUES,
     subjectTypes: ['pairwise'],
     pairwiseIdentifier: pairwiseIdentifier(config.SESSION_SECRET),

@@ -34,7 +34,7 @@ function signInSatisfies(citizen: CitizenActor, details: Interaction): boolean {
   const maxAge = details.params.max_age === undefined ? undefined : Number(details.params.max_age);
   if (maxAge !== undefined && Date.now() - authTime > maxAge * 1000) return false;
   if (details.prompt.reasons.includes('login_prompt') && authTime < details.iat * 1000) return false;
-  return acrRank(citizen.acr) >= requiredRank(details.params.acr_values);
+  return acrRank(citizen.acr) >= requiredRank(details.params);
 }
 
 /** The OpenID Provider under /oidc, and its sign-in and consent steps as portal pages. */
@@ -64,7 +64,7 @@ export const openIdRoutes: ModuleRoutes = async (app, services) => {
     if (!citizen) return reply;
     if (details.prompt.name === 'login') {
       if (!signInSatisfies(citizen, details)) {
-        const rank = requiredRank(details.params.acr_values);
+        const rank = requiredRank(details.params);
         if (!(await reachable(citizen.id, rank))) {
           const to = await provider.interactionResult(request.raw, reply.raw, { error: 'unmet_authentication_requirements', error_description: 'the requested level of assurance cannot be reached by this account' }, { mergeWithLastSubmission: false });
           return reply.redirect(to, 303);
