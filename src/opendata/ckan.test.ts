@@ -181,7 +181,8 @@ describe('CKAN Action API v3', () => {
         return (original as (...a: unknown[]) => unknown).apply(this, args);
       } as typeof original;
       try {
-        const response = await call(`/api/3/action/package_search?rows=${rows}&facet.field=%5B%22organization%22,%22tags%22%5D`);
+        // A parameter the action ignores keeps each call out of the answer cache.
+        const response = await call(`/api/3/action/package_search?rows=${rows}&facet.field=%5B%22organization%22,%22tags%22%5D&_=${Math.random()}`);
         assert.equal(response.status, 200);
       } finally {
         pg.Client.prototype.query = original;
@@ -193,5 +194,18 @@ describe('CKAN Action API v3', () => {
     const large = await statements(1000);
     assert.equal(large, small);
     assert.ok(small > 0 && small <= 5, `${small} statements`);
+  });
+
+  test('answers are cached briefly, and a publisher\'s change shows at once', async () => {
+    const organisation = await buildOrganisation(t.db);
+    const dataset = await buildDataset(t.db, { organisationId: organisation.id, titleEn: 'Before the change' });
+    const first = await call(`/api/3/action/package_show?id=${dataset.name}`);
+    const again = await call(`/api/3/action/package_show?id=${dataset.name}`);
+    assert.deepEqual(again.body, first.body);
+    const { updateDataset } = await import('./dataset.ts');
+    const admin = { actor: { kind: 'staff' as const, id: organisation.id, label: 'admin', organisationId: organisation.id, roles: ['platform_admin' as const], sessionId: 's' }, requestId: 'test', locale: 'en' as const };
+    await updateDataset(t.db, admin, dataset.id, { titleEn: 'After the change', titleZhHk: '之後', notesEn: '', notesZhHk: '', category: 'transport', tags: [], licence: 'hk-dgov-terms', contactEmail: '', updateFrequency: '', dataDictionaryUrl: '', spatial: false });
+    const after = await call(`/api/3/action/package_show?id=${dataset.name}`);
+    assert.equal(after.body.result.title, 'After the change');
   });
 });

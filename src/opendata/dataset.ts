@@ -8,6 +8,7 @@ import { inputErrors } from './error-messages.ts';
 import { categoryById, licenceById, UPDATE_FREQUENCIES } from './catalogue.ts';
 import { searchDocument } from './search-text.ts';
 import * as store from './store.ts';
+import { changeCatalogue } from './ckan/cache.ts';
 
 /** What a publisher fills in; the console form and the sample data both come through here. */
 export interface DatasetInput {
@@ -70,7 +71,7 @@ export async function createDataset(db: Db, ctx: RequestContext, organisationId:
   assertPublisher(ctx.actor, organisationId);
   const errors = checkDatasetInput(input, ctx.locale);
   if (errors.length) throw invalidInput(errors);
-  return db.transaction().execute(async (trx) => {
+  return changeCatalogue(db, async (trx) => {
     if (await store.datasetByName(trx, input.name)) throw conflict(inputErrors(ctx.locale)('nameTaken', { name: input.name }));
     const row = await store.insertDataset(trx, { ...columns(input), organisation_id: organisationId });
     await recordAudit(trx, ctx, { action: 'dataset.created', recordType: 'dataset', recordId: row.id, organisationId, detail: { name: row.name } });
@@ -80,7 +81,7 @@ export async function createDataset(db: Db, ctx: RequestContext, organisationId:
 
 /** The name is the dataset's address in the API: it stays as it was created. */
 export async function updateDataset(db: Db, ctx: RequestContext, id: string, input: Omit<DatasetInput, 'name'>): Promise<store.DatasetRow> {
-  return db.transaction().execute(async (trx) => {
+  return changeCatalogue(db, async (trx) => {
     const existing = await store.datasetById(trx, id);
     if (!existing) throw notFound('The dataset');
     assertPublisher(ctx.actor, existing.organisation_id);

@@ -10,6 +10,7 @@ import { formatMismatch } from './content-check.ts';
 import { assertPublisher } from './dataset.ts';
 import { ingestCsv, ingestGeoJson, type Ingested } from './ingest.ts';
 import * as store from './store.ts';
+import { changeCatalogue } from './ckan/cache.ts';
 
 export interface ResourceNames { nameEn: string; nameZhHk: string; nameZhCn?: string | undefined }
 /** A file already streamed into the FileStore; the caller deletes it if the resource is refused. */
@@ -40,7 +41,7 @@ export async function addLinkResource(db: Db, ctx: RequestContext, datasetId: st
   if (!/^https?:\/\/\S+$/.test(input.url) || input.url.length > 2000) errors.push({ field: 'url', reason: t('webAddress') });
   if (!(input.format in FORMATS)) errors.push({ field: 'format', reason: t('format') });
   if (errors.length) throw invalidInput(errors);
-  return db.transaction().execute(async (trx) => {
+  return changeCatalogue(db, async (trx) => {
     const dataset = await publishableDataset(trx, ctx, datasetId);
     const row = await store.insertResource(trx, { dataset_id: dataset.id, ...nameColumns(input), format: input.format, external_url: input.url });
     await store.refreshFormats(trx, dataset.id);
@@ -76,7 +77,7 @@ export async function addFileResource(db: Db, files: FileStore, ctx: RequestCont
   if (!isUploadFormat(input.format)) errors.push({ field: 'format', reason: inputErrors(ctx.locale)('format') });
   if (errors.length) throw invalidInput(errors);
   const format = input.format as UploadFormat;
-  return db.transaction().execute(async (trx) => {
+  return changeCatalogue(db, async (trx) => {
     const dataset = await publishableDataset(trx, ctx, datasetId);
     const created = await store.insertResource(trx, { dataset_id: dataset.id, ...nameColumns(input), format, file_key: file.key, file_name: file.fileName });
     const ingested = await checkAndIngest(trx, files, ctx.locale, created.id, format, file);
@@ -90,7 +91,7 @@ export async function addFileResource(db: Db, files: FileStore, ctx: RequestCont
 
 /** A new file for a resource: the old one stays in the historical archive, under its own timestamp. */
 export async function replaceResourceFile(db: Db, files: FileStore, ctx: RequestContext, resourceId: string, file: UploadedFile): Promise<store.ResourceRow> {
-  return db.transaction().execute(async (trx) => {
+  return changeCatalogue(db, async (trx) => {
     const existing = store.isUuid(resourceId) ? await store.resourceById(trx, resourceId) : undefined;
     if (!existing) throw notFound('The resource');
     const dataset = await publishableDataset(trx, ctx, existing.dataset_id);

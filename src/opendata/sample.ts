@@ -11,6 +11,7 @@ import { ingestCsv, ingestGeoJson } from './ingest.ts';
 import { searchDocument } from './search-text.ts';
 import { SAMPLE_DATASETS, type SampleDataset } from './sample-data.ts';
 import * as store from './store.ts';
+import { changeCatalogue } from './ckan/cache.ts';
 
 export { seedSyntheticDatasets } from './synthetic.ts';
 
@@ -57,7 +58,7 @@ export async function seedOpenData(db: Db, ctx: RequestContext, files: FileStore
       return false;
     }
   }
-  await db.transaction().execute(async (trx) => {
+  await changeCatalogue(db, async (trx) => {
     for (const s of SAMPLE_DATASETS) await addSample(trx, files, organisations.get(s.organisation)!, s);
     await recordAudit(trx, ctx, { action: 'sample.opendata_seeded', recordType: 'dataset', detail: { datasets: SAMPLE_DATASETS.length } });
   });

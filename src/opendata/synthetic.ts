@@ -6,6 +6,7 @@ import { toSimplified } from '../platform/i18n/index.ts';
 import { listOrganisations } from '../organisations/index.ts';
 import { CATEGORIES } from './catalogue.ts';
 import { searchDocument } from './search-text.ts';
+import { changeCatalogue } from './ckan/cache.ts';
 
 // Synthetic datasets for scale tests and benchmarks (`smartgov seed --datasets N`): varied words in English and
 // Chinese, spread over the organisations and categories, each with a linked CSV resource. Labelled as synthetic.
@@ -40,7 +41,7 @@ export async function seedSyntheticDatasets(db: Db, ctx: RequestContext, total: 
         search_text: searchDocument([titleEn, titleHk, `Synthetic dataset about ${topicEn} in ${districtEn}`, ...tags]),
       };
     });
-    await db.transaction().execute(async (trx) => {
+    await changeCatalogue(db, async (trx) => {
       const inserted = await trx.insertInto('opendata_datasets').values(rows.map((r) => ({ ...r, notes_zh_cn: toSimplified(r.notes_zh_hk) }))).returning(['id', 'name']).execute();
       await trx.insertInto('opendata_resources').values(inserted.map((d) => ({
         dataset_id: d.id, position: 0, name_en: 'Data (CSV)', name_zh_hk: '數據（CSV）', name_zh_cn: '数据（CSV）', format: 'CSV',

@@ -5,7 +5,8 @@ import type { Locale } from '../../platform/i18n/index.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { ACTIONS, WRITE_ACTIONS } from './actions.ts';
 import { CkanError, ckanBadRequest } from './errors.ts';
-import { readParams } from './params.ts';
+import { readParams, type Params } from './params.ts';
+import { AnswerCache } from './cache.ts';
 
 // The CKAN Action API v3, at /api/3/action/{name} and under the current portal's language prefixes
 // (/en-data, /tc-data, /sc-data pick the metadata language). Every answer, errors included, is CKAN's envelope.
@@ -33,7 +34,13 @@ function toCkanError(error: unknown): CkanError {
   return new CkanError('Bad Request', 'Internal error');
 }
 
+/** The same call in any spelling (GET or POST, any parameter order) has one key. */
+const cacheKey = (locale: Locale, name: string, params: Params) =>
+  `${locale} ${name} ${JSON.stringify(Object.keys(params).sort().map((k) => [k, params[k]]))}`;
+const UNCACHED = new Set(['status_show', 'help_show']);
+
 export const ckanRoutes: ModuleRoutes = async (app, { db, config }) => {
+  const cache = new AnswerCache();
   const helpUrl = (name: string) => `${config.BASE_URL}/api/3/action/help_show?name=${encodeURIComponent(name)}`;
   const actionName = (request: FastifyRequest) => (request.params as { name?: string } | undefined)?.name ?? '';
 
@@ -66,10 +73,15 @@ export const ckanRoutes: ModuleRoutes = async (app, { db, config }) => {
         if (WRITE_ACTIONS.has(name)) throw new CkanError('Authorization Error', `Access denied: ${name} is not open through this API; datasets are published in the staff console.`);
         const action = ACTIONS[name];
         if (!action) throw ckanBadRequest(`Action name not known: ${name}`);
-        const result = await action.run({ db, params, locale, baseUrl: config.BASE_URL });
         // Open data is public: shared caches may keep an answer briefly.
-        reply.header('cache-control', 'public, max-age=60');
-        return { help: helpUrl(name), success: true, result };
+        reply.header('cache-control', 'public, max-age=60').type('application/json; charset=utf-8');
+        const key = UNCACHED.has(name) ? undefined : cacheKey(locale, name, params);
+        const cached = key ? cache.get(key) : undefined;
+        if (cached) return reply.send(cached);
+        const result = await action.run({ db, params, locale, baseUrl: config.BASE_URL });
+        const body = JSON.stringify({ help: helpUrl(name), success: true, result });
+        if (key) cache.set(key, body);
+        return reply.send(body);
       },
     });
   }

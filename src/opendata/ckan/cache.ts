@@ -1,0 +1,68 @@
+import type { Db, Trx } from '../../platform/db/database.ts';
+
+// A short-lived cache of CKAN answers, serialized. Open data is public and read far more than written (the paper:
+// billions of downloads a year), and scripts repeat the same calls; CKAN sites put a cache in front for the same
+// reason. Any open data write in this process empties it at once; other processes see a change within TTL_MS,
+// well inside the 60 s that the answers' Cache-Control already allows shared caches.
+
+const TTL_MS = 5_000;
+const MAX_BYTES = 64 * 1024 * 1024;
+
+let generation = 0;
+
+/** Called after every committed change to datasets or resources. */
+export function catalogueChanged(): void {
+  generation++;
+}
+
+interface Entry { body: string; at: number }
+
+export class AnswerCache {
+  private entries = new Map<string, Entry>();
+  private bytes = 0;
+  private seen = generation;
+
+  get(key: string): string | undefined {
+    this.sync();
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (Date.now() - entry.at > TTL_MS) {
+      this.remove(key, entry);
+      return undefined;
+    }
+    return entry.body;
+  }
+
+  set(key: string, body: string): void {
+    this.sync();
+    if (body.length > MAX_BYTES / 8) return;
+    const old = this.entries.get(key);
+    if (old) this.remove(key, old);
+    this.entries.set(key, { body, at: Date.now() });
+    this.bytes += body.length;
+    // Oldest first out (a Map keeps insertion order) until the cache fits again.
+    for (const [k, e] of this.entries) {
+      if (this.bytes <= MAX_BYTES) break;
+      this.remove(k, e);
+    }
+  }
+
+  private remove(key: string, entry: Entry): void {
+    this.entries.delete(key);
+    this.bytes -= entry.body.length;
+  }
+
+  private sync(): void {
+    if (this.seen === generation) return;
+    this.entries.clear();
+    this.bytes = 0;
+    this.seen = generation;
+  }
+}
+
+/** Runs a catalogue change in one transaction, then tells the cache. */
+export async function changeCatalogue<T>(db: Db, work: (trx: Trx) => Promise<T>): Promise<T> {
+  const result = await db.transaction().execute(work);
+  catalogueChanged();
+  return result;
+}
