@@ -8,6 +8,8 @@ import { startAuditChainer, verifyAuditChain } from './platform/audit/index.ts';
 import { systemContext } from './platform/context.ts';
 import { seedSampleData } from './sample.ts';
 import { generateServices } from './services/index.ts';
+import { sendExpiryReminders } from './wallet/index.ts';
+import { outboxMailer } from './platform/mail/index.ts';
 
 const USAGE = `Usage: smartgov <command>
 
@@ -17,6 +19,7 @@ Commands:
   seed           add the sample data if the database has none
                  --services N  then fill the service catalogue up to N synthetic services
   audit verify   check the audit log's hash chain; exit code 1 names the first bad entry
+  remind         email holders of wallet documents that expire within 30 days (start does this hourly)
 
 Configuration comes from environment variables: see README.md.`;
 
@@ -31,12 +34,17 @@ async function start(config: Config, logger: Logger): Promise<void> {
   if (config.SEED_SAMPLE_DATA) await seedSampleData(database.db, logger, systemContext('smartgov start'));
   const app = await buildApp({ config, db: database.db, logger });
   const chainer = startAuditChainer(database.db, logger);
+  const remind = () => sendExpiryReminders(database.db, (db) => outboxMailer(db, logger)).catch((error: unknown) => logger.warn({ err: error }, 'expiry reminders failed'));
+  const reminders = setInterval(remind, 3_600_000);
+  reminders.unref();
+  void remind();
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping: finishing in-flight requests');
     try {
+      clearInterval(reminders);
       await app.close();
       await chainer.stop();
       await database.close();
@@ -100,6 +108,11 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       });
     }
+    case 'remind':
+      return withDatabase(config, logger, async (db) => {
+        console.log(`Sent ${await sendExpiryReminders(db, (trx) => outboxMailer(trx, logger))} expiry reminders.`);
+        return 0;
+      });
     case 'audit':
       if (sub !== 'verify') break;
       return withDatabase(config, logger, async (db) => {

@@ -16,6 +16,7 @@ interface DocumentsTable {
   valid_until: string | null;
   revoked_at: Date | null;
   revocation_reason: string | null;
+  reminded_at: Generated<Date | null>;
   jws: string;
 }
 interface SharesTable { token_hash: string; document_id: string; expires_at: Date; created_at: Generated<Date> }
@@ -49,3 +50,12 @@ export async function insertShare(db: Queryable, row: Insertable<SharesTable>): 
 }
 export const liveShare = (db: Queryable, tokenHash: string) =>
   db.selectFrom('wallet_shares').selectAll().where('token_hash', '=', tokenHash).where('expires_at', '>', new Date()).executeTakeFirst();
+
+/** Live documents expiring between the two dates whose holder has not been reminded yet. */
+export const dueForReminder = (db: Queryable, from: string, to: string) =>
+  db.selectFrom('wallet_documents').selectAll().where('revoked_at', 'is', null).where('reminded_at', 'is', null)
+    .where('valid_until', '>=', from).where('valid_until', '<=', to).orderBy('valid_until').limit(1000).execute();
+export async function markReminded(db: Queryable, id: string): Promise<boolean> {
+  const row = await db.updateTable('wallet_documents').set({ reminded_at: new Date() }).where('id', '=', id).where('reminded_at', 'is', null).returning('id').executeTakeFirst();
+  return row !== undefined;
+}

@@ -78,3 +78,22 @@ test('revoked, expired and tampered documents say so; other people cannot open a
   assert.equal((await stranger.get(`/wallet/${third.document.id}`)).statusCode, 404);
   assert.equal((await t.app.inject(`/api/v1/documents/00000000-0000-4000-8000-000000000000/verification`)).statusCode, 404);
 });
+
+test('holders are reminded once, by email, of documents that expire within 30 days', async () => {
+  const { sendExpiryReminders } = await import('./index.ts');
+  const { outboxMailer } = await import('../platform/mail/index.ts');
+  const { testLogger } = await import('../../test/support/database.ts');
+  const organisation = await buildOrganisation(t.db);
+  const citizen = await buildCitizen(t.db);
+  const soon = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+  for (const validUntil of [soon, '2099-01-01']) {
+    await t.db.transaction().execute((trx) => issueDocument(trx, systemContext('test'), t.config.SESSION_SECRET, {
+      citizenId: citizen.id, organisationId: organisation.id, kind: 'licence', title: { en: `Licence until ${validUntil}`, 'zh-HK': '牌照' }, holderName: 'X', claims: {}, validUntil,
+    }));
+  }
+  const mailer = (db: typeof t.db) => outboxMailer(db, testLogger);
+  assert.ok((await sendExpiryReminders(t.db, mailer)) >= 1);
+  assert.equal(await sendExpiryReminders(t.db, mailer), 0, 'never twice');
+  const emails = await t.db.selectFrom('outbox_messages').select('subject').where('recipient', '=', citizen.email).execute();
+  assert.deepEqual(emails.map((e) => e.subject), [`Your Licence until ${soon} expires on ${soon}`]);
+});

@@ -22,6 +22,8 @@ CREATE TABLE wallet_documents (
   valid_until text CHECK (valid_until ~ '^\d{4}-\d{2}-\d{2}$'),  -- a calendar date, kept as text: no time zone can shift it
   revoked_at timestamptz,
   revocation_reason text,
+  -- When the holder was reminded that it expires soon (once per document).
+  reminded_at timestamptz,
   -- Compact JWS (EdDSA) over the document's content: anyone can check it with the published keys.
   jws text NOT NULL
 );
