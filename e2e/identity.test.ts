@@ -72,6 +72,7 @@ describe('iAM Smart in a real browser', () => {
     await page.setViewportSize({ width: 375, height: 740 });
     await page.goto(url.href);
     assert.match(page.url(), /\/account\/sign-in/);
+    assert.deepEqual(await checkAccessibility(page), [], 'the sign-in page on a phone-sized screen');
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await page.getByRole('heading', { name: /Share your details with Browser Library/ }).waitFor();
     assert.deepEqual(await checkAccessibility(page), []);
@@ -82,7 +83,10 @@ describe('iAM Smart in a real browser', () => {
     assert.equal(tokens.claims()!.acr, 'urn:smartgov:loa:multi-factor', 'a passkey with user verification is multi-factor');
     assert.deepEqual(tokens.claims()!.amr, ['hwk', 'user']);
 
-    await page.goto(`${base}/account/services`);
+    await page.goto(`${base}/account/profile?lang=zh-HK`);
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-HK');
+    assert.deepEqual(await checkAccessibility(page), []);
+    await page.goto(`${base}/account/services?lang=en`);
     assert.match(await page.locator('main').textContent() ?? '', /Browser Library \(test\)/);
     assert.deepEqual(await checkAccessibility(page), []);
   });

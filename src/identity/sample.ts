@@ -17,6 +17,8 @@ const SAMPLE_CITIZENS = [
   { email: 'wong.mei@sample.example', totp: true, proofed: true, profile: { name_en: 'WONG, Mei (sample)', name_zh: '黃美（樣本）', date_of_birth: '1992-11-02', residential_address: 'Room 3, 22/F, Sample Court, 8 Sample Street, Hong Kong', phone: '+852 5555 0102' } },
 ];
 
+export const SAMPLE_PERSONAS = SAMPLE_CITIZENS.map((c) => c.email);
+
 /** Adds the sample citizens and a sample relying party once; a no-op when citizens exist already. */
 export async function seedIdentity(db: Db, ctx: RequestContext, logger: Logger): Promise<boolean> {
   if (await db.selectFrom('citizens').select('id').limit(1).executeTakeFirst()) return false;

@@ -3,6 +3,7 @@ import { Button, ErrorSummary, Form, Page, SelectField, TextField, fieldId, type
 import { developerMessages } from '../developer-messages.ts';
 import type { ClientForm, DeveloperClient } from '../developer.ts';
 import type { ClientRequestRow } from '../oidc/store.ts';
+import { SAMPLE_CITIZEN_PASSWORD, SAMPLE_PERSONAS } from '../sample.ts';
 
 function TextArea(props: { name: string; label: string; value?: string; errors: FieldError[] }) {
   const id = fieldId(props.name);
@@ -25,6 +26,7 @@ export function DeveloperPage(props: { ctx: PageContext; issuer: string; clients
       {props.requested ? <p class="notice" role="status">{t('dev.requested')}</p> : null}
       <p>{t('dev.intro')}</p>
       <p>{t('dev.discovery', { url: `${props.issuer}/.well-known/openid-configuration` })}</p>
+      {props.ctx.sampleData ? <p class="hint">{t('dev.personas', { emails: SAMPLE_PERSONAS.join(', '), password: SAMPLE_CITIZEN_PASSWORD })}</p> : null}
       {props.clients.length === 0 ? <p>{t('dev.none')}</p> : (
         <div class="table-wrap">
           <table>
