@@ -164,3 +164,38 @@ describe('staff sessions', () => {
     assert.match(rows[0]!.id_hash, /^[0-9a-f]{64}$/);
   });
 });
+
+describe('managing staff in the console', () => {
+  test('an organisation admin adds a colleague and changes their roles; mistakes are named', async () => {
+    const organisation = await buildOrganisation(t.db);
+    const admin = await buildStaff(t.db, { organisationId: organisation.id, roles: ['organisation_admin'] });
+    const client = await signInStaff(t.app, admin.email, admin.password);
+    const page = `/console/organisations/${organisation.code}`;
+    assert.doesNotMatch((await client.get(page)).body, /value="platform_admin"/, 'only platform admins may grant platform admin');
+
+    const bad = await client.submit(page, `${page}/staff`, { displayName: '', email: 'not-an-email', password: 'short' });
+    assert.equal(bad.statusCode, 400);
+    for (const field of ['displayName', 'email', 'password', 'roles']) assert.match(bad.body, new RegExp(`href="#field-${field}"`), field);
+
+    const added = await client.submit(page, `${page}/staff`, { displayName: 'Wong Siu Ming', email: 'wong@test.gov.hk', password: 'a long first password', roles: 'officer' });
+    assert.equal(added.statusCode, 303);
+    const wong = await signInStaff(t.app, 'wong@test.gov.hk', 'a long first password');
+    assert.equal((await wong.get('/console')).statusCode, 200);
+    const again = await client.submit(page, `${page}/staff`, { displayName: 'Wong again', email: 'wong@test.gov.hk', password: 'a long first password', roles: 'officer' });
+    assert.equal(again.statusCode, 400);
+    assert.match(again.body, /already exists/);
+
+    const member = await t.db.selectFrom('staff_accounts').select('id').where('email', '=', 'wong@test.gov.hk').executeTakeFirstOrThrow();
+    const body = new URLSearchParams([['roles', 'officer'], ['roles', 'approver'], ['_csrf', (await client.get(page)).body.match(/name="_csrf" value="([^"]+)"/)![1]!]]).toString();
+    const changed = await client.request({ method: 'POST', url: `/console/staff/${member.id}/roles`, payload: body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(changed.statusCode, 303);
+    const roles = await t.db.selectFrom('staff_accounts').select('roles').where('id', '=', member.id).executeTakeFirstOrThrow();
+    assert.deepEqual(roles.roles.sort(), ['approver', 'officer']);
+
+    const outsider = await buildStaff(t.db, { roles: ['organisation_admin'] });
+    const other = await signInStaff(t.app, outsider.email, outsider.password);
+    assert.equal((await other.get(page)).statusCode, 404);
+    assert.equal((await other.submit('/console', `/console/staff/${member.id}/roles`, { roles: 'approver' })).statusCode, 404);
+    assert.equal((await wong.get(page)).statusCode, 403, 'officers do not manage staff');
+  });
+});

@@ -12,7 +12,8 @@ import * as organisations from './organisation.ts';
 import * as staff from './staff.ts';
 import { resolveSession, signIn, signOut, STAFF_SESSION_COOKIE } from './session.ts';
 import { SignInPage } from './views/sign-in.tsx';
-import { OrganisationsPage, StaffPage } from './views/organisations.tsx';
+import { OrganisationsPage } from './views/organisations.tsx';
+import { staffConsoleRoutes } from './staff-routes.tsx';
 
 const Problem = Type.Ref('Problem');
 const CodeParams = Type.Object({ code: Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$' }) });
@@ -27,8 +28,8 @@ export const staffSessionPlugin = fp(async (app: FastifyInstance, services: Serv
   });
 });
 
-export const organisationRoutes: ModuleRoutes = async (app, services) => {
-  const { db, config } = services;
+export const organisationRoutes: ModuleRoutes = async (app, options) => {
+  const { db, config } = options;
   const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: secureCookies(config) };
 
   app.get('/console/sign-in', { schema: { hide: true, querystring: Type.Object({ return: Type.Optional(Type.String({ maxLength: 2048 })) }) } }, async (request, reply) => {
@@ -74,13 +75,7 @@ export const organisationRoutes: ModuleRoutes = async (app, services) => {
     return sendPage(reply, <OrganisationsPage ctx={ctx} organisations={await organisations.listOrganisations(db)} />);
   });
 
-  app.get('/console/organisations/:code', { schema: { hide: true, params: CodeParams } }, async (request, reply) => {
-    const actor = requireRole(request.actor, 'organisation_admin', 'platform_admin');
-    const organisation = await organisations.getOrganisation(db, request.params.code);
-    assertOrganisationRecord(actor, organisation.id, 'The organisation');
-    const members = await staff.listStaff(db, requestContext(request), organisation.id);
-    return sendPage(reply, <StaffPage ctx={pageContext(request, reply, config.SEED_SAMPLE_DATA)} organisation={organisation} staff={members} />);
-  });
+  await app.register(staffConsoleRoutes, options);
 
   // --- API ---
   app.get('/api/v1/organisations', {
