@@ -50,6 +50,13 @@ describe('registration with a verified email', () => {
     assert.equal(right.statusCode, 400);
   });
 
+  test('a NUL character in any field is a 400, never a 500', async () => {
+    const register = await new Client(t.app).submit('/account/register', '/account/register', { email: 'a\u0000b@example.test' });
+    assert.equal(register.statusCode, 400);
+    const signIn = await new Client(t.app).submit('/account/sign-in', '/account/sign-in', { email: 'a\u0000b@example.test', password: 'x\u0000' });
+    assert.equal(signIn.statusCode, 400);
+  });
+
   test('a bad email address and a short password are named in the error summary', async () => {
     const bad = await new Client(t.app).submit('/account/register', '/account/register', { email: 'not-an-address' });
     assert.equal(bad.statusCode, 400);

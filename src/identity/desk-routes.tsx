@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { FormText } from './schemas.ts';
 import type { ModuleRoutes } from '../platform/services.ts';
 import { requireRole } from '../platform/access.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
@@ -8,7 +9,7 @@ import { confirmPersonalCode, issuePersonalCode, PERSONAL_CODE_MINUTES } from '.
 import { DOCUMENT_TYPES, proofIdentity, type DocumentType } from './proofing.ts';
 import { ConfirmedPersonPage, HelpDeskPage, PersonalCodePage } from './views/desk.tsx';
 
-const Text = (max: number) => Type.Optional(Type.String({ maxLength: max }));
+const Text = (max: number) => Type.Optional(FormText(max));
 
 /** Staff-assisted identity: the help desk (personal codes, identity proofing) and the citizen's personal code. */
 export const helpDeskRoutes: ModuleRoutes = async (app, { db, config }) => {

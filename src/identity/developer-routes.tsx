@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { FormText } from './schemas.ts';
 import type { ModuleRoutes } from '../platform/services.ts';
 import { requireRole } from '../platform/access.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -7,7 +8,7 @@ import { approveClient, listDeveloperClients, pendingClientRequests, requestClie
 import { OIDC_PREFIX } from './oidc/provider.ts';
 import { ApprovalsPage, ClientCreatedPage, DeveloperPage } from './views/developer.tsx';
 
-const Text = (max: number) => Type.Optional(Type.String({ maxLength: max }));
+const Text = (max: number) => Type.Optional(FormText(max));
 
 /** The developer portal in the console: organisations register their services; platform admins approve production. */
 export const developerRoutes: ModuleRoutes = async (app, { db, config }) => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Type } from 'typebox';
+import { FormText } from './schemas.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { ModuleRoutes } from '../platform/services.ts';
@@ -17,7 +18,7 @@ import { PasskeysPage } from './views/passkeys.tsx';
 const SCRIPT = readFileSync(new URL('./assets/passkey.js', import.meta.url), 'utf8');
 const CHALLENGE_COOKIE = 'sg_webauthn';
 const Problem = Type.Ref('Problem');
-const Credential = Type.Object({ id: Type.String({ maxLength: 1024 }), rawId: Type.String({ maxLength: 1024 }), type: Type.String({ maxLength: 32 }), response: Type.Record(Type.String(), Type.Unknown()) }, { additionalProperties: true });
+const Credential = Type.Object({ id: FormText(1024), rawId: FormText(1024), type: FormText(32), response: Type.Record(Type.String(), Type.Unknown()) }, { additionalProperties: true });
 
 /** Passkeys: adding them to an account, and signing in with them. The WebAuthn challenge rides in a signed cookie. */
 export const passkeyRoutes: ModuleRoutes = async (app, { db, config }) => {
@@ -35,7 +36,7 @@ export const passkeyRoutes: ModuleRoutes = async (app, { db, config }) => {
 
   app.get('/account/passkey.js', { schema: { hide: true } }, async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(SCRIPT));
 
-  app.get('/account/passkeys', { schema: { hide: true, querystring: Type.Object({ added: Type.Optional(Type.String({ maxLength: 2 })) }) } }, async (request, reply) => {
+  app.get('/account/passkeys', { schema: { hide: true, querystring: Type.Object({ added: Type.Optional(FormText(2)) }) } }, async (request, reply) => {
     if (!citizenOrSignIn(request, reply)) return reply;
     return sendPage(reply, <PasskeysPage ctx={pageContext(request, reply, config.SEED_SAMPLE_DATA)} passkeys={await listPasskeys(db, requestContext(request))} added={request.query.added === '1'} />);
   });
@@ -61,7 +62,7 @@ export const passkeyRoutes: ModuleRoutes = async (app, { db, config }) => {
   });
 
   app.post('/account/passkey-sign-in', {
-    schema: { hide: true, body: Type.Object({ response: Credential, return: Type.Optional(Type.String({ maxLength: 2048 })) }), response: { 200: Type.Object({ redirect: Type.String() }), 400: Problem, 401: Problem, 429: Problem } },
+    schema: { hide: true, body: Type.Object({ response: Credential, return: Type.Optional(FormText(2048)) }), response: { 200: Type.Object({ redirect: Type.String() }), 400: Problem, 401: Problem, 429: Problem } },
   }, async (request, reply) => {
     const rules: ThrottleRule[] = [{ key: `citizen-passkey:address:${request.ip}`, limit: 30, windowSeconds: 900, mode: 'block' }];
     await assertNotThrottled(db, rules);

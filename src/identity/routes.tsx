@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { FormText } from './schemas.ts';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModuleRoutes, Services } from '../platform/services.ts';
@@ -16,8 +17,8 @@ import { CitizenSignInPage, ConfirmEmailPage, RegisterPage, SecondStepPage } fro
 
 const PENDING_COOKIE = 'sg_citizen_pending';
 const PENDING_SECONDS = 300;
-const Form = (fields: string[]) => Type.Object(Object.fromEntries([...fields, '_csrf'].map((f) => [f, Type.Optional(Type.String({ maxLength: 2048 }))])));
-const ReturnQuery = Type.Object({ return: Type.Optional(Type.String({ maxLength: 2048 })), again: Type.Optional(Type.String({ maxLength: 8 })) });
+const Form = (fields: string[]) => Type.Object(Object.fromEntries([...fields, '_csrf'].map((f) => [f, Type.Optional(FormText(2048))])));
+const ReturnQuery = Type.Object({ return: Type.Optional(FormText(2048)), again: Type.Optional(FormText(8)) });
 
 /** Puts the signed-in citizen (if any) on every request as `request.actor`; a staff session takes precedence. */
 export const citizenSessionPlugin = fp(async (app: FastifyInstance, services: Services) => {
@@ -77,7 +78,7 @@ export const accountRoutes: ModuleRoutes = async (app, { db, config, logger }) =
     }
   });
 
-  app.get('/account/register/confirm', { schema: { hide: true, querystring: Type.Object({ challenge: Type.String({ maxLength: 64 }) }) } }, async (request, reply) =>
+  app.get('/account/register/confirm', { schema: { hide: true, querystring: Type.Object({ challenge: FormText(64) }) } }, async (request, reply) =>
     sendPage(reply, <ConfirmEmailPage ctx={ctxOf(request, reply)} challenge={request.query.challenge} errors={[]} />));
 
   app.post('/account/register/confirm', { schema: { hide: true, body: Form(['challenge', 'code', 'password']) } }, async (request, reply) => {

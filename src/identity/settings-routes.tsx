@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { FormText } from './schemas.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ModuleRoutes } from '../platform/services.ts';
 import type { CitizenActor } from '../platform/context.ts';
@@ -13,7 +14,7 @@ import { AccountPage, DevicesPage, PhoneCodePage, ProfilePage, RecoveryCodesPage
 import { confirmPhoneCode, sendPhoneCode } from './phone.ts';
 import { outboxSms } from '../platform/mail/index.ts';
 
-const ProfileBody = Type.Object(Object.fromEntries([...EDITABLE_FIELDS, '_csrf'].map((f) => [f, Type.Optional(Type.String({ maxLength: 1000 }))])));
+const ProfileBody = Type.Object(Object.fromEntries([...EDITABLE_FIELDS, '_csrf'].map((f) => [f, Type.Optional(FormText(1000))])));
 
 /** The citizen, or a redirect to sign in that comes back here afterwards. */
 export function citizenOrSignIn(request: FastifyRequest, reply: FastifyReply): CitizenActor | undefined {
@@ -33,7 +34,7 @@ export const settingsRoutes: ModuleRoutes = async (app, { db, config, logger }) 
     return sendPage(reply, <AccountPage ctx={ctxOf(request, reply)} actor={actor} />);
   });
 
-  app.get('/account/profile', { schema: { hide: true, querystring: Type.Object({ saved: Type.Optional(Type.String({ maxLength: 2 })), phone: Type.Optional(Type.String({ maxLength: 10 })) }) } }, async (request, reply) => {
+  app.get('/account/profile', { schema: { hide: true, querystring: Type.Object({ saved: Type.Optional(FormText(2)), phone: Type.Optional(FormText(10)) }) } }, async (request, reply) => {
     const actor = citizenOrSignIn(request, reply);
     if (!actor) return reply;
     return sendPage(reply, <ProfilePage ctx={ctxOf(request, reply)} profile={await loadProfile(db, actor.id)} saved={request.query.saved === '1'} phoneVerified={request.query.phone === 'verified'} errors={[]} />);
@@ -53,7 +54,7 @@ export const settingsRoutes: ModuleRoutes = async (app, { db, config, logger }) 
     return sendPage(reply, <PhoneCodePage ctx={ctxOf(request, reply)} phone={phone.value} errors={[]} />);
   });
 
-  app.post('/account/profile/phone/confirm', { schema: { hide: true, body: Type.Object({ code: Type.Optional(Type.String({ maxLength: 20 })), _csrf: Type.Optional(Type.String()) }) } }, async (request, reply) => {
+  app.post('/account/profile/phone/confirm', { schema: { hide: true, body: Type.Object({ code: Type.Optional(FormText(20)), _csrf: Type.Optional(Type.String()) }) } }, async (request, reply) => {
     const actor = citizenOrSignIn(request, reply);
     if (!actor) return reply;
     try {
@@ -94,7 +95,7 @@ export const settingsRoutes: ModuleRoutes = async (app, { db, config, logger }) 
     return reply.redirect('/account/security', 303);
   });
 
-  app.post('/account/security/totp/confirm', { schema: { hide: true, body: Type.Object({ code: Type.Optional(Type.String({ maxLength: 20 })), _csrf: Type.Optional(Type.String()) }) } }, async (request, reply) => {
+  app.post('/account/security/totp/confirm', { schema: { hide: true, body: Type.Object({ code: Type.Optional(FormText(20)), _csrf: Type.Optional(Type.String()) }) } }, async (request, reply) => {
     const actor = citizenOrSignIn(request, reply);
     if (!actor) return reply;
     const ctx = requestContext(request);

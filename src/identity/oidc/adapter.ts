@@ -19,6 +19,8 @@ export function postgresAdapter(db: Db) {
     }
 
     private async load(by: 'id' | 'uid' | 'user_code', value: string): Promise<AdapterPayload | undefined> {
+      // Identifiers come from requests: one PostgreSQL text cannot hold (NUL) is simply not found, not an error.
+      if (value.includes('\u0000') || value.length > 512) return undefined;
       const row = await store.findModel(db, this.kind, by, value);
       if (!row) return undefined;
       // `consumed` is how the library recognises a replayed authorization code or rotated refresh token.

@@ -296,6 +296,24 @@ describe('bad requests get clear errors, never a 500', () => {
     assert.notEqual(stale.response.status, 500);
   });
 
+  test('malformed requests to every endpoint are 4xx, never a 500', async () => {
+    const cases: [string, RequestInit][] = [
+      ['/oidc/auth', {}],
+      ['/oidc/auth?client_id=%00&response_type=code', {}],
+      ['/oidc/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"grant_type":' }],
+      ['/oidc/token', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' }],
+      ['/oidc/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'x'.repeat(70_000) }],
+      ['/oidc/request', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'client_id=nobody' }],
+      ['/oidc/me', { headers: { authorization: 'Bearer not-a-token' } }],
+      ['/oidc/session/end/confirm', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'xsrf=nothing' }],
+      ['/oidc/token/revocation', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=x' }],
+    ];
+    for (const [path, init] of cases) {
+      const response = await fetch(`${base}${path}`, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), 'x-forwarded-for': '203.0.113.9' } });
+      assert.ok(response.status >= 400 && response.status < 500, `${path}: ${response.status}`);
+    }
+  });
+
   test('failed token requests are rate-limited per address (429 with Retry-After), never a 500', async () => {
     const attempt = () => t.app.inject({
       method: 'POST', url: '/oidc/token', remoteAddress: '198.51.100.23',

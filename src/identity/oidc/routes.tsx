@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Type } from 'typebox';
+import { FormText } from '../schemas.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Interaction } from 'oidc-provider';
@@ -106,14 +107,14 @@ export const openIdRoutes: ModuleRoutes = async (app, services) => {
     return reply.redirect(await provider.interactionResult(request.raw, reply.raw, { consent: { grantId } }, { mergeWithLastSubmission: true }), 303);
   });
 
-  app.get('/account/services', { schema: { hide: true, querystring: Type.Object({ withdrawn: Type.Optional(Type.String({ maxLength: 2 })) }) } }, async (request, reply) => {
+  app.get('/account/services', { schema: { hide: true, querystring: Type.Object({ withdrawn: Type.Optional(FormText(2)) }) } }, async (request, reply) => {
     if (!citizenOrSignIn(request, reply)) return reply;
     const connected = await listConnectedServices(db, requestContext(request));
     const rows = await Promise.all(connected.map(async (s) => ({ ...s, name: (await provider.Client.find(s.clientId))?.clientName ?? s.clientId })));
     return sendPage(reply, <ConnectedServicesPage ctx={pageContext(request, reply, config.SEED_SAMPLE_DATA)} services={rows} withdrawn={request.query.withdrawn === '1'} />);
   });
 
-  app.post('/account/services/:clientId/withdraw', { schema: { hide: true, params: Type.Object({ clientId: Type.String({ minLength: 1, maxLength: 200 }) }) } }, async (request, reply) => {
+  app.post('/account/services/:clientId/withdraw', { schema: { hide: true, params: Type.Object({ clientId: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._~-]+$' }) }) } }, async (request, reply) => {
     if (!citizenOrSignIn(request, reply)) return reply;
     await withdrawGrant(db, requestContext(request), request.params.clientId);
     return reply.redirect('/account/services?withdrawn=1', 303);
