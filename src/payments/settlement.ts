@@ -25,14 +25,18 @@ export interface Applied { payment: Payment; changed: boolean; settled: boolean 
  * payment never changes again, so each payment settles exactly once.
  */
 export async function applyProviderStatus(db: Db, ctx: RequestContext, provider: string, status: ProviderPaymentStatus): Promise<Applied> {
+  const finished = FINISHED_STATES.includes(status.state);
+  const settled = status.state === 'success';
   return db.transaction().execute(async (trx) => {
-    const row = await store.paymentByProviderIdForUpdate(trx, provider, status.providerPaymentId);
-    if (!row) throw notFound('The payment');
-    if (row.finished || stateRank(status.state) <= stateRank(row.state)) return { payment: presentPayment(row), changed: false, settled: false };
-    if (status.amountCents !== row.amount_cents) throw conflict('The provider reports a different amount for this payment.');
-    const finished = FINISHED_STATES.includes(status.state);
-    const settled = status.state === 'success';
-    const updated = presentPayment(await store.updatePayment(trx, row.id, { state: status.state, finished, settled_at: settled ? new Date() : null }));
+    const row = await store.advancePayment(trx, provider, status.providerPaymentId, { state: status.state, rank: stateRank(status.state), finished, amountCents: status.amountCents });
+    if (!row) {
+      // Nothing moved: say why only when it is an error (unknown payment, wrong amount); old news is no error.
+      const current = await store.paymentByProviderId(trx, provider, status.providerPaymentId);
+      if (!current) throw notFound('The payment');
+      if (!current.finished && current.amount_cents !== status.amountCents) throw conflict('The provider reports a different amount for this payment.');
+      return { payment: presentPayment(current), changed: false, settled: false };
+    }
+    const updated = presentPayment(row);
     if (finished) {
       await recordAudit(trx, ctx, {
         action: settled ? 'payment.settled' : `payment.${status.state}`, recordType: 'payment', recordId: row.id, organisationId: row.organisation_id,

@@ -83,8 +83,21 @@ export const paymentByKey = (db: Queryable, scope: string, key: string) =>
   db.selectFrom('payments').selectAll().where('idempotency_scope', '=', scope).where('idempotency_key', '=', key).executeTakeFirst();
 export const paymentById = (db: Queryable, id: string) => db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
 export const paymentForUpdate = (db: Queryable, id: string) => db.selectFrom('payments').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-export const paymentByProviderIdForUpdate = (db: Queryable, provider: string, providerPaymentId: string) =>
-  db.selectFrom('payments').selectAll().where('provider', '=', provider).where('provider_payment_id', '=', providerPaymentId).forUpdate().executeTakeFirst();
+/**
+ * Moves a payment forward in one statement, or not at all: only if it is unfinished, the amount matches and the new
+ * state ranks higher. The row lock serialises racing updates, and the loser re-checks these conditions and matches
+ * nothing, so each payment finishes (and settles) once.
+ */
+export async function advancePayment(db: Queryable, provider: string, providerPaymentId: string, change: { state: PaymentState; rank: number; finished: boolean; amountCents: number }) {
+  const rank = sql<number>`CASE state WHEN 'created' THEN 0 WHEN 'started' THEN 1 WHEN 'submitted' THEN 2 ELSE 3 END`;
+  return db.updateTable('payments')
+    .set({ state: change.state, finished: change.finished, settled_at: change.state === 'success' ? new Date() : null, updated_at: new Date() })
+    .where('provider', '=', provider).where('provider_payment_id', '=', providerPaymentId).where('finished', '=', false)
+    .where('amount_cents', '=', change.amountCents).where(rank, '<', change.rank)
+    .returningAll().executeTakeFirst();
+}
+export const paymentByProviderId = (db: Queryable, provider: string, providerPaymentId: string) =>
+  db.selectFrom('payments').selectAll().where('provider', '=', provider).where('provider_payment_id', '=', providerPaymentId).executeTakeFirst();
 /** Only the first of racing creators attaches the provider payment (and audits the creation). */
 export const attachProviderPayment = (db: Queryable, id: string, providerPaymentId: string, nextUrl: string) =>
   db.updateTable('payments').set({ provider_payment_id: providerPaymentId, next_url: nextUrl, updated_at: new Date() })

@@ -93,6 +93,11 @@ describe('webhooks', () => {
     assert.equal((await deliverWebhook(t.app, t.config, unknown)).statusCode, 404);
     assert.equal((await deliverWebhook(t.app, t.config, JSON.stringify({ hello: 'world' }))).statusCode, 400);
     assert.equal((await deliverWebhook(t.app, t.config, '{not json')).statusCode, 400);
+    const payment = await feePayment();
+    const [, , success] = await paidAtProvider(payment);
+    const wrongAmount = JSON.stringify({ ...JSON.parse(success!), amountCents: 1 });
+    assert.equal((await deliverWebhook(t.app, t.config, wrongAmount)).statusCode, 409);
+    assert.equal((await paymentRow(t.db, payment.id)).state, 'created');
   });
 });
 
