@@ -10,6 +10,9 @@ const MAX_BYTES = 64 * 1024 * 1024;
 
 let generation = 0;
 
+/** The catalogue's version in this process: an answer computed from an older one is not kept. */
+export const catalogueVersion = () => generation;
+
 /** Called after every committed change to datasets or resources. */
 export function catalogueChanged(): void {
   generation++;
@@ -33,9 +36,9 @@ export class AnswerCache {
     return entry.body;
   }
 
-  set(key: string, body: string): void {
+  set(key: string, body: string, computedAt = generation): void {
     this.sync();
-    if (body.length > MAX_BYTES / 8) return;
+    if (computedAt !== generation || body.length > MAX_BYTES / 8) return;
     const old = this.entries.get(key);
     if (old) this.remove(key, old);
     this.entries.set(key, { body, at: Date.now() });

@@ -6,7 +6,7 @@ import { DomainError } from '../../platform/errors.ts';
 import { ACTIONS, WRITE_ACTIONS } from './actions.ts';
 import { CkanError, ckanBadRequest } from './errors.ts';
 import { readParams, type Params } from './params.ts';
-import { AnswerCache } from './cache.ts';
+import { AnswerCache, catalogueVersion } from './cache.ts';
 
 // The CKAN Action API v3, at /api/3/action/{name} and under the current portal's language prefixes
 // (/en-data, /tc-data, /sc-data pick the metadata language). Every answer, errors included, is CKAN's envelope.
@@ -41,6 +41,7 @@ const UNCACHED = new Set(['status_show', 'help_show']);
 
 export const ckanRoutes: ModuleRoutes = async (app, { db, config }) => {
   const cache = new AnswerCache();
+  const inflight = new Map<string, Promise<string>>();
   const helpUrl = (name: string) => `${config.BASE_URL}/api/3/action/help_show?name=${encodeURIComponent(name)}`;
   const actionName = (request: FastifyRequest) => (request.params as { name?: string } | undefined)?.name ?? '';
 
@@ -76,12 +77,19 @@ export const ckanRoutes: ModuleRoutes = async (app, { db, config }) => {
         // Open data is public: shared caches may keep an answer briefly.
         reply.header('cache-control', 'public, max-age=60').type('application/json; charset=utf-8');
         const key = UNCACHED.has(name) ? undefined : cacheKey(locale, name, params);
-        const cached = key ? cache.get(key) : undefined;
+        const answer = async () => JSON.stringify({ help: helpUrl(name), success: true, result: await action.run({ db, params, locale, baseUrl: config.BASE_URL }) });
+        if (!key) return reply.send(await answer());
+        const cached = cache.get(key);
         if (cached) return reply.send(cached);
-        const result = await action.run({ db, params, locale, baseUrl: config.BASE_URL });
-        const body = JSON.stringify({ help: helpUrl(name), success: true, result });
-        if (key) cache.set(key, body);
-        return reply.send(body);
+        // When an answer expires under load, the callers asking for it at that moment share one computation.
+        const version = catalogueVersion();
+        const flight = `${version} ${key}`;
+        let pending = inflight.get(flight);
+        if (!pending) {
+          pending = answer().then((body) => { cache.set(key, body, version); return body; }).finally(() => inflight.delete(flight));
+          inflight.set(flight, pending);
+        }
+        return reply.send(await pending);
       },
     });
   }
