@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { checkAccessibility, launchBrowser, newPage } from '../../test/support/browser.ts';
+import { sql } from 'kysely';
 import { auditCount, buildBill, freePort } from '../../test/support/payments-factories.ts';
+import { testLogger } from '../../test/support/database.ts';
+import { builtinPaymentProvider } from './provider/builtin.ts';
+import { webhookSecret } from './provider/signature.ts';
 
 // The payer's journey in a real browser, against a listening server: here the provider's webhooks really travel
 // over HTTP to our endpoint, signed, while the return page asks the provider too. Either way: one settlement.
@@ -58,6 +62,11 @@ describe('paying a bill in a browser', () => {
     assert.ok(await webhooksDelivered(providerPaymentId), 'the provider delivered its signed webhooks to our endpoint');
     assert.equal(await auditCount(t.db, 'payment.settled', paymentId), 1);
     assert.equal(await auditCount(t.db, 'bill.paid', bill.id), 1);
+    // Lost on the way (as far as the provider knows): its retry sends them again, and nothing settles twice.
+    await sql`UPDATE provider_webhook_events SET delivered_at = NULL, next_attempt_at = now() - interval '1 second' WHERE payment_id = ${providerPaymentId}`.execute(t.db);
+    const provider = builtinPaymentProvider({ db: t.db, baseUrl: base, secret: webhookSecret(t.config.SESSION_SECRET), logger: testLogger });
+    assert.equal(await provider.redeliver(), 3);
+    assert.equal(await auditCount(t.db, 'payment.settled', paymentId), 1);
     const receipt = await page.request.get(`${base}/payments/${paymentId}/receipt.pdf`);
     assert.equal(receipt.headers()['content-type'], 'application/pdf');
     await page.close();

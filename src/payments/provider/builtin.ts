@@ -49,7 +49,7 @@ export function builtinPaymentProvider(options: BuiltinProviderOptions) {
     return row;
   }
 
-  /** Sends one webhook, signed at the moment of sending; a failure is logged and left for reconciliation. */
+  /** Sends one webhook, signed at the moment of sending; a failure is logged and retried later (see redeliver). */
   async function deliver(event: store.WebhookEventRow): Promise<boolean> {
     const body = JSON.stringify(event.body);
     try {
@@ -57,13 +57,23 @@ export function builtinPaymentProvider(options: BuiltinProviderOptions) {
         method: 'POST', body, signal: AbortSignal.timeout(10_000),
         headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(secret, body) },
       });
-      if (!response.ok) return false;
-      await store.markDelivered(db, event.id);
-      return true;
+      if (response.ok) {
+        await store.markDelivered(db, event.id);
+        return true;
+      }
+      logger.warn({ status: response.status, eventId: event.id }, 'payment provider webhook refused');
     } catch (error) {
       logger.warn({ err: error, eventId: event.id }, 'payment provider webhook not delivered');
-      return false;
     }
+    await store.recordFailedAttempt(db, event.id).catch(() => undefined);
+    return false;
+  }
+
+  /** Sends again the webhooks that are due a retry; returns how many were accepted this time. */
+  async function redeliver(now = new Date(), limit = 100): Promise<number> {
+    let accepted = 0;
+    for (const event of await store.dueWebhookEvents(db, now, limit)) if (await deliver(event)) accepted++;
+    return accepted;
   }
 
   const finishedAlready = () => conflict('This payment is already finished.');
@@ -109,6 +119,7 @@ export function builtinPaymentProvider(options: BuiltinProviderOptions) {
     ...port,
     transition,
     deliver,
+    redeliver,
     hosted: (id: string) => store.paymentById(db, id),
     /** The payer opened the hosted page. */
     open: (id: string, now?: Date) => transition(id, (row) => (row.state === 'created' ? [{ state: 'started' }] : []), now),

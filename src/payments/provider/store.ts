@@ -17,7 +17,10 @@ interface ProviderPaymentsTable {
   expires_at: Date;
 }
 interface ProviderRefundsTable { id: Generated<string>; payment_id: string; amount_cents: number; idempotency_key: string; created_at: Generated<Date> }
-interface ProviderWebhookEventsTable { id: Generated<number>; payment_id: string; webhook_url: string; body: unknown; created_at: Generated<Date>; delivered_at: Date | null }
+interface ProviderWebhookEventsTable {
+  id: Generated<number>; payment_id: string; webhook_url: string; body: unknown; created_at: Generated<Date>; delivered_at: Date | null;
+  attempts: Generated<number>; next_attempt_at: Generated<Date>;
+}
 
 declare module '../../platform/db/schema.ts' {
   interface Database {
@@ -61,3 +64,16 @@ export const webhookEvents = (db: Queryable, paymentId: string) =>
 
 export const markDelivered = (db: Queryable, id: number) =>
   db.updateTable('provider_webhook_events').set({ delivered_at: new Date() }).where('id', '=', id).execute();
+
+/** After a failed attempt: try again after 2^attempts × 30 s (30 s, 1 min, 2 min, … about 4 h at most). */
+export const recordFailedAttempt = (db: Queryable, id: number) =>
+  db.updateTable('provider_webhook_events')
+    .set({ attempts: sql`attempts + 1`, next_attempt_at: sql`now() + make_interval(secs => 30 * power(2, least(attempts, 9)))` })
+    .where('id', '=', id).execute();
+
+export const MAX_WEBHOOK_ATTEMPTS = 12;
+
+/** Undelivered events due for another attempt, oldest first. */
+export const dueWebhookEvents = (db: Queryable, now: Date, limit: number) =>
+  db.selectFrom('provider_webhook_events').selectAll().where('delivered_at', 'is', null).where('next_attempt_at', '<=', now)
+    .where('attempts', '<', MAX_WEBHOOK_ATTEMPTS).orderBy('next_attempt_at').limit(limit).execute();
