@@ -45,7 +45,7 @@ describe('iAM Smart in a real browser', () => {
     await page.getByLabel('Email address').fill(email);
     await page.getByRole('button', { name: 'Send the code' }).click();
     const mail = await t.db.selectFrom('outbox_messages').select('subject').where('recipient', '=', email).executeTakeFirstOrThrow();
-    await page.getByLabel('Code from the email').fill(/(\d{6})/.exec(mail.subject!)![1]!);
+    await page.getByLabel('Code we sent you').fill(/(\d{6})/.exec(mail.subject!)![1]!);
     await page.getByLabel('Choose a password').fill('a long enough password');
     await page.getByRole('button', { name: 'Create the account' }).click();
     assert.match(page.url(), /\/account\/security$/);

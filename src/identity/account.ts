@@ -1,6 +1,7 @@
 import type { Db } from '../platform/db/database.ts';
 import type { CitizenActor } from '../platform/context.ts';
-import type { Mailer } from '../platform/mail/index.ts';
+import type { Mailer, SmsSender } from '../platform/mail/index.ts';
+import { requireContact } from './contact.ts';
 import { recordAudit } from '../platform/audit/index.ts';
 import { DomainError, invalidInput } from '../platform/errors.ts';
 import { assertNotThrottled, recordFailure, type ThrottleRule } from '../platform/throttle/index.ts';
@@ -10,30 +11,29 @@ import * as store from './store.ts';
 const CODE_MINUTES = 15;
 const CODE_ATTEMPTS = 5;
 export const MIN_PASSWORD_LENGTH = 12;
-export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
- * Sends a one-time code to confirm the address. If an account already has the address, its owner gets a
- * notice instead, and the visitor sees exactly the same next page: registration never tells who has an account.
+ * Sends a one-time code, by email or text message, to confirm the address or number. If an account already has it,
+ * its owner gets a notice instead, and the visitor sees exactly the same next page: registration never tells who
+ * has an account.
  */
-export async function startRegistration(db: Db, mailer: Mailer, secret: string, input: { email: string; address: string }): Promise<string> {
-  const email = input.email.trim().toLowerCase();
-  if (!EMAIL_PATTERN.test(email) || email.length > 254) throw invalidInput([{ field: 'email', reason: 'Enter an email address like name@example.com' }]);
+export async function startRegistration(db: Db, ports: { mailer: Mailer; sms: SmsSender }, secret: string, input: { contact: string; address: string }): Promise<string> {
+  const contact = requireContact(input.contact);
   const rules: ThrottleRule[] = [
     { key: `citizen-register:address:${input.address}`, limit: 20, windowSeconds: 3600, mode: 'block' },
-    { key: `citizen-register:email:${email}`, limit: 5, windowSeconds: 3600, mode: 'block' },
+    { key: `citizen-register:contact:${contact.identifier}`, limit: 5, windowSeconds: 3600, mode: 'block' },
   ];
   await assertNotThrottled(db, rules);
-  // Sending counts against the limits: it is what an attacker would abuse to flood someone's inbox.
+  // Sending counts against the limits: it is what an attacker would abuse to flood someone's inbox or phone.
   await recordFailure(db, rules);
   const code = newSixDigitCode();
-  const { id } = await store.insertEmailCode(db, { email, code_hash: hashShortCode(secret, code), expires_at: new Date(Date.now() + CODE_MINUTES * 60_000), used_at: null });
-  const existing = await store.citizenByEmail(db, email);
-  if (existing) {
-    await mailer.send({ to: email, subject: 'iAM Smart: you already have an account', text: 'Someone asked to register an iAM Smart account with this email address, which already has one.\nIf it was you, sign in instead. If not, you can ignore this message.' });
-  } else {
-    await mailer.send({ to: email, subject: `iAM Smart: your code is ${code}`, text: `Your iAM Smart confirmation code is ${code}.\nIt works once, for ${CODE_MINUTES} minutes. Never tell it to anyone.` });
-  }
+  const { id } = await store.insertEmailCode(db, { email: contact.identifier, channel: contact.channel, code_hash: hashShortCode(secret, code), expires_at: new Date(Date.now() + CODE_MINUTES * 60_000), used_at: null });
+  const existing = await store.citizenByIdentifier(db, contact.identifier);
+  const text = existing
+    ? 'Someone asked to register an iAM Smart account with this address or number, which already has one. If it was you, sign in instead; if not, ignore this message.'
+    : `Your iAM Smart confirmation code is ${code}. It works once, for ${CODE_MINUTES} minutes. Never tell it to anyone.`;
+  if (contact.channel === 'sms') await ports.sms.send({ to: contact.identifier, text: `iAM Smart: ${text}` });
+  else await ports.mailer.send({ to: contact.identifier, subject: existing ? 'iAM Smart: you already have an account' : `iAM Smart: your code is ${code}`, text });
   return id;
 }
 
@@ -49,10 +49,13 @@ export async function completeRegistration(db: Db, secret: string, input: Regist
   if (!challenge || challenge.code_hash !== hashShortCode(secret, input.code)) throw wrong();
   const passwordHash = await hashPassword(input.password);
   return db.transaction().execute(async (trx) => {
-    if ((await store.citizenByEmail(trx, challenge.email)) || !(await store.markEmailCodeUsed(trx, challenge.id))) throw wrong();
-    const citizen = await store.insertCitizen(trx, { email: challenge.email, password_hash: passwordHash, totp_secret: null, totp_pending_secret: null, proofed_at: null, disabled_at: null });
-    await store.upsertProfileField(trx, { citizen_id: citizen.id, field: 'email', value: challenge.email, verified: true });
-    const actor: CitizenActor = { kind: 'citizen', id: citizen.id, label: citizen.email, organisationId: null };
+    if ((await store.citizenByIdentifier(trx, challenge.email)) || !(await store.markEmailCodeUsed(trx, challenge.id))) throw wrong();
+    const byPhone = challenge.channel === 'sms';
+    const citizen = await store.insertCitizen(trx, {
+      email: byPhone ? null : challenge.email, ...(byPhone ? { phone: challenge.email } : {}), password_hash: passwordHash, totp_secret: null, totp_pending_secret: null, proofed_at: null, disabled_at: null,
+    });
+    await store.upsertProfileField(trx, { citizen_id: citizen.id, field: byPhone ? 'phone' : 'email', value: challenge.email, verified: true });
+    const actor: CitizenActor = { kind: 'citizen', id: citizen.id, label: store.identifierOf(citizen), organisationId: null };
     await recordAudit(trx, { actor, requestId: input.requestId }, { action: 'citizen.registered', recordType: 'citizen', recordId: citizen.id });
     return citizen.id;
   });

@@ -29,6 +29,21 @@ describe('registration with a verified email', () => {
     assert.equal(replay.statusCode, 400, 'a code works once');
   });
 
+  test('a visitor registers with a mobile number (code by text message) and signs in with it', async () => {
+    const client = new Client(t.app);
+    const started = await client.submit('/account/register', '/account/register', { email: '9876 5432' });
+    assert.equal(started.statusCode, 303);
+    const confirmPage = started.headers.location!.toString();
+    const challenge = new URL(confirmPage, 'http://x').searchParams.get('challenge')!;
+    const text = await t.db.selectFrom('outbox_messages').select('body').where('channel', '=', 'sms').where('recipient', '=', '+85298765432').executeTakeFirstOrThrow();
+    const code = /code is (\d{6})/.exec(text.body)![1]!;
+    assert.equal((await client.submit(confirmPage, '/account/register/confirm', { challenge, code, password: 'a long enough password' })).statusCode, 303);
+    const signedIn = await signInCitizen(t.app, { email: '+852 9876 5432', password: 'a long enough password', totpCode: () => '' });
+    const profile = await signedIn.get('/account/profile');
+    assert.match(profile.body, /\+85298765432/);
+    assert.match(profile.body, /Verified/);
+  });
+
   test('a known address gets the same answer as an unknown one, and its owner a notice', async () => {
     const citizen = await buildCitizen(t.db);
     const known = await new Client(t.app).submit('/account/register', '/account/register', { email: citizen.email });
@@ -71,8 +86,8 @@ describe('sign-in, two-step verification, devices', () => {
     const unknown = await new Client(t.app).submit('/account/sign-in', '/account/sign-in', { email: 'nobody@example.test', password: 'not the password' });
     assert.equal(wrong.statusCode, 401);
     assert.equal(unknown.statusCode, 401);
-    assert.match(wrong.body, /The email address or password is not right/);
-    assert.match(unknown.body, /The email address or password is not right/);
+    assert.match(wrong.body, /The email address or mobile number, or the password, is not right/);
+    assert.match(unknown.body, /The email address or mobile number, or the password, is not right/);
   });
 
   test('a citizen turns on TOTP, gets recovery codes, and then signs in with password and code', async () => {

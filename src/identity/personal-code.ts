@@ -44,5 +44,5 @@ export async function confirmPersonalCode(db: Db, secret: string, ctx: RequestCo
     throw new DomainError('invalid_input', 'The code is not right, was used already, or has expired.', { fields: [{ field: 'code', reason: 'The code is not right, was used already, or has expired' }] });
   }
   const citizen = (await store.citizenById(db, citizenId))!;
-  return { email: citizen.email, proofed: citizen.proofed_at !== null, profile: await loadProfile(db, citizen.id) };
+  return { email: store.identifierOf(citizen), proofed: citizen.proofed_at !== null, profile: await loadProfile(db, citizen.id) };
 }

@@ -5,6 +5,7 @@ import { requireRole } from '../platform/access.ts';
 import { recordAudit } from '../platform/audit/index.ts';
 import { conflict, invalidInput, notFound } from '../platform/errors.ts';
 import * as store from './store.ts';
+import { parseContact } from './contact.ts';
 
 export const DOCUMENT_TYPES = ['hkid', 'passport', 'other'] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
@@ -44,7 +45,8 @@ export async function proofIdentity(db: Db, secret: string, ctx: RequestContext,
   if (input.documentType === 'hkid' && !/^[A-Z]{1,2}[0-9]{6}[0-9A]$/.test(number)) throw invalidInput([{ field: 'documentNumber', reason: 'An HKID number looks like A123456(7)' }]);
   const lookup = documentLookup(secret, input.documentType, number);
   return db.transaction().execute(async (trx) => {
-    const citizen = await store.citizenByEmail(trx, input.email.trim().toLowerCase());
+    const contact = parseContact(input.email);
+    const citizen = contact ? await store.citizenByIdentifier(trx, contact.identifier) : undefined;
     if (!citizen || citizen.disabled_at) throw notFound('The iAM Smart account');
     const holder = await store.citizenByDocument(trx, lookup);
     if (holder && holder.id !== citizen.id) throw conflict('This document is already linked to another iAM Smart account.');

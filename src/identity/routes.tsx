@@ -8,7 +8,7 @@ import { DomainError, type FieldError } from '../platform/errors.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
 import { secureCookies } from '../platform/http/security.ts';
 import { safeReturnPath } from '../platform/http/return-path.ts';
-import { outboxMailer } from '../platform/mail/index.ts';
+import { outboxMailer, outboxSms } from '../platform/mail/index.ts';
 import { identityMessages } from './messages.ts';
 import { requireCitizen } from './access.ts';
 import { completeRegistration, startRegistration } from './account.ts';
@@ -55,6 +55,7 @@ const statusOf = (error: unknown) => (error instanceof DomainError ? error.statu
 
 export const accountRoutes: ModuleRoutes = async (app, { db, config, logger }) => {
   const mailer = outboxMailer(db, logger);
+  const sms = outboxSms(db, logger);
   const cookies = cookieOptions(config);
   const ctxOf = (request: FastifyRequest, reply: FastifyReply) => pageContext(request, reply, config.SEED_SAMPLE_DATA);
   const startSession = async (reply: FastifyReply, request: FastifyRequest, citizenId: string, amr: string[]) => {
@@ -70,7 +71,7 @@ export const accountRoutes: ModuleRoutes = async (app, { db, config, logger }) =
     const t = identityMessages(ctx.locale);
     const email = request.body.email ?? '';
     try {
-      const challenge = await startRegistration(db, mailer, config.SESSION_SECRET, { email, address: request.ip });
+      const challenge = await startRegistration(db, { mailer, sms }, config.SESSION_SECRET, { contact: email, address: request.ip });
       return reply.redirect(`/account/register/confirm?challenge=${challenge}`, 303);
     } catch (error) {
       const errors = pageErrors(error, reply, { throttled: (seconds) => t('signIn.throttled', { seconds }), fallback: t('signIn.missingEmail'), field: 'email' });

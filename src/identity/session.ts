@@ -9,6 +9,7 @@ import { acrFor } from './assurance.ts';
 import { hashPassword } from './password.ts';
 import { checkSecondFactor } from './totp.ts';
 import * as store from './store.ts';
+import { parseContact } from './contact.ts';
 
 export const CITIZEN_SESSION_COOKIE = 'sg_citizen';
 // The issue asks for 30 minutes idle and 12 hours in all.
@@ -32,10 +33,11 @@ export interface Device { address: string | undefined; userAgent: string | undef
 
 /** First step: the password. Unknown accounts, wrong passwords and disabled accounts get the same answer. */
 export async function checkPassword(db: Db, input: { email: string; password: string } & Device): Promise<{ citizenId: string; needsSecondFactor: boolean }> {
-  const email = input.email.trim().toLowerCase();
+  // The identifier is an email address or a mobile number; anything else is simply an unknown account.
+  const email = parseContact(input.email)?.identifier ?? input.email.trim().toLowerCase();
   const rules = signInRules(email, input.address ?? 'unknown');
   await assertNotThrottled(db, rules);
-  const citizen = await store.citizenByEmail(db, email);
+  const citizen = await store.citizenByIdentifier(db, email);
   const valid = await verify(citizen?.password_hash ?? (await decoy()), input.password).catch(() => false);
   if (!citizen || !valid || citizen.disabled_at) {
     await recordFailure(db, rules);
@@ -71,7 +73,7 @@ export async function openSession(db: Db, input: { citizenId: string; amr: strin
   const acr = acrFor(input.amr, citizen.proofed_at !== null);
   const idHash = hashSessionId(sessionId);
   const authTime = new Date();
-  const actor: CitizenActor = { kind: 'citizen', id: citizen.id, label: citizen.email, organisationId: null, sessionId: idHash, acr, amr: input.amr, authTime };
+  const actor: CitizenActor = { kind: 'citizen', id: citizen.id, label: store.identifierOf(citizen), organisationId: null, sessionId: idHash, acr, amr: input.amr, authTime };
   await db.transaction().execute(async (trx) => {
     if (input.replacing) await store.deleteSession(trx, citizen.id, hashSessionId(input.replacing));
     await store.insertSession(trx, {
@@ -89,7 +91,7 @@ export async function resolveSession(db: Db, sessionId: string | undefined): Pro
   const row = await store.liveSession(db, idHash, SESSION_IDLE_MINUTES);
   if (!row) return undefined;
   if (Date.now() - row.last_seen_at.getTime() > 60_000) await store.touchSession(db, idHash);
-  return { kind: 'citizen', id: row.id, label: row.email, organisationId: null, sessionId: idHash, acr: row.acr, amr: row.amr, authTime: row.auth_time };
+  return { kind: 'citizen', id: row.id, label: store.identifierOf(row), organisationId: null, sessionId: idHash, acr: row.acr, amr: row.amr, authTime: row.auth_time };
 }
 
 export async function signOut(db: Db, ctx: RequestContext): Promise<void> {

@@ -3,7 +3,8 @@ import type { Queryable } from '../platform/db/database.ts';
 
 interface CitizensTable {
   id: Generated<string>;
-  email: string;
+  email: string | null;
+  phone: Generated<string | null>;
   password_hash: string;
   totp_secret: string | null;
   totp_pending_secret: string | null;
@@ -20,7 +21,9 @@ interface CitizenPhoneCodesTable { id: Generated<string>; citizen_id: string; ph
 interface CitizenPersonalCodesTable { code_hash: string; citizen_id: string; expires_at: Date; used_at: Date | null; created_at: Generated<Date> }
 interface CitizenEmailCodesTable {
   id: Generated<string>;
+  /** The email address, or the mobile number when `channel` is sms. */
   email: string;
+  channel: Generated<'email' | 'sms'>;
   code_hash: string;
   attempts: Generated<number>;
   expires_at: Date;
@@ -59,6 +62,11 @@ export type CitizenSessionRow = Selectable<CitizenSessionsTable>;
 export type ProfileFieldRow = Selectable<CitizenProfileFieldsTable>;
 
 export const citizenByEmail = (db: Queryable, email: string) => db.selectFrom('citizens').selectAll().where('email', '=', email).executeTakeFirst();
+/** By the sign-in identifier: an email address (lower case) or a mobile number (+country code and digits). */
+export const citizenByIdentifier = (db: Queryable, identifier: string) =>
+  db.selectFrom('citizens').selectAll().where(identifier.startsWith('+') ? 'phone' : 'email', '=', identifier).executeTakeFirst();
+/** What the citizen signs in with, for labels: the email address, or else the mobile number. */
+export const identifierOf = (row: { email: string | null; phone: string | null }) => row.email ?? row.phone ?? '';
 export const citizenById = (db: Queryable, id: string) => db.selectFrom('citizens').selectAll().where('id', '=', id).executeTakeFirst();
 export const insertCitizen = (db: Queryable, row: Insertable<CitizensTable>) => db.insertInto('citizens').values(row).returningAll().executeTakeFirstOrThrow();
 export async function updateCitizen(db: Queryable, id: string, set: Partial<Pick<CitizenRow, 'totp_secret' | 'totp_pending_secret' | 'proofed_at'>>): Promise<void> {
@@ -92,7 +100,7 @@ export async function insertSession(db: Queryable, row: Insertable<CitizenSessio
 }
 export async function liveSession(db: Queryable, idHash: string, idleMinutes: number) {
   return db.selectFrom('citizen_sessions as s').innerJoin('citizens as c', 'c.id', 's.citizen_id')
-    .select(['s.id_hash', 's.acr', 's.amr', 's.auth_time', 's.last_seen_at', 'c.id', 'c.email'])
+    .select(['s.id_hash', 's.acr', 's.amr', 's.auth_time', 's.last_seen_at', 'c.id', 'c.email', 'c.phone'])
     .where('s.id_hash', '=', idHash).where('s.expires_at', '>', new Date())
     .where('s.last_seen_at', '>', new Date(Date.now() - idleMinutes * 60_000)).where('c.disabled_at', 'is', null)
     .executeTakeFirst();

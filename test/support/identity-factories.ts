@@ -21,7 +21,7 @@ export async function buildCitizen(db: Db, overrides: Partial<{ email: string; t
   for (const [field, value] of Object.entries(overrides.profile ?? { name_en: 'CHAN, Tai Man', date_of_birth: '1990-05-01' })) {
     await store.upsertProfileField(db, { citizen_id: row.id, field, value, verified: false });
   }
-  return { ...row, password: CITIZEN_PASSWORD, totpCode: () => (totpSecret ? totpNow(totpSecret) : '') };
+  return { ...row, email, password: CITIZEN_PASSWORD, totpCode: () => (totpSecret ? totpNow(totpSecret) : '') };
 }
 
 export const totpNow = (secret: string) => new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate();

@@ -10,7 +10,7 @@ export function RegisterPage(props: { ctx: PageContext; email?: string; errors: 
       <h1>{t('register.title')}</h1>
       <p>{t('register.intro')}</p>
       <Form ctx={props.ctx} action="/account/register">
-        <TextField name="email" type="email" label={t('register.email')} value={props.email} autocomplete="email" errors={props.errors} />
+        <TextField name="email" label={t('register.email')} value={props.email} autocomplete="username" errors={props.errors} />
         <Button>{t('register.submit')}</Button>
       </Form>
       <p><a href="/account/sign-in">{t('register.haveAccount')}</a></p>
@@ -44,7 +44,7 @@ export function CitizenSignInPage(props: { ctx: PageContext; email?: string; ret
       {props.again ? <p class="notice">{t('signIn.again')}</p> : null}
       <Form ctx={props.ctx} action="/account/sign-in">
         <input type="hidden" name="return" value={props.returnTo} />
-        <TextField name="email" type="email" label={t('signIn.email')} value={props.email} autocomplete="username" errors={props.errors} />
+        <TextField name="email" label={t('signIn.email')} value={props.email} autocomplete="username" errors={props.errors} />
         <TextField name="password" type="password" label={t('signIn.password')} autocomplete="current-password" errors={props.errors} />
         <Button>{t('signIn.submit')}</Button>
       </Form>
