@@ -55,6 +55,12 @@ describe('CKAN Action API v3', () => {
     assert.ok(found.body.result.results.every((p: any) => p.organization.name === 'td'));
     assert.equal(found.body.result.facets.organization.td, found.body.result.count);
     assert.equal(found.body.result.search_facets.organization.items[0].name, 'td');
+    const unlimited = await call('/api/3/action/package_search?facet.field=%5B%22tags%22%5D&facet.limit=-1&rows=0');
+    const allTags = (await call('/api/3/action/tag_list')).body.result;
+    assert.equal(Object.keys(unlimited.body.result.facets.tags).length, allTags.length, 'facet.limit=-1 gives every tag');
+    const two = await call('/api/3/action/package_search?facet.field=%5B%22tags%22%5D&facet.limit=2&rows=0');
+    assert.equal(Object.keys(two.body.result.facets.tags).length, 2);
+    assert.deepEqual(unlimited.body.result.results, []);
     const tagged = await call('/api/3/action/package_search?fq=tags:%22car%20park%22');
     assert.deepEqual(tagged.body.result.results.map((p: any) => p.name), ['sample-car-park-vacancy']);
     const grouped = await call('/api/3/action/package_search?fq=groups:environment&q=AQHI');

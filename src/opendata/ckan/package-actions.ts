@@ -4,7 +4,7 @@ import { facetCounts, FACET_FIELDS, searchDatasets, type FacetField, type Search
 import { categoryById } from '../catalogue.ts';
 import { presenterFor, type Action } from './context.ts';
 import { CkanError, ckanNotFound } from './errors.ts';
-import { integer, list, required, text } from './params.ts';
+import { integer, list, required, text, type Params } from './params.ts';
 import { presentGroup, presentOrganisation, presentPackage, presentResource } from './present.ts';
 
 export const MAX_ROWS = 1000;
@@ -64,6 +64,13 @@ function parseSort(value: string | undefined): SearchOptions['sort'] {
   });
 }
 
+/** CKAN's facet.limit: default 50, and -1 (or any negative number) for every value. */
+function facetLimit(params: Params): number {
+  const value = text(params, 'facet.limit');
+  if (value !== undefined && /^-\d+$/.test(value.trim())) return 1_000_000;
+  return integer(params, 'facet.limit', 50);
+}
+
 export const packageSearch: Action = async (ctx) => {
   const { params } = ctx;
   const named = [...`${text(params, 'fq') ?? ''} ${text(params, 'q') ?? ''}`.matchAll(/organization:"?([^\s"]+)/g)].map((m) => m[1]!);
@@ -79,7 +86,7 @@ export const packageSearch: Action = async (ctx) => {
     limit: integer(params, 'rows', 10, MAX_ROWS), offset: integer(params, 'start', 0),
   };
   const asked = (list(params, 'facet.field') ?? []).filter((f): f is FacetField => (FACET_FIELDS as string[]).includes(f));
-  const [found, facets] = await Promise.all([searchDatasets(ctx.db, options), facetCounts(ctx.db, options, asked, integer(params, 'facet.limit', 50))]);
+  const [found, facets] = await Promise.all([searchDatasets(ctx.db, options), facetCounts(ctx.db, options, asked, facetLimit(params))]);
   const resources = await store.resourcesOf(ctx.db, found.rows.map((d) => d.id));
   p = await presenterFor(ctx, { ids: found.rows.map((d) => d.organisation_id) });
   const byDataset = Map.groupBy(resources, (r) => r.dataset_id);
