@@ -2,15 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { Type } from 'typebox';
 import type { ModuleRoutes } from '../platform/services.ts';
 import { hasRole, requireRole, requireStaff } from '../platform/access.ts';
-import { DomainError, type FieldError } from '../platform/errors.ts';
+import { DomainError, notFound, type FieldError } from '../platform/errors.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
 import { paymentDeps } from './deps.ts';
 import * as items from './item.ts';
 import * as payments from './payment.ts';
 import * as refunds from './refund.ts';
+import * as bills from './bill.ts';
 import { paymentMessages } from './messages.ts';
 import { PaymentItemsPage, type ItemFormValues } from './views/items.tsx';
-import { ConsolePaymentPage, ConsolePaymentsPage } from './views/console-payments.tsx';
+import { ConsolePaymentPage, ConsolePaymentsPage, type BillFormValues } from './views/console-payments.tsx';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
@@ -57,10 +58,39 @@ export const paymentConsoleRoutes: ModuleRoutes = async (app, services) => {
     return reply.redirect('/console/payment-items', 303);
   });
 
+  const paymentsPage = async (request: Parameters<typeof requestContext>[0]) => {
+    const ctx = requestContext(request);
+    const canBill = hasRole(request.actor, 'officer') || hasRole(request.actor, 'approver') || hasRole(request.actor, 'organisation_admin');
+    return { payments: await payments.listOrganisationPayments(db, ctx), items: canBill ? await items.listPaymentItems(db, ctx) : [] };
+  };
+
   app.get('/console/payments', { schema: { hide: true } }, async (request, reply) => {
     requireStaff(request.actor);
-    const list = await payments.listOrganisationPayments(db, requestContext(request));
-    return sendPage(reply, <ConsolePaymentsPage ctx={pageContext(request, reply, sample)} payments={list} />);
+    return sendPage(reply, <ConsolePaymentsPage ctx={pageContext(request, reply, sample)} {...await paymentsPage(request)} errors={[]} />);
+  });
+
+  app.post('/console/bills', {
+    schema: { hide: true, body: Type.Object({ itemId: Type.Optional(Type.String({ maxLength: 40 })), reference: Type.Optional(Type.String({ maxLength: 200 })), citizenId: Type.Optional(Type.String({ maxLength: 100 })), dueDate: Type.Optional(Type.String({ maxLength: 20 })), _csrf: Type.Optional(Type.String()) }) },
+  }, async (request, reply) => {
+    requireRole(request.actor, 'officer', 'approver', 'organisation_admin');
+    const ctx = pageContext(request, reply, sample);
+    const t = paymentMessages(ctx.locale);
+    const values: BillFormValues = request.body;
+    const errors: FieldError[] = [];
+    if (!values.reference?.trim()) errors.push({ field: 'reference', reason: t('console.billMissingReference') });
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(values.dueDate ?? '') || Number.isNaN(Date.parse(values.dueDate!)) || values.dueDate! < new Date().toISOString().slice(0, 10)) {
+      errors.push({ field: 'dueDate', reason: t('console.billBadDue') });
+    }
+    // The select offers only this department's items: anything else was not chosen from it.
+    if (!/^[0-9a-f-]{36}$/.test(values.itemId ?? '')) throw notFound('The payment item');
+    if (errors.length === 0) {
+      const bill = await bills.issueBill(db, requestContext(request), {
+        itemId: values.itemId ?? '',
+        reference: values.reference!, dueDate: values.dueDate!, ...(values.citizenId?.trim() ? { citizenId: values.citizenId.trim() } : {}),
+      });
+      return reply.redirect(bill.payUrl, 303);
+    }
+    return sendPage(reply, <ConsolePaymentsPage ctx={ctx} {...await paymentsPage(request)} values={values} errors={errors} />, 400);
   });
 
   const paymentPage = async (request: Parameters<typeof requestContext>[0], id: string) => {

@@ -277,3 +277,22 @@ describe('payments in the console', () => {
     assert.equal((await new Client(t.app).get('/console/payments')).statusCode, 303);
   });
 });
+
+describe('bills in the console', () => {
+  test('an officer issues a bill with the form and gets its payment link; bad input gets an error summary', async () => {
+    const { client, item } = await department(['officer']);
+    const page = await client.get('/console/payments');
+    assert.match(page.body, new RegExp(`<option value="${item.id}"`));
+    const bad = await client.submit('/console/payments', '/console/bills', { itemId: item.id, reference: '', dueDate: '2020-01-01' });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /href="#field-reference"/);
+    assert.match(bad.body, /href="#field-dueDate"/);
+    const foreign = await buildPaymentItem(t.db);
+    assert.equal((await client.submit('/console/payments', '/console/bills', { itemId: foreign.id, reference: 'X', dueDate: tomorrow() })).statusCode, 404);
+    const issued = await client.submit('/console/payments', '/console/bills', { itemId: item.id, reference: 'RENEW-9', citizenId: 'citizen-9', dueDate: tomorrow() });
+    assert.equal(issued.statusCode, 303);
+    const billPage = await new Client(t.app).get(issued.headers.location as string);
+    assert.match(billPage.body, /RENEW-9/);
+    assert.equal((await t.db.selectFrom('payment_bills').select('citizen_id').where('reference', '=', 'RENEW-9').executeTakeFirstOrThrow()).citizen_id, 'citizen-9');
+  });
+});

@@ -1,15 +1,18 @@
 import type { FieldError } from '../../platform/errors.ts';
-import { Button, ErrorSummary, Form, Page, TextField, type PageContext } from '../../ui/index.ts';
+import { Button, ErrorSummary, Form, Page, SelectField, TextField, type PageContext } from '../../ui/index.ts';
 import { formatHkd, type PaymentItem } from '../item.ts';
 import { paymentMessages } from '../messages.ts';
 import type { Payment } from '../payment.ts';
 import type { Refund } from '../refund.ts';
 
-export function ConsolePaymentsPage(props: { ctx: PageContext; payments: Payment[] }) {
-  const { ctx } = props;
+export interface BillFormValues { itemId?: string; reference?: string; citizenId?: string; dueDate?: string }
+
+export function ConsolePaymentsPage(props: { ctx: PageContext; payments: Payment[]; items: PaymentItem[]; values?: BillFormValues; errors: FieldError[] }) {
+  const { ctx, values = {} } = props;
   const t = paymentMessages(ctx.locale);
   return (
     <Page ctx={ctx} title={t('console.title')} area="console">
+      <ErrorSummary ctx={ctx} errors={props.errors} />
       <h1>{t('console.title')}</h1>
       <p>{t('console.intro')}</p>
       {props.payments.length === 0 ? <p>{t('console.none')}</p> : (
@@ -29,6 +32,19 @@ export function ConsolePaymentsPage(props: { ctx: PageContext; payments: Payment
           </table>
         </div>
       )}
+      {props.items.length > 0 ? (
+        <>
+          <h2>{t('console.issueBill')}</h2>
+          <Form ctx={ctx} action="/console/bills">
+            <SelectField name="itemId" label={t('console.billItem')} value={values.itemId}
+              options={props.items.map((i) => ({ value: i.id, label: `${i.name[ctx.locale]} (${formatHkd(i.amountCents)})` }))} />
+            <TextField name="reference" label={t('console.billReference')} value={values.reference} errors={props.errors} />
+            <TextField name="citizenId" label={t('console.billCitizen')} hint={t('console.billCitizenHint')} value={values.citizenId} errors={props.errors} />
+            <TextField name="dueDate" type="date" label={t('console.billDue')} hint={t('console.billDueHint')} value={values.dueDate} errors={props.errors} />
+            <Button>{t('console.billIssue')}</Button>
+          </Form>
+        </>
+      ) : null}
     </Page>
   );
 }
