@@ -1,10 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import type { Browser } from 'playwright-core';
 import * as oidc from 'openid-client';
 import { exportJWK, generateKeyPair } from 'jose';
-import { createTestApp, type TestApp } from '../test/support/app.ts';
+import type { TestApp } from '../test/support/app.ts';
+import { listeningTestApp } from '../test/support/identity-factories.ts';
 import { checkAccessibility, launchBrowser, newPage } from '../test/support/browser.ts';
 import { registerClient } from '../src/identity/index.ts';
 import { systemContext } from '../src/platform/context.ts';
@@ -18,13 +18,7 @@ let browser: Browser;
 let base: string;
 
 before(async () => {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  base = `http://localhost:${port}`;
-  t = await createTestApp({ BASE_URL: base });
-  await t.app.listen({ port, host: '127.0.0.1' });
+  ({ t, base } = await listeningTestApp('localhost'));
   browser = await launchBrowser();
 });
 after(async () => {

@@ -4,6 +4,7 @@ import type { ModuleRoutes } from '../platform/services.ts';
 import { requireRole } from '../platform/access.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
 import { pageErrors } from './routes.tsx';
+import { identityMessages } from './messages.ts';
 import { citizenOrSignIn } from './settings-routes.tsx';
 import { confirmPersonalCode, issuePersonalCode, PERSONAL_CODE_MINUTES } from './personal-code.ts';
 import { DOCUMENT_TYPES, proofIdentity, type DocumentType } from './proofing.ts';
@@ -28,7 +29,7 @@ export const helpDeskRoutes: ModuleRoutes = async (app, { db, config }) => {
       const person = await confirmPersonalCode(db, secret, requestContext(request), request.body.code ?? '');
       return sendPage(reply, <ConfirmedPersonPage ctx={ctx} person={person} />);
     } catch (error) {
-      const errors = pageErrors(error, reply, { throttled: (s) => `Too many attempts. Try again in ${s} seconds.`, fallback: '', field: 'code' });
+      const errors = pageErrors(error, reply, { throttled: (seconds) => identityMessages(ctx.locale)('signIn.throttled', { seconds }), fallback: '', field: 'code' });
       return sendPage(reply, <HelpDeskPage ctx={ctx} errors={errors} />, error instanceof Error && 'status' in error ? (error.status as number) : 400);
     }
   });

@@ -4,7 +4,12 @@ import type { Db } from '../../src/platform/db/database.ts';
 import type { App } from '../../src/app.ts';
 import { hashPassword } from '../../src/identity/password.ts';
 import * as store from '../../src/identity/store.ts';
-import { Client } from './app.ts';
+import { createServer } from 'node:net';
+import * as oidc from 'openid-client';
+import { exportJWK, generateKeyPair } from 'jose';
+import { registerClient } from '../../src/identity/index.ts';
+import { systemContext } from '../../src/platform/context.ts';
+import { Client, createTestApp, type TestApp } from './app.ts';
 
 export const CITIZEN_PASSWORD = 'citizen horse battery staple';
 let passwordHash: Promise<string> | undefined;
@@ -82,4 +87,50 @@ export class Browser {
       method: 'POST', body: new URLSearchParams({ ...hidden, ...fields }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
   }
+}
+
+/** A test app listening on a loopback port, its BASE_URL set to that address (the provider's issuer must match). */
+export async function listeningTestApp(hostname: '127.0.0.1' | 'localhost' = '127.0.0.1'): Promise<{ t: TestApp; base: string }> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  const base = `http://${hostname}:${port}`;
+  const t = await createTestApp({ BASE_URL: base });
+  await t.app.listen({ host: '127.0.0.1', port });
+  return { t, base };
+}
+
+/** Where test relying parties are redirected: nothing listens there, tests read the URL. */
+export const RP_REDIRECT = 'http://127.0.0.1:9/callback';
+
+/** Registers a relying party that authenticates with private_key_jwt, and discovers the provider as openid-client. */
+export async function privateKeyJwtClient(t: TestApp, base: string, name = 'Test Library (test)') {
+  const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+  const jwk = { ...(await exportJWK(publicKey)), alg: 'ES256', use: 'sig' };
+  const { clientId } = await registerClient(t.db, systemContext('test'), {
+    clientName: name, purpose: 'To fill in your library card application.', redirectUris: [RP_REDIRECT], postLogoutRedirectUris: ['http://127.0.0.1:9/signed-out'], jwks: { keys: [jwk] },
+  });
+  const config = await oidc.discovery(new URL(`${base}/oidc`), clientId, { redirect_uris: [RP_REDIRECT] }, oidc.PrivateKeyJwt(privateKey), { execute: [oidc.allowInsecureRequests] });
+  return { clientId, config };
+}
+
+/** The browser part: authorization request (pushed), sign-in when asked, consent when asked; returns the callback URL. */
+export async function authorizeInBrowser(config: oidc.Configuration, browser: Browser, citizen: { email: string; password: string; totpCode: () => string }, extra: Record<string, string> = {}) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const url = await oidc.buildAuthorizationUrlWithPAR(config, {
+    redirect_uri: RP_REDIRECT, scope: 'openid profile email', state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra,
+  });
+  let page = await browser.follow(url.href, RP_REDIRECT);
+  const seen: string[] = [];
+  for (let steps = 0; !page.url.startsWith(RP_REDIRECT) && steps < 6; steps++) {
+    const path = new URL(page.url).pathname;
+    seen.push(path);
+    if (path === '/account/sign-in') page = await browser.submit(page, { email: citizen.email, password: citizen.password }, RP_REDIRECT);
+    else if (path === '/account/sign-in/code') page = await browser.submit(page, { code: citizen.totpCode() }, RP_REDIRECT);
+    else if (path.startsWith('/account/authorize/')) page = await browser.submit(page, { decision: 'allow' }, RP_REDIRECT);
+    else throw new Error(`unexpected page ${page.url} (${page.response.status}): ${page.body.slice(0, 300)}`);
+  }
+  return { callback: new URL(page.url), verifier, state, seen };
 }

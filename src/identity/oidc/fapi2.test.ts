@@ -1,10 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import * as oidc from 'openid-client';
 import { exportJWK, generateKeyPair } from 'jose';
-import { createTestApp, type TestApp } from '../../../test/support/app.ts';
-import { Browser, buildCitizen } from '../../../test/support/identity-factories.ts';
+import type { TestApp } from '../../../test/support/app.ts';
+import { Browser, buildCitizen, listeningTestApp } from '../../../test/support/identity-factories.ts';
 import { systemContext } from '../../platform/context.ts';
 import { registerClient } from './clients.ts';
 
@@ -13,15 +12,7 @@ const REDIRECT = 'http://127.0.0.1:9/callback';
 let t: TestApp;
 let base: string;
 
-before(async () => {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  base = `http://127.0.0.1:${port}`;
-  t = await createTestApp({ BASE_URL: base });
-  await t.app.listen({ host: '127.0.0.1', port });
-});
+before(async () => { ({ t, base } = await listeningTestApp()); });
 after(async () => { await t.close(); });
 
 async function fapiClient() {
