@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import assert from 'node:assert/strict';
 import type { App } from '../../src/app.ts';
 import type { Config } from '../../src/platform/config.ts';
 import type { Db } from '../../src/platform/db/database.ts';
@@ -6,7 +7,8 @@ import * as store from '../../src/payments/store.ts';
 import * as providerStore from '../../src/payments/provider/store.ts';
 import { WEBHOOK_PATH } from '../../src/payments/provider/builtin.ts';
 import { SIGNATURE_HEADER, signWebhook, webhookSecret } from '../../src/payments/provider/signature.ts';
-import { buildOrganisation } from './factories.ts';
+import { buildOrganisation, buildStaff } from './factories.ts';
+import { Client, signInStaff, type TestApp } from './app.ts';
 
 // Payment tests run their app with this BASE_URL: nothing listens on port 9, so the built-in provider's own
 // webhook deliveries fail and each test delivers the recorded events itself, in the order it wants.
@@ -62,4 +64,35 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+export const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+
+/** A department with a HK$500 item and a signed-in staff member with the given roles. */
+export async function buildDepartment(t: TestApp, roles: ('officer' | 'approver' | 'organisation_admin')[] = ['officer', 'approver']) {
+  const organisation = await buildOrganisation(t.db);
+  const item = await buildPaymentItem(t.db, { organisationId: organisation.id, amountCents: 50_000 });
+  const staff = await buildStaff(t.db, { organisationId: organisation.id, roles });
+  return { organisation, item, client: await signInStaff(t.app, staff.email, staff.password) };
+}
+
+/** A JSON POST, with an Idempotency-Key when given. */
+export function postJson(client: Client, url: string, body: unknown, key?: string) {
+  return client.request({ method: 'POST', url, payload: JSON.stringify(body), headers: { accept: 'application/json', 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) } });
+}
+
+/** The payer's journey through our page and the provider's hosted page, as a browser without JavaScript makes it. */
+export async function payOnHostedPage(t: TestApp, paymentId: string, cardNumber = '4242424242424242', action: 'pay' | 'cancel' = 'pay') {
+  const payer = new Client(t.app);
+  const toProvider = await payer.get(`/payments/${paymentId}/pay`);
+  assert.equal(toProvider.statusCode, 303);
+  const hosted = new URL(toProvider.headers.location as string).pathname;
+  assert.match(hosted, /^\/pay\/provider\/payments\//);
+  const page = await payer.get(hosted);
+  assert.match(page.body, /<button type="submit"[^>]*>Pay<\/button>/);
+  assert.match(page.body, /<button type="submit"[^>]*>Cancel<\/button>/);
+  const done = await payer.submit(hosted, `${hosted}/${action}`, action === 'pay' ? { cardNumber } : {});
+  assert.equal(done.statusCode, 303);
+  assert.equal(done.headers.location, `${t.config.BASE_URL}/payments/${paymentId}/return`);
+  return { payer, hosted };
 }
