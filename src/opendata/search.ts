@@ -51,12 +51,14 @@ function orderBy(options: SearchOptions, tsquery: string | undefined): RawBuilde
 
 export async function searchDatasets(db: Queryable, options: SearchOptions): Promise<{ count: number; rows: DatasetRow[] }> {
   const { where, tsquery } = whereClause(options);
-  // The page and the count as two statements run together: a window count would make PostgreSQL read and sort
-  // every match before the LIMIT, where the page alone can walk an index.
+  // The page's ids come from the narrow search table in rank order; the full rows follow in that order. The count
+  // is a statement of its own: a window count would make PostgreSQL read and sort every match before the LIMIT.
   const [page, counted] = await Promise.all([
-    sql<DatasetRow>`SELECT ${sql.join(DATASET_COLUMNS.map((c) => sql.ref(c)))} FROM opendata_datasets WHERE ${where}
-      ORDER BY ${orderBy(options, tsquery)} LIMIT ${options.limit} OFFSET ${options.offset}`.execute(db),
-    sql<{ n: number }>`SELECT count(*)::int AS n FROM opendata_datasets WHERE ${where}`.execute(db),
+    sql<DatasetRow>`SELECT ${sql.join(DATASET_COLUMNS.map((c) => sql.ref(`d.${c}`)))}
+      FROM unnest(ARRAY(SELECT id FROM opendata_dataset_search WHERE ${where} ORDER BY ${orderBy(options, tsquery)} LIMIT ${options.limit} OFFSET ${options.offset}))
+        WITH ORDINALITY AS p(id, n)
+      JOIN opendata_datasets d ON d.id = p.id ORDER BY p.n`.execute(db),
+    sql<{ n: number }>`SELECT count(*)::int AS n FROM opendata_dataset_search WHERE ${where}`.execute(db),
   ]);
   return { count: counted.rows[0]?.n ?? 0, rows: page.rows };
 }
@@ -76,7 +78,7 @@ export async function facetCounts(db: Queryable, options: SearchOptions, fields:
   const { where } = whereClause(options);
   const selects = fields.map((field) => sql`(SELECT ${field}::text AS field, value, count(*)::int AS n FROM (SELECT ${FACET_SQL[field]} AS value FROM matching) v GROUP BY value ORDER BY n DESC, value LIMIT ${limit})`);
   const result = await sql<{ field: FacetField; value: string; n: number }>`
-    WITH matching AS MATERIALIZED (SELECT organisation_id, category, tags, formats, licence FROM opendata_datasets WHERE ${where})
+    WITH matching AS MATERIALIZED (SELECT organisation_id, category, tags, formats, licence FROM opendata_dataset_search WHERE ${where})
     ${sql.join(selects, sql` UNION ALL `)}`.execute(db);
   for (const row of result.rows) out[row.field].push({ value: row.value, count: row.n });
   return out;
