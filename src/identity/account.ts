@@ -2,6 +2,7 @@ import type { Db } from '../platform/db/database.ts';
 import type { CitizenActor } from '../platform/context.ts';
 import type { Mailer, SmsSender } from '../platform/mail/index.ts';
 import { requireContact } from './contact.ts';
+import { sweepExpired } from './housekeeping.ts';
 import { recordAudit } from '../platform/audit/index.ts';
 import { DomainError, invalidInput } from '../platform/errors.ts';
 import { assertNotThrottled, recordFailure, type ThrottleRule } from '../platform/throttle/index.ts';
@@ -34,6 +35,7 @@ export async function startRegistration(db: Db, ports: { mailer: Mailer; sms: Sm
     : `Your iAM Smart confirmation code is ${code}. It works once, for ${CODE_MINUTES} minutes. Never tell it to anyone.`;
   if (contact.channel === 'sms') await ports.sms.send({ to: contact.identifier, text: `iAM Smart: ${text}` });
   else await ports.mailer.send({ to: contact.identifier, subject: existing ? 'iAM Smart: you already have an account' : `iAM Smart: your code is ${code}`, text });
+  await sweepExpired(db);
   return id;
 }
 

@@ -10,6 +10,7 @@ import { hashPassword } from './password.ts';
 import { checkSecondFactor } from './totp.ts';
 import * as store from './store.ts';
 import { parseContact } from './contact.ts';
+import { sweepExpired } from './housekeeping.ts';
 
 export const CITIZEN_SESSION_COOKIE = 'sg_citizen';
 // The issue asks for 30 minutes idle and 12 hours in all.
@@ -82,6 +83,7 @@ export async function openSession(db: Db, input: { citizenId: string; amr: strin
     });
     await recordAudit(trx, { actor, requestId: input.requestId }, { action: 'citizen.signed_in', recordType: 'citizen', recordId: citizen.id, detail: { acr, amr: input.amr } });
   });
+  await sweepExpired(db);
   return { sessionId, actor };
 }
 

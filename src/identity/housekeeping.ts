@@ -1,0 +1,23 @@
+import { sql } from 'kysely';
+import type { Db } from '../platform/db/database.ts';
+
+const BATCH = 200;
+const TABLES = [
+  { table: 'citizen_sessions', column: 'expires_at' },
+  { table: 'citizen_email_codes', column: 'expires_at' },
+  { table: 'citizen_phone_codes', column: 'expires_at' },
+  { table: 'citizen_personal_codes', column: 'expires_at' },
+  { table: 'oidc_models', column: 'expires_at' },
+] as const;
+
+/**
+ * Deletes rows that expired more than a day ago, a bounded batch per table, so that no table grows without end.
+ * Run after writes that create such rows (sign-in, registration, authorization requests): the cost is spread
+ * over the traffic that causes it, and several processes doing it at once only share the work.
+ */
+export async function sweepExpired(db: Db): Promise<void> {
+  for (const { table, column } of TABLES) {
+    await sql`DELETE FROM ${sql.table(table)} WHERE ctid IN (
+      SELECT ctid FROM ${sql.table(table)} WHERE ${sql.ref(column)} < now() - interval '1 day' LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`.execute(db);
+  }
+}
