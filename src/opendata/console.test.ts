@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, csrfToken, signInStaff, type Client, type TestApp } from '../../test/support/app.ts';
+import { Client, createTestApp, csrfToken, signInStaff, type TestApp } from '../../test/support/app.ts';
 import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
 import { buildDataset } from '../../test/support/opendata-factories.ts';
 import { readdir } from 'node:fs/promises';
@@ -115,6 +115,12 @@ describe('publishers in the console', () => {
     assert.equal((await approver.get('/console/opendata/new')).statusCode, 403);
     const visitor = await t.app.inject({ method: 'GET', url: '/console/opendata', headers: { accept: 'text/html' } });
     assert.equal(visitor.statusCode, 303);
+    // A visitor holding a CSRF token from the sign-in page still cannot write.
+    const anonymous = new Client(t.app);
+    for (const action of [`/console/opendata/${theirs.id}`, `/console/opendata/${theirs.id}/links`, '/console/opendata']) {
+      const refused = await anonymous.submit('/console/sign-in', action, { ...form });
+      assert.equal(refused.statusCode, 401, action);
+    }
   });
 
   test('an officer edits a dataset and links an API; a bad link is named', async () => {

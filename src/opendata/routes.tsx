@@ -82,9 +82,10 @@ export const openDataRoutes: ModuleRoutes = async (app, services) => {
   app.get('/console/opendata/:id', { schema: { hide: true, params: IdParams } }, async (request, reply) => editPage(request, reply, request.params.id, []));
 
   app.post('/console/opendata/:id', { schema: { hide: true, params: IdParams, body: FormBody } }, async (request, reply) => {
+    requireRole(request.actor, 'officer', 'organisation_admin', 'platform_admin');
     try {
       const { name: _name, ...input } = datasetInput(request.body);
-      await datasets.updateDataset(db, requestContext(request, undefined), request.params.id, input);
+      await datasets.updateDataset(db, requestContext(request), request.params.id, input);
       return reply.redirect(`/console/opendata/${request.params.id}`, 303);
     } catch (error) {
       const fields = fieldsOf(error);
