@@ -8,9 +8,12 @@ import { systemContext } from '../platform/context.ts';
 import { builtinPaymentProvider, DECLINED_CARD, ERROR_CARD } from './provider/builtin.ts';
 import { webhookSecret } from './provider/signature.ts';
 import { createPayment } from './payment.ts';
+import { refundPayment } from './refund.ts';
+import { applyProviderStatus } from './settlement.ts';
+import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
 
 // Whatever order and however often the provider's webhooks arrive, our record ends where the provider's ended,
-// and a successful payment is settled (audited) exactly once.
+// and a successful payment is settled (audited) exactly once; whatever refunds race, they never exceed the payment.
 let t: TestApp;
 let provider: ReturnType<typeof builtinPaymentProvider>;
 before(async () => {
@@ -43,4 +46,24 @@ test('any order and any repetition of webhooks ends in the provider\'s final sta
       assert.equal(await auditCount(t.db, `payment.${final.state === 'success' ? 'settled' : final.state}`, payment.id), 1);
     },
   ), { numRuns: 25 });
+});
+
+test('concurrent partial refunds never add up to more than was paid, here or at the provider', async () => {
+  const organisation = await buildOrganisation(t.db);
+  const item = await buildPaymentItem(t.db, { organisationId: organisation.id, amountCents: 10_000 });
+  const approver = await buildStaff(t.db, { organisationId: organisation.id, roles: ['approver'] });
+  const staffCtx = { actor: { kind: 'staff' as const, id: approver.id, label: 'approver', organisationId: organisation.id, roles: approver.roles, sessionId: 'test' }, requestId: 'test', locale: 'en' as const };
+  const deps = { db: t.db, provider, baseUrl: UNREACHABLE_BASE_URL };
+  await fc.assert(fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 6_000 }), { minLength: 1, maxLength: 6 }), async (amounts) => {
+    const { payment } = await createPayment(deps, systemContext('test'), { itemId: item.id, purpose: 'fee', reference: 'refunds', idempotencyKey: newKey() });
+    const providerId = (await paymentRow(t.db, payment.id)).provider_payment_id!;
+    await provider.pay(providerId, '4242424242424242');
+    await applyProviderStatus(t.db, systemContext('test'), provider.name, await provider.status(providerId));
+    const results = await Promise.allSettled(amounts.map((amount) => refundPayment(deps, staffCtx, payment.id, amount, newKey())));
+    const refunded = results.reduce((sum, r, i) => sum + (r.status === 'fulfilled' ? amounts[i]! : 0), 0);
+    assert.ok(refunded <= 10_000);
+    for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as { code?: string }).code, 'conflict');
+    assert.equal((await paymentRow(t.db, payment.id)).refunded_cents, refunded);
+    assert.equal((await provider.status(providerId)).refundedCents, refunded);
+  }), { numRuns: 15 });
 });
