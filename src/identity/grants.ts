@@ -2,7 +2,7 @@ import type { Db } from '../platform/db/database.ts';
 import type { RequestContext } from '../platform/context.ts';
 import { recordAudit } from '../platform/audit/index.ts';
 import { notFound } from '../platform/errors.ts';
-import { requireCitizen } from './access.ts';
+import { requireCitizen } from '../platform/access.ts';
 import * as store from './oidc/store.ts';
 
 export interface ConnectedService { clientId: string; scopes: string[]; claims: string[]; grantedAt: Date }

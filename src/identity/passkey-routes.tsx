@@ -8,7 +8,7 @@ import { DomainError } from '../platform/errors.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
 import { safeReturnPath } from '../platform/http/return-path.ts';
 import { assertNotThrottled, recordFailure, type ThrottleRule } from '../platform/throttle/index.ts';
-import { requireCitizen } from './access.ts';
+import { requireCitizen } from '../platform/access.ts';
 import { cookieOptions, device } from './routes.tsx';
 import { citizenOrSignIn } from './settings-routes.tsx';
 import { checkPasskey, listPasskeys, passkeyRegistrationOptions, passkeySignInOptions, registerPasskey } from './passkeys.ts';

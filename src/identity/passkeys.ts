@@ -7,7 +7,7 @@ import type { Config } from '../platform/config.ts';
 import type { RequestContext } from '../platform/context.ts';
 import { recordAudit } from '../platform/audit/index.ts';
 import { DomainError } from '../platform/errors.ts';
-import { requireCitizen } from './access.ts';
+import { requireCitizen } from '../platform/access.ts';
 import * as store from './store.ts';
 
 // The relying party is smartgov's own public address; user verification is always required, so a passkey

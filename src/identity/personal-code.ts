@@ -1,11 +1,10 @@
 import { randomInt } from 'node:crypto';
 import type { Db } from '../platform/db/database.ts';
 import type { RequestContext } from '../platform/context.ts';
-import { requireRole } from '../platform/access.ts';
 import { recordAudit } from '../platform/audit/index.ts';
 import { DomainError } from '../platform/errors.ts';
 import { assertNotThrottled, recordFailure, type ThrottleRule } from '../platform/throttle/index.ts';
-import { requireCitizen } from './access.ts';
+import { requireCitizen, requireRole } from '../platform/access.ts';
 import { hashShortCode } from './password.ts';
 import { loadProfile, type Profile } from './profile.ts';
 import * as store from './store.ts';

@@ -4,7 +4,7 @@ import type { SmsSender } from '../platform/mail/index.ts';
 import { recordAudit } from '../platform/audit/index.ts';
 import { DomainError } from '../platform/errors.ts';
 import { assertNotThrottled, recordFailure, type ThrottleRule } from '../platform/throttle/index.ts';
-import { requireCitizen } from './access.ts';
+import { requireCitizen } from '../platform/access.ts';
 import { hashShortCode, newSixDigitCode } from './password.ts';
 import * as store from './store.ts';
 

@@ -2,7 +2,7 @@ import type { Db } from '../platform/db/database.ts';
 import type { RequestContext } from '../platform/context.ts';
 import { recordAudit } from '../platform/audit/index.ts';
 import { invalidInput, type FieldError } from '../platform/errors.ts';
-import { requireCitizen } from './access.ts';
+import { requireCitizen } from '../platform/access.ts';
 import * as store from './store.ts';
 
 /** The e-ME fields a citizen edits; the email is the verified one from registration and is not edited here. */

@@ -10,7 +10,6 @@ import { secureCookies } from '../platform/http/security.ts';
 import { safeReturnPath } from '../platform/http/return-path.ts';
 import { outboxMailer, outboxSms } from '../platform/mail/index.ts';
 import { identityMessages } from './messages.ts';
-import { requireCitizen } from './access.ts';
 import { completeRegistration, startRegistration } from './account.ts';
 import { checkPassword, checkSecondStep, CITIZEN_SESSION_COOKIE, openSession, resolveSession, SESSION_MAX_HOURS, signOut, type Device } from './session.ts';
 import { CitizenSignInPage, ConfirmEmailPage, RegisterPage, SecondStepPage } from './views/sign-in.tsx';

@@ -4,7 +4,7 @@ import type { RequestContext } from '../platform/context.ts';
 import { recordAudit } from '../platform/audit/index.ts';
 import { DomainError, invalidInput } from '../platform/errors.ts';
 import { hashLongCode, newRecoveryCode } from './password.ts';
-import { requireCitizen } from './access.ts';
+import { requireCitizen } from '../platform/access.ts';
 import * as store from './store.ts';
 
 const totpFor = (secret: string, label: string) => new TOTP({ issuer: 'smartgov iAM Smart', label, secret: Secret.fromBase32(secret), digits: 6, period: 30 });
