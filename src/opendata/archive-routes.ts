@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { FastifyError } from 'fastify';
+import { isBadValueError } from './ckan/errors.ts';
 import type { ModuleRoutes } from '../platform/services.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { FileStore } from '../platform/files/index.ts';
@@ -50,6 +51,7 @@ function resourceOf(url: string | undefined): string {
 export const archiveRoutes = (files: FileStore): ModuleRoutes => async (app, { db, config }) => {
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof ArchiveInputError) return reply.status(400).send(error.errors);
+    if (isBadValueError(error)) return reply.status(400).send([{ parameter: 'query', message: 'A value is not valid.' }]);
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) return reply.status(400).send(fastifyError.validation.map((v) => ({ parameter: v.instancePath.slice(1) || 'query', message: v.message ?? 'is not valid' })));
     if (error instanceof DomainError && error.status === 404) return reply.status(404).send([{ parameter: 'url', message: error.message }]);

@@ -76,6 +76,8 @@ describe('publishers in the console', () => {
     assert.match(bad.body, /href="#field-titleEn"/);
     assert.match(bad.body, /href="#field-contactEmail"/);
     await buildDataset(t.db, { organisationId: organisation.id, name: 'taken-name' });
+    const nul = await officer.submit('/console/opendata/new', '/console/opendata', { ...form, titleEn: 'a\u0000b' });
+    assert.equal(nul.statusCode, 400);
     const taken = await officer.submit('/console/opendata/new', '/console/opendata', { ...form, name: 'taken-name' });
     assert.equal(taken.statusCode, 400);
     assert.match(taken.body, /already exists/);

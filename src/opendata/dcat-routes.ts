@@ -45,7 +45,7 @@ export const dcatRoutes: ModuleRoutes = async (app, { db, config }) => {
     return reply.type('text/turtle; charset=utf-8').send(toTurtle(nodes));
   });
 
-  app.get('/opendata/datasets/:name/dcat.jsonld', { schema: { tags, summary: 'One dataset as DCAT JSON-LD', params: Type.Object({ name: Type.String({ maxLength: 100 }) }) } }, async (request, reply) => {
+  app.get('/opendata/datasets/:name/dcat.jsonld', { schema: { tags, summary: 'One dataset as DCAT JSON-LD', params: Type.Object({ name: Type.String({ pattern: '^[A-Za-z0-9_-]{1,100}$' }) }) } }, async (request, reply) => {
     const dataset = await getPublicDataset(db, request.params.name);
     const [resources, organisations] = await Promise.all([store.resourcesOf(db, [dataset.id]), listOrganisations(db)]);
     const node = datasetNode(base, dataset, resources, organisations.find((o) => o.id === dataset.organisation_id));

@@ -115,3 +115,28 @@ describe('DCAT', () => {
     assert.equal((await get('/opendata/catalog.jsonld?page=0')).statusCode, 400);
   });
 });
+
+describe('odd input', () => {
+  test('never gets a 500 from any open data API', async () => {
+    const resource = await resourceOf('sample-air-quality-health-index');
+    const urls = [
+      '/api/3/action/package_search?rows=-1', '/api/3/action/package_search?start=99999999999999999999', '/api/3/action/package_search?fq=organization:',
+      '/api/3/action/package_search?facet.field=%5Bbad', '/api/3/action/package_search?q=%27%22%5C%3B--', '/api/3/action/package_search?fq=tags:%22unclosed',
+      '/api/3/action/package_show?id=..%2F..%2Fetc', '/api/3/action/package_list?limit=99999999999999999999',
+      `/api/3/action/datastore_search?resource_id=${resource.id}&sort=aqhi%20desc;drop`, `/api/3/action/datastore_search?resource_id=${resource.id}&limit=abc`,
+      `/api/3/action/datastore_search?resource_id=${resource.id}&q=%25_%5C`, `/api/3/action/datastore_search?resource_id=${resource.id}&fields=%5B1,2`,
+      '/api/3/action/resource_show?id=not-a-uuid', '/api/3/action/organization_show?id=', '/api/3/action/group_show?id=nope',
+      '/v1/historical-archive/list-files?start=20260101&end=20261231&max=99999999999999999999&skip=-1',
+      '/v1/historical-archive/get-file?url=&time=', '/v2/filter?q=%7B%22resource%22%3A5%7D', '/v2/filter?q=%5B%5D',
+      '/ogc/collections/%00/items', '/ogc/collections/x/items?bbox=a,b,c,d', '/opendata?q=%00', '/opendata/catalog.ttl?page=99999',
+      '/opendata/download/not-a-uuid/x', '/opendata/datasets/%F0%9F%98%80',
+      `/api/3/action/datastore_search?resource_id=${resource.id}&q=%00`, `/api/3/action/datastore_search?resource_id=${resource.id}&filters=%7B%22station%22%3A%22%5Cu0000%22%7D`,
+      '/api/3/action/package_show?id=%00', '/api/3/action/tag_list?query=%00', '/v1/historical-archive/list-files?start=20260101&end=20261231&search=%00',
+      `/v2/filter?q=${encodeURIComponent(JSON.stringify({ resource: resource.url, filters: [[1, 'ct', ['\u0000']]] }))}`, '/ogc/collections/%00',
+    ];
+    for (const url of urls) {
+      const response = await get(url);
+      assert.ok(response.statusCode < 500, `${url}: ${response.statusCode} ${response.body.slice(0, 200)}`);
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { sql, type RawBuilder } from 'kysely';
 import type { FastifyError } from 'fastify';
+import { isBadValueError } from './ckan/errors.ts';
 import type { ModuleRoutes } from '../platform/services.ts';
 import { resourceIdFromUrl } from './archive.ts';
 import * as store from './store.ts';
@@ -35,6 +36,7 @@ function column(fields: store.FieldInfo[], index: unknown, where: string): store
 export const filterRoutes: ModuleRoutes = async (app, { db }) => {
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof FilterInputError) return reply.status(400).send({ error: error.message });
+    if (isBadValueError(error)) return reply.status(400).send({ error: 'A value in q is not valid.' });
     if ((error as FastifyError).validation) return reply.status(400).send({ error: (error as Error).message });
     request.log.error({ err: error }, 'filter request failed');
     return reply.status(500).send({ error: `Something went wrong. Quote reference ${request.id}.` });

@@ -15,9 +15,9 @@ const PAGE_SIZE = 20;
 const PREVIEW_ROWS = 50;
 const SearchQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 200 })),
-  organisation: Type.Optional(Type.String({ maxLength: 40 })),
-  category: Type.Optional(Type.String({ maxLength: 60 })),
-  format: Type.Optional(Type.String({ maxLength: 20 })),
+  organisation: Type.Optional(Type.String({ maxLength: 40, pattern: '^[A-Za-z0-9-]*$' })),
+  category: Type.Optional(Type.String({ maxLength: 60, pattern: '^[a-z-]*$' })),
+  format: Type.Optional(Type.String({ maxLength: 20, pattern: '^[A-Za-z]*$' })),
   sort: Type.Optional(Type.Union([Type.Literal('relevance'), Type.Literal('modified'), Type.Literal('name'), Type.Literal('')])),
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
 });
@@ -54,7 +54,7 @@ export const portalRoutes = (files: FileStore): ModuleRoutes => async (app, { db
     }} />);
   });
 
-  app.get('/opendata/datasets/:name', { schema: { hide: true, params: Type.Object({ name: Type.String({ maxLength: 100 }) }) } }, async (request, reply) => {
+  app.get('/opendata/datasets/:name', { schema: { hide: true, params: Type.Object({ name: Type.String({ pattern: '^[A-Za-z0-9_-]{1,100}$' }) }) } }, async (request, reply) => {
     const dataset = await getPublicDataset(db, request.params.name);
     const list = await store.resourcesOf(db, [dataset.id]);
     const ids = list.map((r) => r.id);

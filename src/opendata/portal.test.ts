@@ -29,6 +29,7 @@ describe('public portal pages', () => {
     assert.doesNotMatch(facets.body, /Car park vacancy/);
     const bad = await page('/opendata?page=0');
     assert.equal(bad.statusCode, 400);
+    for (const odd of ['/opendata?category=%00', '/opendata?format=%00', '/opendata/datasets/%00']) assert.equal((await page(odd)).statusCode, 400, odd);
   });
 
   test('the dataset page lists resources with download links, archived versions and counts; the preview shows rows', async () => {

@@ -21,7 +21,8 @@ import { dcatRoutes } from './dcat-routes.ts';
 import { ConsoleDatasetsPage, EditDatasetPage, NewDatasetPage, valuesOf, type DatasetFormValues } from './views/console-datasets.tsx';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
-const FormBody = Type.Record(Type.String(), Type.String({ maxLength: 20_000 }));
+// No NUL characters: PostgreSQL text cannot hold them.
+const FormBody = Type.Record(Type.String(), Type.String({ maxLength: 20_000, pattern: '^[^\\u0000]*$' }));
 const ANY_BODY = Type.Unknown();
 
 /** The form's strings as a publisher's dataset input. */

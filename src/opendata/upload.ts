@@ -28,7 +28,7 @@ export function multipartParser(files: FileStore, maxBytes: number) {
       done(Object.assign(error as Error, { statusCode: 400 }));
       return;
     }
-    busboy.on('field', (name: string, value: string) => { fields[name] = value; });
+    busboy.on('field', (name: string, value: string) => { fields[name] = value.replace(/\u0000/g, ''); });
     busboy.on('file', (name: string, stream: NodeJS.ReadableStream & { truncated?: boolean }, fileName: string) => {
       if (name !== 'file' || !fileName) {
         stream.resume();

@@ -27,3 +27,6 @@ export const ckanNotFound = (what = 'Not found') => new CkanError('Not Found Err
 /** CKAN puts each bad field beside `__type`, as a list of messages. */
 export const ckanInvalid = (field: string, message: string) => new CkanError('Validation Error', `${field}: ${message}`, { [field]: [message] });
 export const ckanBadRequest = (message: string) => new CkanError('Bad Request', `Bad request - ${message}`);
+
+/** PostgreSQL "data exception" errors (SQLSTATE class 22, e.g. a NUL character in text) come from bad input. */
+export const isBadValueError = (error: unknown) => typeof (error as { code?: unknown })?.code === 'string' && /^22/.test((error as { code: string }).code);

@@ -4,7 +4,7 @@ import type { ModuleRoutes } from '../../platform/services.ts';
 import type { Locale } from '../../platform/i18n/index.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { ACTIONS, WRITE_ACTIONS } from './actions.ts';
-import { CkanError, ckanBadRequest } from './errors.ts';
+import { CkanError, ckanBadRequest, isBadValueError } from './errors.ts';
 import { readParams, type Params } from './params.ts';
 import { AnswerCache, catalogueVersion } from './cache.ts';
 
@@ -22,6 +22,7 @@ const Envelope = Type.Object({
 
 function toCkanError(error: unknown): CkanError {
   if (error instanceof CkanError) return error;
+  if (isBadValueError(error)) return new CkanError('Validation Error', 'A value is not valid (for example, it holds a NUL character).');
   const fastifyError = error as FastifyError;
   if (fastifyError?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fastifyError?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (error instanceof SyntaxError)) return ckanBadRequest('JSON Error: the request body is not valid JSON');
   if (fastifyError?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return ckanBadRequest('the request body must be JSON');

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { sql } from 'kysely';
 import type { FastifyError } from 'fastify';
+import { isBadValueError } from '../ckan/errors.ts';
 import type { ModuleRoutes } from '../../platform/services.ts';
 import type { Db } from '../../platform/db/database.ts';
 import * as store from '../store.ts';
@@ -50,6 +51,7 @@ export const ogcRoutes: ModuleRoutes = async (app, { db, config }) => {
   const tags = ['open data: OGC API Features'];
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof OgcError) return reply.status(error.status).send({ code: error.code, description: error.message });
+    if (isBadValueError(error)) return reply.status(400).send({ code: 'InvalidParameterValue', description: 'A value is not valid.' });
     if ((error as FastifyError).validation) return reply.status(400).send({ code: 'InvalidParameterValue', description: (error as Error).message });
     request.log.error({ err: error }, 'OGC API request failed');
     return reply.status(500).send({ code: 'ServerError', description: `Something went wrong. Quote reference ${request.id}.` });
