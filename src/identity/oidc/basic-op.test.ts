@@ -176,4 +176,19 @@ describe('Basic OP', () => {
     assert.equal(again.seen.length, 1);
     assert.match(again.seen[0]!, /^\/account\/authorize\//);
   });
+  test('the consent screen names the service, its purpose and each e-ME field with the value it would send; deny returns access_denied', async () => {
+    const citizen = await buildCitizen(t.db, { profile: { name_en: 'HO, Ka Yan' } });
+    const { config } = await privateKeyJwtClient(t, base, 'Consent Check (test)');
+    const browser = new Browser(base);
+    const url = await oidc.buildAuthorizationUrlWithPAR(config, { redirect_uri: RP_REDIRECT, scope: 'openid profile email', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
+    let page = await browser.follow(url.href, RP_REDIRECT);
+    page = await browser.submit(page, { email: citizen.email, password: citizen.password }, RP_REDIRECT);
+    assert.match(page.body, /Share your details with Consent Check \(test\)/);
+    assert.match(page.body, /To fill in your library card application/);
+    assert.match(page.body, /Name in English: HO, Ka Yan/);
+    assert.match(page.body, /Name in Chinese: \(not in your profile\)/);
+    assert.match(page.body, new RegExp(`Email address: ${citizen.email}`));
+    const denied = await browser.submit(page, { decision: 'deny' }, RP_REDIRECT);
+    assert.equal(new URL(denied.url).searchParams.get('error'), 'access_denied');
+  });
 });

@@ -13,6 +13,7 @@ import { citizenOrSignIn } from '../settings-routes.tsx';
 import { allowRedirectToServices } from '../routes.tsx';
 import { listConnectedServices, recordConsent, withdrawGrant } from '../grants.ts';
 import * as store from '../store.ts';
+import { loadProfile } from '../profile.ts';
 import { ConnectedServicesPage, ConsentPage } from '../views/consent.tsx';
 import { SCOPE_CLAIMS, type ProfileScope } from './claims.ts';
 import { createProvider, OIDC_PREFIX } from './provider.ts';
@@ -82,7 +83,7 @@ export const openIdRoutes: ModuleRoutes = async (app, services) => {
     const ctx = pageContext(request, reply, config.SEED_SAMPLE_DATA);
     allowRedirectToServices(reply, here);
     const purpose = ctx.locale === 'en' ? client.purpose : (client.purpose_zh ?? client.purpose);
-    return sendPage(reply, <ConsentPage ctx={ctx} request={{ uid: details.uid, service: client.clientName ?? client.clientId, purpose: purpose as string | undefined, scopes: missing }} />);
+    return sendPage(reply, <ConsentPage ctx={ctx} request={{ uid: details.uid, service: client.clientName ?? client.clientId, purpose: purpose as string | undefined, scopes: missing, profile: await loadProfile(db, citizen.id) }} />);
   });
 
   app.post('/account/authorize/:uid/consent', {

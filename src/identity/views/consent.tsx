@@ -1,17 +1,34 @@
 import { Button, Form, Page, type PageContext } from '../../ui/index.ts';
 import { consentMessages, type ScopeKey } from '../consent-messages.ts';
+import { identityMessages } from '../messages.ts';
+import type { Profile, ProfileField } from '../profile.ts';
 
-export interface ConsentRequest { uid: string; service: string; purpose: string | undefined; scopes: string[] }
+export interface ConsentRequest { uid: string; service: string; purpose: string | undefined; scopes: string[]; profile: Profile }
+
+/** The e-ME fields each scope releases, so that the consent screen names every one and shows what would be sent. */
+const SCOPE_FIELDS: Record<string, ProfileField[]> = {
+  profile: ['name_en', 'name_zh', 'date_of_birth'], email: ['email'], phone: ['phone'], address: ['residential_address'],
+};
 
 export function ConsentPage(props: { ctx: PageContext; request: ConsentRequest }) {
   const t = consentMessages(props.ctx.locale);
+  const f = identityMessages(props.ctx.locale);
   const { service, purpose, scopes, uid } = props.request;
   return (
     <Page ctx={props.ctx} title={t('consent.title', { service })}>
       <h1>{t('consent.title', { service })}</h1>
       {purpose ? <p>{t('consent.purpose', { service, purpose })}</p> : null}
       <p>{t('consent.asks', { service })}</p>
-      <ul class="consent-claims">{scopes.map((s) => <li data-scope={s}>{t(`claim.${s}` as ScopeKey)}</li>)}</ul>
+      <ul class="consent-claims">
+        {scopes.map((s) => (
+          <li data-scope={s}>
+            {t(`claim.${s}` as ScopeKey)}
+            {SCOPE_FIELDS[s] ? (
+              <ul>{SCOPE_FIELDS[s].map((field) => <li>{f(`field.${field}`)}: {props.request.profile[field]?.value ?? t('consent.notInProfile')}</li>)}</ul>
+            ) : null}
+          </li>
+        ))}
+      </ul>
       <p class="hint">{t('consent.remember')}</p>
       <Form ctx={props.ctx} action={`/account/authorize/${uid}/consent`}>
         <input type="hidden" name="decision" value="allow" />
