@@ -156,10 +156,14 @@ describe('e-ME profile', () => {
     const bad = await client.submit('/account/profile', '/account/profile', { name_en: 'CHAN, Tai Man', date_of_birth: '2990-01-01' });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /href="#field-date_of_birth"/);
-    const saved = await client.submit('/account/profile', '/account/profile', { name_en: 'CHAN, Siu Ming', name_zh: '陳小明', date_of_birth: '1990-05-01', phone: '+852 9123 4567' });
+    const badGender = await client.submit('/account/profile', '/account/profile', { name_en: 'CHAN, Tai Man', gender: 'unknown' });
+    assert.equal(badGender.statusCode, 400);
+    assert.match(badGender.body, /href="#field-gender"/);
+    const saved = await client.submit('/account/profile', '/account/profile', { name_en: 'CHAN, Siu Ming', name_zh: '陳小明', date_of_birth: '1990-05-01', gender: 'male', phone: '+852 9123 4567' });
     assert.equal(saved.statusCode, 303);
     const page = await client.get('/account/profile?saved=1');
     assert.match(page.body, /陳小明/);
+    assert.match(page.body, /<option value="male" selected>Male<\/option>/);
     assert.match(page.body, /Self-declared/);
     assert.match(page.body, /Verified/);
     const zh = await client.get('/account/profile?lang=zh-HK');

@@ -6,7 +6,9 @@ import { requireCitizen } from '../platform/access.ts';
 import * as store from './store.ts';
 
 /** The e-ME fields a citizen edits; the email is the verified one from registration and is not edited here. */
-export const EDITABLE_FIELDS = ['name_en', 'name_zh', 'date_of_birth', 'residential_address', 'correspondence_address', 'phone'] as const;
+export const EDITABLE_FIELDS = ['name_en', 'name_zh', 'date_of_birth', 'gender', 'residential_address', 'correspondence_address', 'phone'] as const;
+/** OpenID Connect's `gender` values; empty means not given. */
+export const GENDERS = ['female', 'male', 'other'] as const;
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
 export type ProfileField = EditableField | 'email';
 
@@ -28,6 +30,8 @@ function validate(input: Partial<Record<EditableField, string>>): FieldError[] {
   if (dob && (!/^\d{4}-\d{2}-\d{2}$/.test(dob) || Number.isNaN(Date.parse(dob)) || new Date(dob) > new Date() || dob < '1900-01-01')) {
     errors.push({ field: 'date_of_birth', reason: 'Enter a real date of birth, as YYYY-MM-DD' });
   }
+  const gender = input.gender?.trim();
+  if (gender && !(GENDERS as readonly string[]).includes(gender)) errors.push({ field: 'gender', reason: 'Choose one of the options' });
   const phone = input.phone?.trim();
   if (phone && !/^\+?[0-9 ]{8,20}$/.test(phone)) errors.push({ field: 'phone', reason: 'Enter a phone number such as +852 9123 4567' });
   return errors;

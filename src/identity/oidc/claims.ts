@@ -5,7 +5,7 @@ import type { CitizenRow } from '../store.ts';
 
 /** OpenID Connect scopes and the claims each releases, all taken from the e-ME profile. */
 export const SCOPE_CLAIMS = {
-  profile: ['name', 'chinese_name', 'birthdate'],
+  profile: ['name', 'chinese_name', 'birthdate', 'gender'],
   email: ['email', 'email_verified'],
   phone: ['phone_number', 'phone_number_verified'],
   address: ['address'],
@@ -20,6 +20,7 @@ export function claimsFromProfile(profile: Profile): Record<string, unknown> {
   if (profile.name_en) claims.name = profile.name_en.value;
   if (profile.name_zh) claims.chinese_name = profile.name_zh.value;
   if (profile.date_of_birth) claims.birthdate = profile.date_of_birth.value;
+  if (profile.gender) claims.gender = profile.gender.value;
   if (profile.email) Object.assign(claims, { email: profile.email.value, email_verified: profile.email.verified });
   if (profile.phone) Object.assign(claims, { phone_number: profile.phone.value.replace(/\s/g, ''), phone_number_verified: profile.phone.verified });
   if (profile.residential_address) claims.address = { formatted: profile.residential_address.value };

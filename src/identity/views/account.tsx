@@ -1,8 +1,8 @@
 import type { CitizenActor } from '../../platform/context.ts';
 import type { FieldError } from '../../platform/errors.ts';
-import { Button, ErrorSummary, Form, Page, TextField, type PageContext } from '../../ui/index.ts';
+import { Button, ErrorSummary, Form, Page, SelectField, TextField, type PageContext } from '../../ui/index.ts';
 import { identityMessages } from '../messages.ts';
-import { EDITABLE_FIELDS, type Profile } from '../profile.ts';
+import { EDITABLE_FIELDS, GENDERS, type Profile } from '../profile.ts';
 import type { DeviceSession } from '../session.ts';
 
 type Level = 'level.urn:smartgov:loa:basic';
@@ -39,7 +39,10 @@ export function ProfilePage(props: { ctx: PageContext; profile: Profile; values?
       <p>{t('profile.intro')}</p>
       <p>{t('field.email')}: <strong>{props.profile.email?.value ?? ''}</strong> ({status('email')})</p>
       <Form ctx={props.ctx} action="/account/profile">
-        {EDITABLE_FIELDS.map((field) => (
+        {EDITABLE_FIELDS.map((field) => field === 'gender' ? (
+          <SelectField name="gender" label={t('field.gender')} value={props.values?.gender ?? props.profile.gender?.value ?? ''}
+            options={[{ value: '', label: t('gender.none') }, ...GENDERS.map((g) => ({ value: g, label: t(`gender.${g}`) }))]} />
+        ) : (
           <TextField name={field} label={t(`field.${field}`)} hint={status(field)} value={props.values?.[field] ?? props.profile[field]?.value}
             type={field === 'date_of_birth' ? 'date' : field === 'phone' ? 'tel' : 'text'} errors={props.errors}
             autocomplete={field === 'phone' ? 'tel' : field === 'date_of_birth' ? 'bday' : undefined} />

@@ -7,13 +7,18 @@ export interface ConsentRequest { uid: string; service: string; purpose: string 
 
 /** The e-ME fields each scope releases, so that the consent screen names every one and shows what would be sent. */
 const SCOPE_FIELDS: Record<string, ProfileField[]> = {
-  profile: ['name_en', 'name_zh', 'date_of_birth'], email: ['email'], phone: ['phone'], address: ['residential_address'],
+  profile: ['name_en', 'name_zh', 'date_of_birth', 'gender'], email: ['email'], phone: ['phone'], address: ['residential_address'],
 };
 
 export function ConsentPage(props: { ctx: PageContext; request: ConsentRequest }) {
   const t = consentMessages(props.ctx.locale);
   const f = identityMessages(props.ctx.locale);
   const { service, purpose, scopes, uid } = props.request;
+  const shown = (field: ProfileField) => {
+    const value = props.request.profile[field]?.value;
+    if (!value) return t('consent.notInProfile');
+    return field === 'gender' ? f(`gender.${value as 'female'}`) : value;
+  };
   return (
     <Page ctx={props.ctx} title={t('consent.title', { service })}>
       <h1>{t('consent.title', { service })}</h1>
@@ -24,7 +29,7 @@ export function ConsentPage(props: { ctx: PageContext; request: ConsentRequest }
           <li data-scope={s}>
             {t(`claim.${s}` as ScopeKey)}
             {SCOPE_FIELDS[s] ? (
-              <ul>{SCOPE_FIELDS[s].map((field) => <li>{f(`field.${field}`)}: {props.request.profile[field]?.value ?? t('consent.notInProfile')}</li>)}</ul>
+              <ul>{SCOPE_FIELDS[s].map((field) => <li>{f(`field.${field}`)}: {shown(field)}</li>)}</ul>
             ) : null}
           </li>
         ))}
