@@ -9,6 +9,7 @@ import { systemContext } from './platform/context.ts';
 import { seedSampleData } from './sample.ts';
 import { generateServices } from './services/index.ts';
 import { sendExpiryReminders } from './wallet/index.ts';
+import { runReconciliation } from './payments/index.ts';
 import { outboxMailer } from './platform/mail/index.ts';
 
 const USAGE = `Usage: smartgov <command>
@@ -19,6 +20,7 @@ Commands:
   seed           add the sample data if the database has none
                  --services N  then fill the service catalogue up to N synthetic services
   audit verify   check the audit log's hash chain; exit code 1 names the first bad entry
+  payments reconcile  ask the payment provider about unfinished payments and settle each once
   remind         email holders of wallet documents that expire within 30 days (start does this hourly)
 
 Configuration comes from environment variables: see README.md.`;
@@ -108,6 +110,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       });
     }
+    case 'payments':
+      if (sub !== 'reconcile') break;
+      return withDatabase(config, logger, (db) => runReconciliation({ config, db, logger }));
     case 'remind':
       return withDatabase(config, logger, async (db) => {
         console.log(`Sent ${await sendExpiryReminders(db, (trx) => outboxMailer(trx, logger))} expiry reminders.`);

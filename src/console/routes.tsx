@@ -19,6 +19,8 @@ export const consoleRoutes: ModuleRoutes = async (app, { db, config }) => {
     if (['organisation_admin', 'officer', 'approver'].some((r) => hasRole(staff, r as 'officer'))) {
       links.push({ href: '/console/services', label: t('link.services'), hint: t('link.servicesHint') });
     }
+    links.push({ href: '/console/payments', label: t('link.payments'), hint: t('link.paymentsHint') });
+    if (hasRole(staff, 'organisation_admin')) links.push({ href: '/console/payment-items', label: t('link.paymentItems'), hint: t('link.paymentItemsHint') });
     if (hasRole(staff, 'platform_admin')) links.push({ href: '/console/audit', label: t('link.audit'), hint: t('link.auditHint') });
     links.push({ href: '/api/docs', label: t('link.api'), hint: t('link.apiHint') });
     const roleNames = staff.roles.map((r) => roleName(ctx.locale, r));
