@@ -187,6 +187,13 @@ describe('e-ME profile', () => {
     assert.equal((await client.submit('/account/profile/phone', '/account/profile/phone/confirm', { code })).statusCode, 400, 'a code works once');
   });
 
+  test('withdrawing a service that was never connected is "not found"; TOTP cannot be set up twice', async () => {
+    const citizen = await buildCitizen(t.db, { totp: true });
+    const client = await signInCitizen(t.app, citizen);
+    assert.equal((await client.submit('/account', '/account/services/not-connected/withdraw', {})).statusCode, 404);
+    assert.equal((await client.submit('/account', '/account/security/totp', {})).statusCode, 409);
+  });
+
   test('visitors are sent to sign in', async () => {
     const response = await new Client(t.app).get('/account/profile');
     assert.equal(response.statusCode, 303);
