@@ -114,10 +114,11 @@ export const openDataRoutes: ModuleRoutes = async (app, services) => {
     const uploads = plugin.withTypeProvider<TypeBoxTypeProvider>();
     uploads.addContentTypeParser('multipart/form-data', multipartParser(files, MAX_UPLOAD_BYTES));
     // The file is stored while the body is parsed, before the CSRF check and the route: whatever refuses the
-    // request afterwards, a refused upload leaves nothing behind.
-    uploads.addHook('onResponse', async (request, reply) => {
+    // request afterwards, a refused upload leaves nothing behind (deleted before the answer goes out).
+    uploads.addHook('onSend', async (request, reply, payload) => {
       const file = (request.body as UploadBody | undefined)?.file;
       if (file && reply.statusCode >= 400) await files.delete(file.key);
+      return payload;
     });
     const upload = async (request: FastifyRequest, reply: FastifyReply, datasetId: string, write: (body: UploadBody & { file: resources.UploadedFile }) => Promise<unknown>) => {
       const body = (request.body ?? { fields: {} }) as UploadBody;
