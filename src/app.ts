@@ -56,12 +56,14 @@ export async function buildApp(services: Services): Promise<App> {
     renderPage: (request, reply, error) => renderErrorPage(pageContext(request, reply, config.SEED_SAMPLE_DATA), error),
     signInPath: (request) => (request.url.startsWith('/console') ? '/console/sign-in' : /^\/(applications|account|wallet|assistant)(\/|$|\?)/.test(request.url) ? '/account/sign-in' : undefined),
   });
-  // Forms carry a CSRF token. API writes need none if they send JSON (no cross-site form can) or no body at all;
-  // session cookies are SameSite=Lax besides.
+  // Forms carry a CSRF token. API writes need none if they send JSON (no cross-site form can), no body at all, or no
+  // session cookie (nothing to forge: e.g. CKAN scripts that POST form-encoded); session cookies are SameSite=Lax besides.
   app.addHook('preValidation', async (request, reply) => {
     if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || !request.routeOptions.url) return;
     const type = request.headers['content-type'] ?? '';
-    if (type.startsWith('application/json') || (request.url.startsWith('/api/') && !type)) return;
+    const api = /^\/((en|tc|sc)-data\/)?api\//.test(request.url);
+    const session = request.cookies.sg_staff !== undefined || request.cookies.sg_citizen !== undefined;
+    if (type.startsWith('application/json') || (api && (!type || !session))) return;
     await new Promise<void>((resolve, reject) => app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve())));
   });
 

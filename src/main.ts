@@ -10,6 +10,7 @@ import { seedSampleData } from './sample.ts';
 import { generateServices } from './services/index.ts';
 import { sendExpiryReminders } from './wallet/index.ts';
 import { runReconciliation } from './payments/index.ts';
+import { seedSyntheticDatasets } from './opendata/index.ts';
 import { outboxMailer } from './platform/mail/index.ts';
 
 const USAGE = `Usage: smartgov <command>
@@ -19,6 +20,7 @@ Commands:
   migrate        apply database migrations and exit
   seed           add the sample data if the database has none
                  --services N  then fill the service catalogue up to N synthetic services
+                 --datasets N  then fill the open data catalogue up to N synthetic datasets
   audit verify   check the audit log's hash chain; exit code 1 names the first bad entry
   payments reconcile  ask the payment provider about unfinished payments and settle each once
   remind         email holders of wallet documents that expire within 30 days (start does this hourly)
@@ -103,10 +105,12 @@ export async function main(argv: string[]): Promise<number> {
       return withDatabase(config, logger, async () => 0);
     case 'seed': {
       const services = seedCount(argv, '--services');
+      const datasets = seedCount(argv, '--datasets');
       return withDatabase(config, logger, async (db) => {
         const ctx = systemContext('smartgov seed');
         await seedSampleData(db, logger, ctx);
         if (services !== undefined) console.log(`Added ${await generateServices(db, ctx, services)} synthetic services.`);
+        if (datasets !== undefined) console.log(`Added ${await seedSyntheticDatasets(db, ctx, datasets)} synthetic datasets.`);
         return 0;
       });
     }

@@ -19,8 +19,17 @@ export const consoleRoutes: ModuleRoutes = async (app, { db, config }) => {
     if (['organisation_admin', 'officer', 'approver'].some((r) => hasRole(staff, r as 'officer'))) {
       links.push({ href: '/console/services', label: t('link.services'), hint: t('link.servicesHint') });
     }
+    if (['officer', 'organisation_admin', 'platform_admin'].some((r) => hasRole(staff, r as 'officer'))) {
+      links.push({ href: '/console/opendata', label: t('link.opendata'), hint: t('link.opendataHint') });
+    }
     links.push({ href: '/console/payments', label: t('link.payments'), hint: t('link.paymentsHint') });
     if (hasRole(staff, 'organisation_admin')) links.push({ href: '/console/payment-items', label: t('link.paymentItems'), hint: t('link.paymentItemsHint') });
+    if (hasRole(staff, 'officer') || hasRole(staff, 'approver')) links.push({ href: '/console/identity', label: t('link.identity'), hint: t('link.identityHint') });
+    if (hasRole(staff, 'organisation_admin')) links.push({ href: '/console/developer', label: t('link.developer'), hint: t('link.developerHint') });
+    if (hasRole(staff, 'platform_admin')) {
+      links.push({ href: '/console/developer/requests', label: t('link.clientRequests'), hint: t('link.clientRequestsHint') });
+      links.push({ href: '/console/outbox', label: t('link.outbox'), hint: t('link.outboxHint') });
+    }
     if (hasRole(staff, 'platform_admin')) links.push({ href: '/console/audit', label: t('link.audit'), hint: t('link.auditHint') });
     links.push({ href: '/api/docs', label: t('link.api'), hint: t('link.apiHint') });
     const roleNames = staff.roles.map((r) => roleName(ctx.locale, r));

@@ -5,6 +5,7 @@ import { uiMessages } from './messages.ts';
 import type { PageContext } from './page-context.ts';
 
 const returnTo = (ctx: PageContext) => encodeURIComponent(ctx.path);
+const current = (ctx: PageContext, prefix: string) => (ctx.path === prefix || ctx.path.startsWith(`${prefix}/`) || ctx.path.startsWith(`${prefix}?`) ? 'page' : undefined);
 
 function LanguageSwitcher(props: { ctx: PageContext }) {
   const t = uiMessages(props.ctx.locale);
@@ -70,6 +71,21 @@ export function Page(props: PageProps) {
             <nav class="site-nav" aria-label={t('nav.label')}>
               <ul>
                 <li><a href="/" aria-current={ctx.path === '/' ? 'page' : undefined}>{t('nav.home')}</a></li>
+                {console ? null : <li><a href="/services" aria-current={current(ctx, '/services')}>{t('nav.services')}</a></li>}
+                {console ? null : <li><a href="/opendata" aria-current={current(ctx, '/opendata')}>{t('nav.openData')}</a></li>}
+                {ctx.citizen ? (
+                  <>
+                    <li><a href="/assistant" aria-current={current(ctx, '/assistant')}>{t('nav.assistant')}</a></li>
+                    <li class="secondary-content"><a href="/applications" aria-current={current(ctx, '/applications')}>{t('nav.applications')}</a></li>
+                    <li class="secondary-content"><a href="/wallet" aria-current={current(ctx, '/wallet')}>{t('nav.wallet')}</a></li>
+                    <li><a href="/account" aria-current={current(ctx, '/account')}>{t('nav.account')}</a></li>
+                    <li>
+                      <Form ctx={ctx} action="/account/sign-out" class="inline-form">
+                        <button type="submit" class="link-button">{t('nav.signOut')}</button>
+                      </Form>
+                    </li>
+                  </>
+                ) : !ctx.staff && !console ? <li><a href="/account/sign-in">{t('nav.citizenSignIn')}</a></li> : null}
                 {ctx.staff ? (
                   <>
                     <li><a href="/console" aria-current={ctx.path === '/console' ? 'page' : undefined}>{t('nav.console')}</a></li>
@@ -79,8 +95,8 @@ export function Page(props: PageProps) {
                       </Form>
                     </li>
                   </>
-                ) : (
-                  <li><a href="/console/sign-in">{t('nav.signIn')}</a></li>
+                ) : ctx.citizen ? null : (
+                  <li class="secondary-content"><a href="/console/sign-in">{t('nav.signIn')}</a></li>
                 )}
               </ul>
             </nav>

@@ -1,4 +1,4 @@
-import type { StaffActor } from '../platform/context.ts';
+import type { CitizenActor, StaffActor } from '../platform/context.ts';
 import type { Locale } from '../platform/i18n/index.ts';
 
 /** What every page needs from the request; built once per request in platform/http/pages.ts. */
@@ -9,6 +9,7 @@ export interface PageContext {
   nonce: string;
   csrfToken: () => string;
   staff: StaffActor | undefined;
+  citizen: CitizenActor | undefined;
   requestId: string;
   sampleData: boolean;
 }

@@ -71,8 +71,14 @@ test('revoked, expired and tampered documents say so; other people cannot open a
   await t.db.updateTable('wallet_documents').set({ valid_until: '2020-01-01' }).where('id', '=', second.document.id).execute();
   assert.equal((await t.app.inject(`/api/v1/documents/${second.document.id}/verification`)).json().status, 'expired');
   const third = await issued();
-  await sql`UPDATE wallet_documents SET jws = regexp_replace(jws, '.$', CASE WHEN right(jws, 1) = 'A' THEN 'B' ELSE 'A' END) WHERE id = ${third.document.id}`.execute(t.db);
+  const fourth = await issued();
+  // A genuine signature, but over another document: copying one document's signed form onto another does not work.
+  await sql`UPDATE wallet_documents SET jws = ${second.document.jws} WHERE id = ${third.document.id}`.execute(t.db);
   assert.equal((await t.app.inject(`/api/v1/documents/${third.document.id}/verification`)).json().status, 'invalid');
+  const [header, payload, signature] = fourth.document.jws.split('.');
+  const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), validUntil: '2199-12-31' })).toString('base64url');
+  await sql`UPDATE wallet_documents SET jws = ${`${header}.${forged}.${signature}`} WHERE id = ${fourth.document.id}`.execute(t.db);
+  assert.equal((await t.app.inject(`/api/v1/documents/${fourth.document.id}/verification`)).json().status, 'invalid', 'an altered payload fails the signature');
 
   const stranger = await signInCitizen(t.app, await buildCitizen(t.db));
   assert.equal((await stranger.get(`/wallet/${third.document.id}`)).statusCode, 404);

@@ -78,7 +78,9 @@ export class Browser {
   }
 
   async submit(page: { url: string; body: string }, fields: Record<string, string>, stopAt: string, formAction?: string) {
-    const forms = [...page.body.matchAll(/<form method="post" action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)];
+    // The page's own forms, as a person would use them: not the sign-out form in the header.
+    const main = /<main[^>]*>([\s\S]*)<\/main>/.exec(page.body)?.[1] ?? page.body;
+    const forms = [...main.matchAll(/<form method="post" action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)];
     const form = formAction ? forms.find((f) => f[1] === formAction) : forms[0];
     if (!form) throw new Error(`no form on ${page.url}`);
     // Hidden inputs (CSRF token, return path) go with the form, as a browser sends them.

@@ -36,6 +36,7 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply, sample
     nonce,
     csrfToken: () => (token ??= reply.generateCsrf()),
     staff: request.actor?.kind === 'staff' ? (request.actor as StaffActor) : undefined,
+    citizen: request.actor?.kind === 'citizen' ? request.actor : undefined,
     requestId: request.id,
     sampleData,
   };

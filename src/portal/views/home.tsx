@@ -8,7 +8,7 @@ export function HomePage(props: { ctx: PageContext; organisations: Organisation[
     <Page ctx={props.ctx} title={t('home.title')}>
       <h1>{t('home.title')}</h1>
       <p class="lead">{t('home.intro')}</p>
-      <p><a class="button button-primary" href="/services">{t('home.findService')}</a></p>
+      <p><a class="button button-primary" href="/services">{t('home.findService')}</a> <a class="button button-secondary" href="/opendata">{t('home.openData')}</a></p>
       <p class="hint">{t('home.lite')}</p>
       <h2>{t('home.organisations')}</h2>
       <p>{t('home.organisationsIntro')}</p>
