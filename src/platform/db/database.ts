@@ -21,5 +21,8 @@ export function createDatabase(connectionString: string, options: { poolSize: nu
   });
   // An idle client losing its server must not crash the process: the pool replaces it on the next query.
   pool.on('error', (error) => options.logger.warn({ err: error }, 'database connection lost'));
+  // A client in use when its connection drops emits 'error' too; unheard, that would crash the process. Its query
+  // still fails (and becomes a 503), and the pool replaces the client.
+  pool.on('connect', (client) => client.on('error', (error) => options.logger.warn({ err: error }, 'database connection lost during a query')));
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), pool };
 }
