@@ -50,6 +50,18 @@ export function TextField(props: {
   );
 }
 
+export function TextAreaField(props: { name: string; label: string; value?: string | undefined; errors?: FieldError[]; rows?: number }) {
+  const id = fieldId(props.name);
+  const error = props.errors?.find((e) => e.field === props.name || e.field === `body.${props.name}`);
+  return (
+    <div class={error ? 'field field-error' : 'field'}>
+      <label for={id}>{props.label}</label>
+      {error ? <p class="error-message" id={`${id}-error`}>{error.reason}</p> : null}
+      <textarea id={id} name={props.name} rows={String(props.rows ?? 4)} aria-describedby={error ? `${id}-error` : undefined} aria-invalid={error ? 'true' : undefined}>{props.value ?? ''}</textarea>
+    </div>
+  );
+}
+
 export function SelectField(props: { name: string; label: string; value?: string | undefined; options: { value: string; label: string }[] }) {
   const id = fieldId(props.name);
   return (

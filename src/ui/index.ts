@@ -1,5 +1,5 @@
 export { Page, ErrorPage } from './layout.tsx';
-export { Form, ErrorSummary, TextField, SelectField, Button, fieldId } from './components.tsx';
+export { Form, ErrorSummary, TextField, TextAreaField, SelectField, Button, fieldId } from './components.tsx';
 export { renderErrorPage } from './error-page.tsx';
 export { uiRoutes } from './routes.ts';
 export { uiMessages } from './messages.ts';

@@ -1,21 +1,9 @@
 import type { FieldError } from '../../platform/errors.ts';
-import { Button, ErrorSummary, Form, Page, SelectField, TextField, fieldId, type PageContext } from '../../ui/index.ts';
+import { Button, ErrorSummary, Form, Page, SelectField, TextAreaField, TextField, type PageContext } from '../../ui/index.ts';
 import { developerMessages } from '../developer-messages.ts';
 import type { ClientForm, DeveloperClient } from '../developer.ts';
 import type { ClientRequestRow } from '../oidc/store.ts';
 import { SAMPLE_CITIZEN_PASSWORD, SAMPLE_PERSONAS } from '../sample.ts';
-
-function TextArea(props: { name: string; label: string; value?: string; errors: FieldError[] }) {
-  const id = fieldId(props.name);
-  const error = props.errors.find((e) => e.field === props.name);
-  return (
-    <div class={error ? 'field field-error' : 'field'}>
-      <label for={id}>{props.label}</label>
-      {error ? <p class="error-message" id={`${id}-error`}>{error.reason}</p> : null}
-      <textarea id={id} name={props.name} rows="4" aria-describedby={error ? `${id}-error` : undefined} aria-invalid={error ? 'true' : undefined}>{props.value ?? ''}</textarea>
-    </div>
-  );
-}
 
 export function DeveloperPage(props: { ctx: PageContext; issuer: string; clients: DeveloperClient[]; requests: ClientRequestRow[]; form?: ClientForm; requested?: boolean; errors: FieldError[] }) {
   const t = developerMessages(props.ctx.locale);
@@ -39,9 +27,9 @@ export function DeveloperPage(props: { ctx: PageContext; issuer: string; clients
       <Form ctx={props.ctx} action="/console/developer/clients">
         <TextField name="name" label={t('dev.name')} value={props.form?.name} errors={props.errors} />
         <TextField name="purpose" label={t('dev.purpose')} value={props.form?.purpose} errors={props.errors} />
-        <TextArea name="redirectUris" label={t('dev.redirectUris')} value={props.form?.redirectUris} errors={props.errors} />
+        <TextAreaField name="redirectUris" label={t('dev.redirectUris')} value={props.form?.redirectUris} errors={props.errors} />
         <SelectField name="environment" label={t('dev.environment')} value={props.form?.environment} options={[{ value: 'sandbox', label: t('dev.env.sandbox') }, { value: 'production', label: t('dev.env.production') }]} />
-        <TextArea name="jwks" label={t('dev.jwks')} value={props.form?.jwks} errors={props.errors} />
+        <TextAreaField name="jwks" label={t('dev.jwks')} value={props.form?.jwks} errors={props.errors} />
         <Button>{t('dev.submit')}</Button>
       </Form>
     </Page>

@@ -3,7 +3,8 @@ import { Button, ErrorSummary, Form, Page, SelectField, TextField, type PageCont
 import { CATEGORIES, FORMATS, LICENCES, UPDATE_FREQUENCIES, UPLOAD_FORMATS } from '../catalogue.ts';
 import { openDataMessages } from '../messages.ts';
 import type { DatasetRow, ResourceRow } from '../store.ts';
-import { Checkbox, FileField, TextArea, UploadForm } from './fields.tsx';
+import { Checkbox, FileField, UploadForm } from './fields.tsx';
+import { TextAreaField } from '../../ui/index.ts';
 import { categoryTitle, formatSize } from './format.ts';
 
 export function ConsoleDatasetsPage(props: { ctx: PageContext; datasets: DatasetRow[] }) {
@@ -44,9 +45,9 @@ function DatasetFields(props: { ctx: PageContext; values: DatasetFormValues; err
       <TextField name="titleEn" label={t('form.titleEn')} value={v.titleEn} errors={e} />
       <TextField name="titleZhHk" label={t('form.titleZhHk')} value={v.titleZhHk} errors={e} />
       <TextField name="titleZhCn" label={t('form.titleZhCn')} value={v.titleZhCn} errors={e} />
-      <TextArea name="notesEn" label={t('form.notesEn')} value={v.notesEn} errors={e} />
-      <TextArea name="notesZhHk" label={t('form.notesZhHk')} value={v.notesZhHk} errors={e} />
-      <TextArea name="notesZhCn" label={t('form.notesZhCn')} value={v.notesZhCn} errors={e} />
+      <TextAreaField name="notesEn" label={t('form.notesEn')} value={v.notesEn} errors={e} />
+      <TextAreaField name="notesZhHk" label={t('form.notesZhHk')} value={v.notesZhHk} errors={e} />
+      <TextAreaField name="notesZhCn" label={t('form.notesZhCn')} value={v.notesZhCn} errors={e} />
       <SelectField name="category" label={t('form.category')} value={v.category} options={CATEGORIES.map((c) => ({ value: c.id, label: categoryTitle(c.id, props.ctx.locale) }))} />
       <TextField name="tags" label={t('form.tags')} value={v.tags} errors={e} />
       <SelectField name="licence" label={t('form.licence')} value={v.licence} options={LICENCES.map((l) => ({ value: l.id, label: l.title }))} />

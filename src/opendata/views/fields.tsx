@@ -2,21 +2,9 @@ import type { Child } from '#jsx/jsx-runtime';
 import type { FieldError } from '../../platform/errors.ts';
 import { fieldId, type PageContext } from '../../ui/index.ts';
 
-// Form parts the shared UI does not have yet: a text area, a checkbox, a file input and a multipart form.
+// Form parts the shared UI does not have yet: a checkbox, a file input and a multipart form.
 
 const errorFor = (errors: FieldError[] | undefined, name: string) => errors?.find((e) => e.field === name || e.field === `body.${name}`);
-
-export function TextArea(props: { name: string; label: string; value?: string | undefined; errors?: FieldError[] }) {
-  const id = fieldId(props.name);
-  const error = errorFor(props.errors, props.name);
-  return (
-    <div class={error ? 'field field-error' : 'field'}>
-      <label for={id}>{props.label}</label>
-      {error ? <p class="error-message" id={`${id}-error`}>{error.reason}</p> : null}
-      <textarea id={id} name={props.name} rows="4" aria-describedby={error ? `${id}-error` : undefined} aria-invalid={error ? 'true' : undefined}>{props.value ?? ''}</textarea>
-    </div>
-  );
-}
 
 export function Checkbox(props: { name: string; label: string; checked: boolean }) {
   const id = fieldId(props.name);
