@@ -4,7 +4,7 @@ import { recordAudit } from '../platform/audit/index.ts';
 import { invalidInput, notFound, type FieldError } from '../platform/errors.ts';
 import { toSimplified, type Locale } from '../platform/i18n/index.ts';
 import { inputErrors } from './error-messages.ts';
-import type { FileStore, StoredFile } from '../platform/files/index.ts';
+import type { FileStore, UploadedFile } from '../platform/files/index.ts';
 import { FORMATS, isUploadFormat, type UploadFormat } from './catalogue.ts';
 import { formatMismatch } from './content-check.ts';
 import { assertPublisher } from './dataset.ts';
@@ -14,7 +14,7 @@ import { changeCatalogue } from './ckan/cache.ts';
 
 export interface ResourceNames { nameEn: string; nameZhHk: string; nameZhCn?: string | undefined }
 /** A file already streamed into the FileStore; the caller deletes it if the resource is refused. */
-export interface UploadedFile extends StoredFile { fileName: string }
+export type { UploadedFile };
 
 function checkNames(names: ResourceNames, locale: Locale): FieldError[] {
   const t = inputErrors(locale);

@@ -11,7 +11,7 @@ import * as datasets from './dataset.ts';
 import * as resources from './resource.ts';
 import * as store from './store.ts';
 import { openDataMessages } from './messages.ts';
-import { multipartParser, type UploadBody } from './upload.ts';
+import { multipartParser, type UploadBody } from '../platform/files/index.ts';
 import { ckanRoutes } from './ckan/routes.ts';
 import { portalRoutes } from './portal-routes.tsx';
 import { archiveRoutes } from './archive-routes.ts';

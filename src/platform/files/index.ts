@@ -1,2 +1,3 @@
 export { FileTooLargeError, type ByteRange, type FileStat, type FileStore, type PutOptions, type StoredFile } from './file-store.ts';
 export { LocalDiskFileStore, localFileStore } from './local-disk.ts';
+export { multipartParser, type UploadBody, type UploadedFile } from './multipart.ts';

@@ -1,12 +1,14 @@
 import { Busboy } from '@fastify/busboy';
 import type { FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
-import type { FileStore } from '../platform/files/index.ts';
-import type { UploadedFile } from './resource.ts';
+import type { FileStore, StoredFile } from './file-store.ts';
 
-// Multipart uploads for the console's no-JavaScript forms. The body is parsed here, as a content-type parser,
+// Multipart uploads for no-JavaScript forms (open data resources, application attachments). The body is parsed here, as a content-type parser,
 // so that the CSRF token (a form field) is read before the route runs like any other form's; the file itself is
 // streamed straight into the FileStore, never held in memory. A refused upload is deleted by the route.
+
+/** A file as the person sent it, stored: its key, size and hash, and the name they gave it. */
+export interface UploadedFile extends StoredFile { fileName: string }
 
 export interface UploadBody {
   fields: Record<string, string>;
