@@ -1,7 +1,9 @@
-import autocannon from 'autocannon';
+import { fork } from 'node:child_process';
+import path from 'node:path';
 import type { App } from '../src/app.ts';
 import type { Config } from '../src/platform/config.ts';
 import type { Db } from '../src/platform/db/database.ts';
+import type { LoadAnswer, LoadRequest } from './load-generator.ts';
 
 /** What every benchmark file gets: a running app on a migrated, sample-seeded database. */
 export interface BenchContext {
@@ -28,13 +30,24 @@ export interface BenchResult {
 /** A benchmark file: `export default async function (ctx) { return [results] }`, named bench/*.bench.ts. */
 export type Benchmark = (ctx: BenchContext) => Promise<BenchResult[]>;
 
+/**
+ * HTTP load from autocannon in a child process (its own event loop and, on a multi-core machine, its own core), so the
+ * server's figures are not slowed by the load generator sharing its event loop.
+ */
 export async function load(url: string, options: { connections?: number; seconds: number; method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string> }) {
-  const result = await autocannon({
-    url, connections: options.connections ?? 50, duration: options.seconds, method: options.method ?? 'GET',
-    ...(options.body ? { body: options.body } : {}), headers: options.headers ?? {},
+  const request: LoadRequest = {
+    url, connections: options.connections ?? 50, seconds: options.seconds, method: options.method ?? 'GET', body: options.body, headers: options.headers ?? {},
+  };
+  const result = await new Promise<LoadAnswer>((resolve, reject) => {
+    const child = fork(path.join(import.meta.dirname, 'load-generator.ts'), { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+    let answer: LoadAnswer | undefined;
+    child.once('message', (message) => { answer = message as LoadAnswer; });
+    child.once('error', reject);
+    child.once('exit', (code) => answer ? resolve(answer) : reject(new Error(`load generator for ${url} exited with ${code} and no result`)));
+    child.send(request);
   });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
-  return { rate: result.requests.average, p99Ms: result.latency.p99 };
+  return { rate: result.rate, p99Ms: result.p99Ms };
 }
 
 /** Operations per second of `operation` run by `workers` concurrent loops for `seconds`. */

@@ -53,7 +53,7 @@ function report(results: BenchResult[], pgVersion: string, seconds: number): str
     '',
     `- Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     `- Machine: ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}`,
-    `- Node ${process.version}, PostgreSQL ${pgVersion} (${config.embeddedDatabase ? 'embedded, fsync on' : 'external'}), ${seconds} s per case, load from autocannon in the same process (50 connections unless stated)`,
+    `- Node ${process.version}, PostgreSQL ${pgVersion} (${config.embeddedDatabase ? 'embedded, fsync on' : 'external'}), ${seconds} s per case, HTTP load from autocannon in a separate child process (50 connections unless stated); database throughput from 10 concurrent loops in the server's process`,
     '',
   ];
   for (const group of [...new Set(results.map((r) => r.group))]) {
