@@ -5,6 +5,7 @@ import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
 import { buildDataset } from '../../test/support/opendata-factories.ts';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import http from 'node:http';
 
 let t: TestApp;
 before(async () => { t = await createTestApp(); });
@@ -145,16 +146,68 @@ describe('publishers in the console', () => {
     assert.equal(resources[0].url, 'https://api.example.gov.hk/live');
   });
 
-  test('an upload without its CSRF token is refused and its file is not kept', async () => {
+  test('a refused upload stores nothing: no session, wrong role, bad or missing CSRF token, another organisation', async () => {
+    const organisation = await buildOrganisation(t.db);
+    const dataset = await buildDataset(t.db, { organisationId: organisation.id });
+    const theirs = await buildDataset(t.db);
+    const officer = await officerOf(organisation.id);
+    const page = `/console/opendata/${dataset.id}`;
+    const csv = { name: 'a.csv', content: 'a,b\n1,2\n' };
+    const fields = { nameEn: 'A', nameZhHk: 'A', format: 'CSV' };
+    // Every file the store holds, finished or half-written.
+    const stored = async () => (await readdir(path.join(t.config.DATA_DIR, 'files'), { recursive: true, withFileTypes: true }).catch(() => [])).filter((f) => f.isFile()).length;
+    const before = await stored();
+
+    const signedOut = await upload(new Client(t.app), '/console/sign-in', `${page}/uploads`, fields, csv);
+    assert.equal(signedOut.statusCode, 401);
+    const approver = await officerOf(organisation.id, ['approver']);
+    const wrongRole = await upload(approver, '/console', `${page}/uploads`, fields, csv);
+    assert.equal(wrongRole.statusCode, 403);
+    assert.match(wrongRole.body, /role does not allow/);
+    const otherOrganisation = await upload(officer, page, `/console/opendata/${theirs.id}/uploads`, fields, csv);
+    assert.equal(otherOrganisation.statusCode, 404);
+
+    const multipart = (token: string | undefined) => {
+      const boundary = '----refused';
+      const csrf = token === undefined ? '' : `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n`;
+      return {
+        payload: `${csrf}--${boundary}\r\nContent-Disposition: form-data; name="format"\r\n\r\nCSV\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\na,b\n1,2\n\r\n--${boundary}--\r\n`,
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      };
+    };
+    const noToken = await officer.request({ method: 'POST', url: `${page}/uploads`, ...multipart(undefined) });
+    assert.equal(noToken.statusCode, 403);
+    const badToken = await officer.request({ method: 'POST', url: `${page}/uploads`, ...multipart('not-the-token') });
+    assert.equal(badToken.statusCode, 403);
+    assert.match(badToken.body, /expired/);
+    assert.equal(await stored(), before, 'nothing reached the FileStore');
+
+    const accepted = await upload(officer, page, `${page}/uploads`, fields, csv);
+    assert.equal(accepted.statusCode, 303, 'the same upload, allowed, is stored');
+    assert.equal(await stored(), before + 1);
+  });
+
+  test('a refused upload is answered while its file is still being sent, and nothing of it is on disk', async () => {
     const organisation = await buildOrganisation(t.db);
     const dataset = await buildDataset(t.db, { organisationId: organisation.id });
     const officer = await officerOf(organisation.id);
-    const stored = async () => (await readdir(path.join(t.config.DATA_DIR, 'files'), { recursive: true }).catch(() => [])).filter((f) => /[0-9a-f-]{36}$/.test(f)).length;
-    const before = await stored();
-    const boundary = '----nocsrf';
-    const payload = `--${boundary}\r\nContent-Disposition: form-data; name="format"\r\n\r\nCSV\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\na,b\n1,2\n\r\n--${boundary}--\r\n`;
-    const response = await officer.request({ method: 'POST', url: `/console/opendata/${dataset.id}/uploads`, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    await officer.get(`/console/opendata/${dataset.id}`);
+    const address = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const boundary = '----slow';
+    const request = http.request(`${address}/console/opendata/${dataset.id}/uploads`, {
+      method: 'POST',
+      headers: { cookie: [...officer.cookies].map(([k, v]) => `${k}=${v}`).join('; '), accept: 'text/html', 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    const answered = new Promise<http.IncomingMessage>((resolve, reject) => { request.on('response', resolve); request.on('error', reject); });
+    request.write(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\nforged\r\n`);
+    request.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n\r\n`);
+    request.write(Buffer.alloc(256 * 1024, 'a,b\n'));
+    // The body is never finished: only a server that refuses before reading the file can answer.
+    const response = await answered;
     assert.equal(response.statusCode, 403);
-    assert.equal(await stored(), before);
+    const onDisk = await readdir(path.join(t.config.DATA_DIR, 'files'), { recursive: true, withFileTypes: true }).catch(() => []);
+    assert.deepEqual(onDisk.filter((f) => f.isFile() && f.name.endsWith('.part')), []);
+    request.destroy();
+    response.resume();
   });
 });

@@ -11,7 +11,7 @@ import * as datasets from './dataset.ts';
 import * as resources from './resource.ts';
 import * as store from './store.ts';
 import { openDataMessages } from './messages.ts';
-import { multipartParser, type UploadBody } from '../platform/files/index.ts';
+import { isPendingUpload, pendingUploadParser } from '../platform/files/index.ts';
 import { ckanRoutes } from './ckan/routes.ts';
 import { portalRoutes } from './portal-routes.tsx';
 import { archiveRoutes } from './archive-routes.ts';
@@ -24,6 +24,8 @@ const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 // No NUL characters: PostgreSQL text cannot hold them.
 const FormBody = Type.Record(Type.String(), Type.String({ maxLength: 20_000, pattern: '^[^\\u0000]*$' }));
 const ANY_BODY = Type.Unknown();
+/** The organisations module's session cookie (app.ts's CSRF rule reads it by name too). */
+const STAFF_SESSION_COOKIE = 'sg_staff';
 
 /** The form's strings as a publisher's dataset input. */
 function datasetInput(body: DatasetFormValues): datasets.DatasetInput {
@@ -109,28 +111,39 @@ export const openDataRoutes: ModuleRoutes = async (app, services) => {
     }
   });
 
-  // Uploads: a plugin of their own, so that only these two routes take multipart bodies.
+  // Uploads: a plugin of their own, so that only these two routes take multipart bodies. The body is read only up
+  // to its file part; the CSRF check, the session, the role and the dataset are all checked before the file is read
+  // into the FileStore, so a refused request stores nothing.
   await app.register(async (plugin) => {
     const uploads = plugin.withTypeProvider<TypeBoxTypeProvider>();
-    uploads.addContentTypeParser('multipart/form-data', multipartParser(files, MAX_UPLOAD_BYTES));
-    // The file is stored while the body is parsed, before the CSRF check and the route: whatever refuses the
-    // request afterwards, a refused upload leaves nothing behind (deleted before the answer goes out).
+    uploads.addContentTypeParser('multipart/form-data', pendingUploadParser(MAX_UPLOAD_BYTES));
+    // No staff session cookie at all: refused before a byte of the body is parsed.
+    uploads.addHook('onRequest', async (request) => {
+      if (request.cookies[STAFF_SESSION_COOKIE] === undefined) throw new DomainError('unauthenticated', 'Sign in to the staff console to continue.');
+    });
+    // A refused request's unread file is thrown away; a stored file whose resource was refused is deleted before the
+    // answer goes out (no race with the next request).
+    const received = new WeakMap<FastifyRequest, resources.UploadedFile>();
     uploads.addHook('onSend', async (request, reply, payload) => {
-      const file = (request.body as UploadBody | undefined)?.file;
+      const body = request.body;
+      if (isPendingUpload(body)) body.discard();
+      const file = received.get(request);
       if (file && reply.statusCode >= 400) await files.delete(file.key);
       return payload;
     });
-    const upload = async (request: FastifyRequest, reply: FastifyReply, datasetId: string, write: (body: UploadBody & { file: resources.UploadedFile }) => Promise<unknown>) => {
-      const body = (request.body ?? { fields: {} }) as UploadBody;
+
+    const upload = async (request: FastifyRequest, reply: FastifyReply, datasetId: string, write: (fields: Record<string, string>, file: resources.UploadedFile) => Promise<unknown>) => {
+      const body = request.body;
       const t = openDataMessages(request.locale);
+      await datasets.getDatasetForPublisher(db, request.actor, datasetId);
       try {
-        requireRole(request.actor, 'officer', 'organisation_admin', 'platform_admin');
-        if (body.fileTooLarge) return await editPage(request, reply, datasetId, [{ field: 'file', reason: t('form.fileTooLarge') }], undefined, 413);
-        if (!body.file) return await editPage(request, reply, datasetId, [{ field: 'file', reason: t('form.fileMissing') }], undefined, 400);
-        await write(body as UploadBody & { file: resources.UploadedFile });
+        const { file, tooLarge } = isPendingUpload(body) ? await body.receive(files) : {};
+        if (file) received.set(request, file);
+        if (tooLarge) return await editPage(request, reply, datasetId, [{ field: 'file', reason: t('form.fileTooLarge') }], undefined, 413);
+        if (!file) return await editPage(request, reply, datasetId, [{ field: 'file', reason: t('form.fileMissing') }], undefined, 400);
+        await write(isPendingUpload(body) ? body.fields : {}, file);
         return reply.redirect(`/console/opendata/${datasetId}`, 303);
       } catch (error) {
-        if (body.file) await files.delete(body.file.key);
         const fields = fieldsOf(error);
         if (!fields) throw error;
         return editPage(request, reply, datasetId, fields, undefined, 400);
@@ -138,16 +151,12 @@ export const openDataRoutes: ModuleRoutes = async (app, services) => {
     };
 
     uploads.post('/console/opendata/:id/uploads', { schema: { hide: true, params: IdParams, body: ANY_BODY } }, async (request, reply) =>
-      upload(request, reply, request.params.id, ({ fields, file }) => resources.addFileResource(db, files, requestContext(request), request.params.id, { nameEn: fields.nameEn ?? '', nameZhHk: fields.nameZhHk ?? '', format: fields.format ?? '' }, file)));
+      upload(request, reply, request.params.id, (fields, file) => resources.addFileResource(db, files, requestContext(request), request.params.id, { nameEn: fields.nameEn ?? '', nameZhHk: fields.nameZhHk ?? '', format: fields.format ?? '' }, file)));
 
     uploads.post('/console/opendata/resources/:id/file', { schema: { hide: true, params: IdParams, body: ANY_BODY } }, async (request, reply) => {
       const resource = await store.resourceById(db, request.params.id);
-      if (!resource) {
-        const body = request.body as UploadBody | undefined;
-        if (body?.file) await files.delete(body.file.key);
-        throw new DomainError('not_found', 'The resource was not found.');
-      }
-      return upload(request, reply, resource.dataset_id, ({ file }) => resources.replaceResourceFile(db, files, requestContext(request), resource.id, file));
+      if (!resource) throw new DomainError('not_found', 'The resource was not found.');
+      return upload(request, reply, resource.dataset_id, (_fields, file) => resources.replaceResourceFile(db, files, requestContext(request), resource.id, file));
     });
   });
 };

@@ -1,3 +1,4 @@
 export { FileTooLargeError, type ByteRange, type FileStat, type FileStore, type PutOptions, type StoredFile } from './file-store.ts';
 export { LocalDiskFileStore, localFileStore } from './local-disk.ts';
 export { multipartParser, type UploadBody, type UploadedFile } from './multipart.ts';
+export { isPendingUpload, pendingUploadParser, type PendingUpload, type ReceivedFile } from './pending-upload.ts';
