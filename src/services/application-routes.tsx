@@ -15,16 +15,25 @@ import { OfficerApplicationPage, QueuePage } from './views/officer.tsx';
 import { FormEditorPage } from './views/form-editor.tsx';
 import { PrefillPage } from './views/prefill.tsx';
 import { getOrganisationById } from '../organisations/index.ts';
+import { localFileStore, multipartParser, type UploadBody } from '../platform/files/index.ts';
+import { discardUnkept, fileOf, filesById, MAX_ATTACHMENT_BYTES } from './attachment.ts';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const StepParams = Type.Object({ id: Type.String({ format: 'uuid' }), step: Type.String({ pattern: '^[a-z][a-zA-Z0-9_]{0,39}$' }) });
+const FileParams = Type.Object({ id: Type.String({ format: 'uuid' }), fileId: Type.String({ format: 'uuid' }) });
 const Answers = Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 5000 }));
+const QUESTION_ID = /^[a-z][a-zA-Z0-9_]{0,39}$/;
+/** Where a multipart step body keeps its files: a symbol, so schema validation sees only the answers. */
+const SENT = Symbol('uploads');
+type StepBody = Record<string, string> & { [SENT]?: UploadBody };
 const MessageBody = Type.Object({ message: Type.Optional(Type.String({ maxLength: 5000 })), decision: Type.Optional(Type.Union([Type.Literal('approved'), Type.Literal('rejected')])), _csrf: Type.Optional(Type.String()) });
 const STATUSES = ['submitted', 'information_requested', 'recommended', 'approved', 'rejected', 'withdrawn'] as const;
 
 /** Applying online (citizens), working the queue (officers and approvers), and form versions (organisation admins). */
 export const applicationRoutes: ModuleRoutes = async (app, options) => {
   const { db, config } = options;
+  const files = localFileStore(config.DATA_DIR);
   const payments = paymentDeps(options);
   const notify = applications.submissionEmail((trx) => outboxMailer(trx, options.logger));
   onPaymentSettled(applications.FEE_PURPOSE, (trx, ctx, payment) => applications.onFeeSettled(trx, ctx, payment, notify));
@@ -66,7 +75,8 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
 
   app.get('/applications/:id', { schema: { hide: true, params: IdParams } }, async (request, reply) => {
     requireCitizen(request.actor);
-    return sendPage(reply, <ApplicationPage ctx={page(request, reply)} view={await applications.getOwnApplication(db, requestContext(request), request.params.id)} />);
+    const view = await applications.getOwnApplication(db, requestContext(request), request.params.id);
+    return sendPage(reply, <ApplicationPage ctx={page(request, reply)} view={view} files={await filesById(db, view.application.id)} />);
   });
 
   app.get('/applications/:id/steps/:step', { schema: { hide: true, params: StepParams } }, async (request, reply) => {
@@ -75,22 +85,55 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
     if (view.application.status !== 'draft') return reply.redirect(`/applications/${view.application.id}`, 303);
     const step = view.definition.steps.find((s) => s.id === request.params.step);
     if (!step) throw new DomainError('not_found', 'That step was not found.');
-    return sendPage(reply, <StepPage ctx={page(request, reply)} applicationId={view.application.id} service={view.service} definition={view.definition} step={step} answers={view.application.answers} errors={[]} />);
+    return sendPage(reply, <StepPage ctx={page(request, reply)} applicationId={view.application.id} service={view.service} definition={view.definition} step={step} answers={view.application.answers} errors={[]} files={await filesById(db, view.application.id)} />);
   });
 
-  app.post('/applications/:id/steps/:step', { schema: { hide: true, params: StepParams, body: Answers } }, async (request, reply) => {
+  // A step's answers: a form, or multipart when the step asks for files. Uploads are streamed into the file store while
+  // the body is parsed (the CSRF token is a field like any other); whatever no answer keeps is deleted before the reply.
+  await app.register(async (plugin) => {
+    const steps = plugin.withTypeProvider<TypeBoxTypeProvider>();
+    const multipart = multipartParser(files, MAX_ATTACHMENT_BYTES, { fileFields: (name) => QUESTION_ID.test(name), maxFiles: 10 });
+    steps.addContentTypeParser('multipart/form-data', (request, payload, done) =>
+      multipart(request, payload, (error, body) => done(error, body && Object.assign({ ...body.fields }, { [SENT]: body }))));
+    steps.addHook('onSend', async (request, _reply, payload) => {
+      const sent = (request.body as StepBody | undefined)?.[SENT];
+      if (sent) await discardUnkept(db, files, Object.values(sent.uploads).map((f) => f.key));
+      return payload;
+    });
+    steps.post('/applications/:id/steps/:step', { schema: { hide: true, params: StepParams, body: Answers } }, async (request, reply) => {
+      requireCitizen(request.actor);
+      const ctx = requestContext(request);
+      const { [SENT]: sent, ...input } = request.body as StepBody;
+      try {
+        const next = await applications.saveStep(db, ctx, request.params.id, request.params.step, input, sent && { files, uploads: sent.uploads, tooLarge: sent.tooLarge });
+        return reply.redirect(next === 'check' ? `/applications/${request.params.id}/check` : `/applications/${request.params.id}/steps/${next}`, 303);
+      } catch (error) {
+        const fields = invalid(error);
+        if (!fields) throw error;
+        const view = await applications.getOwnApplication(db, ctx, request.params.id);
+        const step = view.definition.steps.find((s) => s.id === request.params.step)!;
+        const answers = { ...view.application.answers, ...Object.fromEntries(Object.entries(input).filter(([key]) => step.questions.some((q) => q.id === key && q.type !== 'file'))) };
+        return sendPage(reply, <StepPage ctx={page(request, reply)} applicationId={view.application.id} service={view.service} definition={view.definition} step={step} answers={answers} errors={fields} files={await filesById(db, view.application.id)} />, 400);
+      }
+    });
+  });
+
+  const download = async (reply: FastifyReply, applicationId: string, fileId: string) => {
+    const file = await fileOf(db, applicationId, fileId);
+    const ascii = file.file_name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+    return reply.header('content-type', file.content_type).header('cache-control', 'private, no-store')
+      .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.file_name)}`)
+      .send(await files.get(file.file_key));
+  };
+  app.get('/applications/:id/files/:fileId', { schema: { hide: true, params: FileParams } }, async (request, reply) => {
     requireCitizen(request.actor);
-    const ctx = requestContext(request);
-    try {
-      const next = await applications.saveStep(db, ctx, request.params.id, request.params.step, request.body);
-      return reply.redirect(next === 'check' ? `/applications/${request.params.id}/check` : `/applications/${request.params.id}/steps/${next}`, 303);
-    } catch (error) {
-      const fields = invalid(error);
-      if (!fields) throw error;
-      const view = await applications.getOwnApplication(db, ctx, request.params.id);
-      const step = view.definition.steps.find((s) => s.id === request.params.step)!;
-      return sendPage(reply, <StepPage ctx={page(request, reply)} applicationId={view.application.id} service={view.service} definition={view.definition} step={step} answers={{ ...view.application.answers, ...request.body }} errors={fields} />, 400);
-    }
+    const view = await applications.getOwnApplication(db, requestContext(request), request.params.id);
+    return download(reply, view.application.id, request.params.fileId);
+  });
+  app.get('/console/applications/:id/files/:fileId', { schema: { hide: true, params: FileParams } }, async (request, reply) => {
+    requireRole(request.actor, 'officer', 'approver', 'organisation_admin');
+    const view = await applications.getOrganisationApplication(db, requestContext(request), request.params.id);
+    return download(reply, view.application.id, request.params.fileId);
   });
 
   app.get('/applications/:id/check', { schema: { hide: true, params: IdParams } }, async (request, reply) => {
@@ -99,7 +142,7 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
     if (view.application.status !== 'draft') return reply.redirect(`/applications/${view.application.id}`, 303);
     const incomplete = applications.firstIncompleteStep(view.definition, view.application.answers);
     if (incomplete) return reply.redirect(`/applications/${view.application.id}/steps/${incomplete}`, 303);
-    return sendPage(reply, <CheckAnswersPage ctx={page(request, reply)} applicationId={view.application.id} service={view.service} definition={view.definition} answers={view.application.answers} />);
+    return sendPage(reply, <CheckAnswersPage ctx={page(request, reply)} applicationId={view.application.id} service={view.service} definition={view.definition} answers={view.application.answers} files={await filesById(db, view.application.id)} />);
   });
 
   app.post('/applications/:id/submit', { schema: { hide: true, params: IdParams } }, async (request, reply) => {
@@ -148,7 +191,7 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
       recommend: hasRole(staff, 'officer') && status === 'submitted',
       decide: hasRole(staff, 'approver') && status === 'recommended' && view.application.recommended_by !== staff.id,
     };
-    return sendPage(reply, <OfficerApplicationPage ctx={page(request, reply)} view={view} can={can} />);
+    return sendPage(reply, <OfficerApplicationPage ctx={page(request, reply)} view={view} files={await filesById(db, view.application.id)} can={can} />);
   });
 
   const officerAction = (path: string, act: (ctx: ReturnType<typeof requestContext>, id: string, body: { message?: string | undefined; decision?: 'approved' | 'rejected' | undefined }) => Promise<unknown>) =>

@@ -6,6 +6,7 @@ import { conflict, DomainError, invalidInput, notFound } from '../platform/error
 import { answerProblem, stepPath, nextStepId, type Answers, type FormDefinition, type PrefillField } from './form-definition.ts';
 import { presentService, type Service } from './service.ts';
 import * as store from './store.ts';
+import { attachFiles, checkStepUploads, type StepUploads } from './attachment.ts';
 import { loadProfile } from '../identity/index.ts';
 import { issueDocument } from '../wallet/index.ts';
 import { createPayment, type PaymentDeps } from '../payments/index.ts';
@@ -60,24 +61,38 @@ export async function startApplication(db: Db, ctx: RequestContext, slug: string
   });
 }
 
-/** Checks and keeps one step's answers (save and resume come free: answers live on the draft). */
-export async function saveStep(db: Db, ctx: RequestContext, id: string, stepId: string, input: Answers): Promise<string> {
+/** Checks and keeps one step's answers (save and resume come free: answers live on the draft). A file question keeps
+ * its earlier file unless a new one is sent, which replaces it. */
+export async function saveStep(db: Db, ctx: RequestContext, id: string, stepId: string, input: Answers, sent?: StepUploads): Promise<string> {
   const view = await getOwnApplication(db, ctx, id);
   if (view.application.status !== 'draft') throw conflict('This application has been submitted and can no longer be changed.');
   const step = view.definition.steps.find((s) => s.id === stepId);
   if (!step) throw notFound('That step');
-  const fields = step.questions.flatMap((q) => {
-    const problem = answerProblem(q, input[q.id]);
+  const { accepted, problems } = await checkStepUploads(step, sent);
+  const given: Answers = { ...input };
+  for (const q of step.questions) if (q.type === 'file') given[q.id] = accepted.has(q.id) ? 'attached' : (view.application.answers[q.id] ?? '');
+  const fields = [...problems, ...step.questions.flatMap((q) => {
+    const problem = problems.some((p) => p.field === q.id) ? undefined : answerProblem(q, given[q.id]);
     return problem ? [{ field: q.id, reason: problem }] : [];
-  });
+  })];
   if (fields.length) throw invalidInput(fields, 'Some answers need attention.');
   const answers = { ...view.application.answers };
   for (const q of step.questions) {
-    const value = (input[q.id] ?? '').trim();
-    answers[q.id] = q.type === 'id_number' ? value.toUpperCase() : value;
+    const value = (given[q.id] ?? '').trim();
+    if (q.type !== 'file') answers[q.id] = q.type === 'id_number' ? value.toUpperCase() : value;
   }
-  const saved = await store.updateApplication(db, id, ['draft'], { answers: JSON.stringify(answers) as never });
-  if (!saved) throw conflict('This application has been submitted and can no longer be changed.');
+  const stale = () => conflict('This application has been submitted and can no longer be changed.');
+  if (accepted.size === 0) {
+    if (!(await store.updateApplication(db, id, ['draft'], { answers: JSON.stringify(answers) as never }))) throw stale();
+  } else {
+    const replacedKeys = await db.transaction().execute(async (trx) => {
+      const attached = await attachFiles(trx, ctx, view.application, accepted);
+      Object.assign(answers, attached.answers);
+      if (!(await store.updateApplication(trx, id, ['draft'], { answers: JSON.stringify(answers) as never }))) throw stale();
+      return attached.replacedKeys;
+    });
+    await Promise.all(replacedKeys.map((key) => sent!.files.delete(key)));
+  }
   return nextStepId(view.definition, answers, stepId);
 }
 

@@ -9,7 +9,7 @@ const Id = Type.String({ pattern: '^[a-z][a-zA-Z0-9_]{0,39}$' });
 /** e-ME profile fields that may fill a question, only after the citizen agrees to each one. */
 export const PREFILL_FIELDS = ['name_en', 'name_zh', 'date_of_birth', 'residential_address', 'correspondence_address', 'phone', 'email'] as const;
 export type PrefillField = (typeof PREFILL_FIELDS)[number];
-export const QUESTION_TYPES = ['text', 'number', 'date', 'selection', 'email', 'phone', 'address', 'id_number', 'declaration'] as const;
+export const QUESTION_TYPES = ['text', 'number', 'date', 'selection', 'email', 'phone', 'address', 'id_number', 'file', 'declaration'] as const;
 
 const Question = Type.Object({
   id: Id,

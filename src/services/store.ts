@@ -174,3 +174,31 @@ export const applicationsOfCitizen = (db: Queryable, citizenId: string) =>
   db.selectFrom('applications as a').innerJoin('services as s', 's.id', 'a.service_id')
     .select(['a.id', 'a.reference', 'a.status', 'a.updated_at', 's.name_en', 's.name_zh_hk', 's.name_zh_cn'])
     .where('a.citizen_id', '=', citizenId).orderBy('a.created_at', 'desc').limit(200).execute();
+
+// --- Files attached to answers ---
+
+interface ApplicationFilesTable {
+  id: Generated<string>;
+  application_id: string;
+  question_id: string;
+  file_key: string;
+  file_name: string;
+  size_bytes: number;
+  sha256: string;
+  content_type: string;
+  created_at: Generated<Date>;
+}
+declare module '../platform/db/schema.ts' {
+  interface Database { application_files: ApplicationFilesTable }
+}
+export type ApplicationFileRow = Selectable<ApplicationFilesTable>;
+
+export const filesOfApplication = (db: Queryable, applicationId: string) =>
+  db.selectFrom('application_files').selectAll().where('application_id', '=', applicationId).orderBy('created_at').execute();
+
+/** Keeps a file as the answer to a question, replacing any earlier one; returns the replaced row, whose bytes the caller deletes. */
+export async function replaceApplicationFile(db: Queryable, row: Insertable<ApplicationFilesTable>): Promise<{ saved: ApplicationFileRow; replaced?: ApplicationFileRow | undefined }> {
+  const replaced = await db.deleteFrom('application_files').where('application_id', '=', row.application_id).where('question_id', '=', row.question_id).returningAll().executeTakeFirst();
+  const saved = await db.insertInto('application_files').values({ ...row, size_bytes: Number(row.size_bytes) }).returningAll().executeTakeFirstOrThrow();
+  return { saved, replaced };
+}

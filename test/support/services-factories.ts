@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../src/platform/db/database.ts';
 import { systemContext } from '../../src/platform/context.ts';
 import { buildOrganisation } from './factories.ts';
+import { csrfToken, type Client } from './app.ts';
 import { generateServices } from '../../src/services/index.ts';
+import * as store from '../../src/services/store.ts';
+import type { FormDefinition } from '../../src/services/form-definition.ts';
 
 export const uniqueSlug = (prefix = 'test-service') => `${prefix}-${randomUUID().slice(0, 8)}`;
 
@@ -11,3 +14,41 @@ export async function buildCatalogue(db: Db, count: number): Promise<void> {
   await buildOrganisation(db);
   await generateServices(db, systemContext('test'), count);
 }
+
+/** A published service whose live form is `definition` (an organisation is made when none is given). */
+export async function buildServiceWithForm(db: Db, definition: FormDefinition, overrides: { organisationId?: string; slug?: string; nameEn?: string; feeItemId?: string; feeCents?: number } = {}) {
+  const organisationId = overrides.organisationId ?? (await buildOrganisation(db)).id;
+  const nameEn = overrides.nameEn ?? 'Test licence';
+  const service = await store.insertService(db, {
+    organisation_id: organisationId, slug: overrides.slug ?? uniqueSlug(), category: 'transport', status: 'published', name_en: nameEn, name_zh_hk: '測試執照',
+    name_zh_cn: '测试执照', summary_en: 'Apply online.', summary_zh_hk: '網上申請。', summary_zh_cn: '网上申请。', pledge_working_days: 5,
+    fee_item_id: overrides.feeItemId ?? null, fee_cents: overrides.feeCents ?? 0, contact_email: null, published_at: new Date(), search_terms: [],
+  });
+  const form = await store.insertForm(db, service.id, definition);
+  await store.makeFormLive(db, form);
+  return { service, form };
+}
+
+export interface FilePart { name: string; content: Buffer | string; type?: string }
+
+/** Posts a multipart form the way a browser does: the CSRF token from `formPage` as a field, files by field name. */
+export async function submitMultipart(client: Client, formPage: string, action: string, fields: Record<string, string>, files: Record<string, FilePart> = {}, withToken = true) {
+  const token = withToken ? { _csrf: csrfToken((await client.get(formPage)).body) } : {};
+  const boundary = `----smartgov${randomUUID()}`;
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries({ ...fields, ...token })) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  for (const [field, file] of Object.entries(files)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${file.name}"\r\nContent-Type: ${file.type ?? 'application/octet-stream'}\r\n\r\n`));
+    parts.push(Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content));
+    parts.push(Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return client.request({ method: 'POST', url: action, payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+}
+
+/** Small files whose first bytes make them what their names say. */
+export const SAMPLE_FILES = {
+  png: Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('sample image bytes')]),
+  pdf: Buffer.from('%PDF-1.4\n% sample document\n%%EOF\n'),
+  exe: Buffer.concat([Buffer.from('MZ'), Buffer.alloc(64)]),
+};

@@ -1,4 +1,5 @@
 export { FileTooLargeError, type ByteRange, type FileStat, type FileStore, type PutOptions, type StoredFile } from './file-store.ts';
 export { LocalDiskFileStore, localFileStore } from './local-disk.ts';
-export { multipartParser, type UploadBody, type UploadedFile } from './multipart.ts';
+export { multipartParser, type MultipartOptions, type UploadBody, type UploadedFile } from './multipart.ts';
+export { nameFitsType, sniffContentType, storedContentType, type SniffedType } from './content-type.ts';
 export { isPendingUpload, pendingUploadParser, type PendingUpload, type ReceivedFile } from './pending-upload.ts';

@@ -2,7 +2,7 @@ import { Button, Form, Page, type PageContext } from '../../ui/index.ts';
 import type { ApplicationView } from '../application.ts';
 import type { ApplicationStatus } from '../store.ts';
 import { applicationMessages } from '../application-messages.ts';
-import { AnswersList } from './apply.tsx';
+import { AnswersList, type AnswerFiles } from './apply.tsx';
 
 type Listed = { id: string; reference: string; status: ApplicationStatus; name_en: string; name_zh_hk: string; name_zh_cn: string };
 export const localName = (row: { name_en: string; name_zh_hk: string; name_zh_cn: string }, locale: PageContext['locale']) =>
@@ -39,7 +39,7 @@ export function History(props: { ctx: PageContext; view: ApplicationView }) {
   );
 }
 
-export function ApplicationPage(props: { ctx: PageContext; view: ApplicationView }) {
+export function ApplicationPage(props: { ctx: PageContext; view: ApplicationView; files: AnswerFiles }) {
   const { ctx, view } = props;
   const t = applicationMessages(ctx.locale);
   const a = view.application;
@@ -66,7 +66,7 @@ export function ApplicationPage(props: { ctx: PageContext; view: ApplicationView
       <h2>{t('detail.history')}</h2>
       <History ctx={ctx} view={view} />
       <h2>{t('detail.answers')}</h2>
-      <AnswersList ctx={ctx} definition={view.definition} answers={a.answers} />
+      <AnswersList ctx={ctx} definition={view.definition} answers={a.answers} files={props.files} fileBase={`/applications/${a.id}/files`} />
       {open ? <Form ctx={ctx} action={`/applications/${a.id}/withdraw`}><Button variant="secondary">{t('detail.withdraw')}</Button></Form> : null}
     </Page>
   );

@@ -1,11 +1,26 @@
+import type { Child } from '#jsx/jsx-runtime';
 import type { FieldError } from '../../platform/errors.ts';
 import { Button, ErrorSummary, Form, Page, type PageContext } from '../../ui/index.ts';
 import { stepPath, textIn, type Answers, type FormDefinition, type FormStep } from '../form-definition.ts';
 import type { Service } from '../service.ts';
 import { applicationMessages } from '../application-messages.ts';
-import { Question, questionError } from './question.tsx';
+import { fileSize, Question, questionError } from './question.tsx';
 
-export function StepPage(props: { ctx: PageContext; applicationId: string; service: Service; definition: FormDefinition; step: FormStep; answers: Answers; errors: FieldError[] }) {
+/** The files kept as answers, by the id each answer holds. */
+export type AnswerFiles = Map<string, { id: string; file_name: string; size_bytes: number }>;
+
+/** A step with a file question is sent as multipart (no JavaScript needed); the CSRF token travels as a field. */
+function StepForm(props: { ctx: PageContext; action: string; multipart: boolean; children?: Child }) {
+  if (!props.multipart) return <Form ctx={props.ctx} action={props.action}>{props.children}</Form>;
+  return (
+    <form method="post" action={props.action} enctype="multipart/form-data" novalidate>
+      <input type="hidden" name="_csrf" value={props.ctx.csrfToken()} />
+      {props.children}
+    </form>
+  );
+}
+
+export function StepPage(props: { ctx: PageContext; applicationId: string; service: Service; definition: FormDefinition; step: FormStep; answers: Answers; errors: FieldError[]; files: AnswerFiles }) {
   const { ctx, step } = props;
   const t = applicationMessages(ctx.locale);
   const path = stepPath(props.definition, props.answers);
@@ -21,10 +36,13 @@ export function StepPage(props: { ctx: PageContext; applicationId: string; servi
       <ErrorSummary ctx={ctx} errors={summary} />
       <p class="hint">{props.service.name[ctx.locale]} · {t('apply.stepOf', { n: Math.max(position, 0) + 1, total: path.length })}</p>
       <h1>{textIn(step.title, ctx.locale)}</h1>
-      <Form ctx={ctx} action={`/applications/${props.applicationId}/steps/${step.id}`}>
-        {step.questions.map((q) => <Question question={q} value={props.answers[q.id]} errors={props.errors} locale={ctx.locale} />)}
+      <StepForm ctx={ctx} action={`/applications/${props.applicationId}/steps/${step.id}`} multipart={step.questions.some((q) => q.type === 'file')}>
+        {step.questions.map((q) => {
+          const file = q.type === 'file' ? props.files.get(props.answers[q.id] ?? '') : undefined;
+          return <Question question={q} value={props.answers[q.id]} errors={props.errors} locale={ctx.locale} file={file ? { name: file.file_name, size: file.size_bytes } : undefined} />;
+        })}
         <Button>{t('apply.continue')}</Button>
-      </Form>
+      </StepForm>
       <p class="hint">{t('apply.saved')}</p>
     </Page>
   );
@@ -38,7 +56,13 @@ export function displayAnswer(definition: FormDefinition, questionId: string, va
   return value;
 }
 
-export function AnswersList(props: { ctx: PageContext; definition: FormDefinition; answers: Answers; changeBase?: string }) {
+/** A file answer: its name and size, linked to its download at `fileBase/{id}`. */
+function FileAnswer(props: { files: AnswerFiles; id: string | undefined; fileBase: string }) {
+  const file = props.files.get(props.id ?? '');
+  return file ? <><a href={`${props.fileBase}/${file.id}`}>{file.file_name}</a> ({fileSize(file.size_bytes)})</> : null;
+}
+
+export function AnswersList(props: { ctx: PageContext; definition: FormDefinition; answers: Answers; changeBase?: string; files: AnswerFiles; fileBase: string }) {
   const t = applicationMessages(props.ctx.locale);
   return (
     <dl class="summary-list">
@@ -46,7 +70,7 @@ export function AnswersList(props: { ctx: PageContext; definition: FormDefinitio
         <>
           <dt>{textIn(q.label, props.ctx.locale)}</dt>
           <dd>
-            {displayAnswer(props.definition, q.id, props.answers[q.id], props.ctx.locale)}
+            {q.type === 'file' ? <FileAnswer files={props.files} id={props.answers[q.id]} fileBase={props.fileBase} /> : displayAnswer(props.definition, q.id, props.answers[q.id], props.ctx.locale)}
             {props.changeBase ? <> <a href={`${props.changeBase}/${step.id}`}>{t('check.change')}<span class="visually-hidden"> {textIn(q.label, props.ctx.locale)}</span></a></> : null}
           </dd>
         </>
@@ -55,13 +79,13 @@ export function AnswersList(props: { ctx: PageContext; definition: FormDefinitio
   );
 }
 
-export function CheckAnswersPage(props: { ctx: PageContext; applicationId: string; service: Service; definition: FormDefinition; answers: Answers }) {
+export function CheckAnswersPage(props: { ctx: PageContext; applicationId: string; service: Service; definition: FormDefinition; answers: Answers; files: AnswerFiles }) {
   const t = applicationMessages(props.ctx.locale);
   return (
     <Page ctx={props.ctx} title={t('check.title')}>
       <p class="hint">{props.service.name[props.ctx.locale]}</p>
       <h1>{t('check.title')}</h1>
-      <AnswersList ctx={props.ctx} definition={props.definition} answers={props.answers} changeBase={`/applications/${props.applicationId}/steps`} />
+      <AnswersList ctx={props.ctx} definition={props.definition} answers={props.answers} changeBase={`/applications/${props.applicationId}/steps`} files={props.files} fileBase={`/applications/${props.applicationId}/files`} />
       <p>{t('check.notice')}</p>
       <Form ctx={props.ctx} action={`/applications/${props.applicationId}/submit`}>
         <Button>{props.service.feeItemId ? t('check.payAndSubmit', { amount: `HK$${(props.service.feeCents / 100).toFixed(2)}` }) : t('check.submit')}</Button>

@@ -2,7 +2,7 @@ import { Button, Form, Page, SelectField, type PageContext } from '../../ui/inde
 import type { ApplicationView } from '../application.ts';
 import type { ApplicationStatus } from '../store.ts';
 import { applicationMessages } from '../application-messages.ts';
-import { AnswersList } from './apply.tsx';
+import { AnswersList, type AnswerFiles } from './apply.tsx';
 import { History, localName } from './applications.tsx';
 
 const STATUSES: ApplicationStatus[] = ['submitted', 'information_requested', 'recommended', 'approved', 'rejected', 'withdrawn'];
@@ -40,7 +40,7 @@ export function QueuePage(props: { ctx: PageContext; rows: QueueRow[]; status: s
   );
 }
 
-export function OfficerApplicationPage(props: { ctx: PageContext; view: ApplicationView; can: { requestInformation: boolean; recommend: boolean; decide: boolean } }) {
+export function OfficerApplicationPage(props: { ctx: PageContext; view: ApplicationView; files: AnswerFiles; can: { requestInformation: boolean; recommend: boolean; decide: boolean } }) {
   const { ctx, view, can } = props;
   const t = applicationMessages(ctx.locale);
   const a = view.application;
@@ -50,7 +50,7 @@ export function OfficerApplicationPage(props: { ctx: PageContext; view: Applicat
       <h1>{t('detail.title', { reference: a.reference })}</h1>
       <p>{view.service.name[ctx.locale]}: <strong>{t(`status.${a.status}`)}</strong></p>
       <h2>{t('detail.answers')}</h2>
-      <AnswersList ctx={ctx} definition={view.definition} answers={a.answers} />
+      <AnswersList ctx={ctx} definition={view.definition} answers={a.answers} files={props.files} fileBase={`${base}/files`} />
       <h2>{t('detail.history')}</h2>
       <History ctx={ctx} view={view} />
       {can.recommend ? (

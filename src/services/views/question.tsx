@@ -3,18 +3,25 @@ import type { Locale } from '../../platform/i18n/index.ts';
 import { fieldId } from '../../ui/index.ts';
 import { textIn, type FormQuestion } from '../form-definition.ts';
 import { applicationMessages } from '../application-messages.ts';
+import { MAX_ATTACHMENT_BYTES } from '../attachment.ts';
 
 const INPUT_TYPES: Partial<Record<FormQuestion['type'], string>> = { number: 'text', date: 'date', email: 'email', phone: 'tel', id_number: 'text' };
 const AUTOCOMPLETE: Partial<Record<FormQuestion['type'], string>> = { email: 'email', phone: 'tel', address: 'street-address' };
 
 export function questionError(question: FormQuestion, reason: string, locale: Locale): string {
   const t = applicationMessages(locale);
-  const key = reason === 'too_long' ? 'apply.too_long' : reason === 'invalid' ? 'apply.invalid' : 'apply.required';
-  return t(key, { question: textIn(question.label, locale) });
+  const key = reason === 'too_long' || reason === 'invalid' || reason === 'file_type' || reason === 'file_name' || reason === 'file_too_large' ? `apply.${reason}` as const : 'apply.required';
+  return t(key, { question: textIn(question.label, locale), max: MAX_ATTACHMENT_MB });
 }
 
+const MAX_ATTACHMENT_MB = MAX_ATTACHMENT_BYTES / 1024 / 1024;
+export const fileSize = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
+
+/** The file already kept as a file question's answer: shown beside the control, replaced by choosing another. */
+export interface CurrentFile { name: string; size: number; href?: string | undefined }
+
 /** One question, by its type; errors and hints are tied to the control for screen readers. */
-export function Question(props: { question: FormQuestion; value: string | undefined; errors: FieldError[]; locale: Locale }) {
+export function Question(props: { question: FormQuestion; value: string | undefined; errors: FieldError[]; locale: Locale; file?: CurrentFile | undefined }) {
   const { question: q, locale } = props;
   const id = fieldId(q.id);
   const error = props.errors.find((e) => e.field === q.id);
@@ -37,6 +44,17 @@ export function Question(props: { question: FormQuestion; value: string | undefi
             </div>
           ))}
         </fieldset>
+      </div>
+    );
+  }
+  if (q.type === 'file') {
+    const current = props.file ? <p class="hint" id={`${id}-current`}>{t('apply.fileCurrent', { name: props.file.name, size: fileSize(props.file.size) })}</p> : null;
+    const fileDescribed = [described, `${id}-types`, props.file ? `${id}-current` : ''].filter(Boolean).join(' ');
+    return (
+      <div class={error ? 'field field-error' : 'field'}>
+        <label for={id}>{label}</label>
+        {hint}<p class="hint" id={`${id}-types`}>{t('apply.fileTypes', { max: MAX_ATTACHMENT_MB })}</p>{current}{message}
+        <input id={id} name={q.id} type="file" accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" aria-describedby={fileDescribed} aria-invalid={error ? 'true' : undefined} />
       </div>
     );
   }

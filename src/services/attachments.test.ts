@@ -1,0 +1,143 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { createTestApp, signInStaff, type Client, type TestApp } from '../../test/support/app.ts';
+import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
+import { buildCitizen, signInCitizen } from '../../test/support/identity-factories.ts';
+import { buildServiceWithForm, SAMPLE_FILES, submitMultipart } from '../../test/support/services-factories.ts';
+import type { FormDefinition } from './form-definition.ts';
+import { MAX_ATTACHMENT_BYTES } from './attachment.ts';
+
+// File questions: multipart steps, type checked by content, replace before submitting, downloads for the applicant and
+// the department only, and nothing left in the file store by a refused upload.
+const FORM: FormDefinition = {
+  steps: [
+    { id: 'evidence', title: { en: 'Evidence', 'zh-HK': '證明文件' }, questions: [
+      { id: 'note', type: 'text', label: { en: 'Vessel name', 'zh-HK': '船隻名稱' }, required: true },
+      { id: 'certificate', type: 'file', label: { en: 'Survey certificate', 'zh-HK': '驗船證明書' }, required: true },
+    ] },
+    { id: 'declaration', title: { en: 'Declaration', 'zh-HK': '聲明' }, questions: [{ id: 'declare', type: 'declaration', label: { en: 'Declaration', 'zh-HK': '聲明' }, required: true }] },
+  ],
+};
+
+let t: TestApp;
+let slug: string;
+let organisationId: string;
+let officer: Client;
+before(async () => {
+  t = await createTestApp();
+  organisationId = (await buildOrganisation(t.db)).id;
+  slug = (await buildServiceWithForm(t.db, FORM, { organisationId })).service.slug;
+  const staff = await buildStaff(t.db, { organisationId, roles: ['officer'] });
+  officer = await signInStaff(t.app, staff.email, staff.password);
+});
+after(async () => { await t.close(); });
+
+async function start() {
+  const citizen = await signInCitizen(t.app, await buildCitizen(t.db));
+  const started = await citizen.submit(`/services/${slug}`, `/services/${slug}/apply`, {});
+  const id = /\/applications\/([0-9a-f-]{36})\//.exec(started.headers.location as string)![1]!;
+  return { citizen, id, step: `/applications/${id}/steps/evidence` };
+}
+
+/** Every file in the store, temporary ones included. */
+async function storedFiles(): Promise<string[]> {
+  const root = path.join(t.config.DATA_DIR, 'files');
+  const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
+}
+
+describe('file questions', () => {
+  test('attach, replace, check answers, submit; the applicant and the department download it', async () => {
+    const { citizen, id, step } = await start();
+    const page = await citizen.get(step);
+    assert.match(page.body, /enctype="multipart\/form-data"/, 'the step with a file question is a multipart form');
+    assert.match(page.body, /type="file"/);
+
+    const first = await submitMultipart(citizen, step, step, { note: 'Sample Star' }, { certificate: { name: 'survey.png', content: SAMPLE_FILES.png, type: 'image/png' } });
+    assert.equal(first.statusCode, 303);
+    assert.equal(first.headers.location, `/applications/${id}/steps/declaration`);
+    const [firstRow] = await t.db.selectFrom('application_files').selectAll().where('application_id', '=', id).execute();
+    assert.equal(firstRow!.content_type, 'image/png');
+    assert.equal(firstRow!.size_bytes, SAMPLE_FILES.png.length);
+    assert.match(firstRow!.sha256, /^[0-9a-f]{64}$/);
+    assert.match((await citizen.get(step)).body, /You have attached survey\.png/, 'the kept file is shown on the step');
+
+    const kept = await submitMultipart(citizen, step, step, { note: 'Sample Star II' });
+    assert.equal(kept.statusCode, 303, 'answering again without a file keeps the one attached');
+    const replaced = await submitMultipart(citizen, step, step, { note: 'Sample Star' }, { certificate: { name: 'survey.pdf', content: SAMPLE_FILES.pdf } });
+    assert.equal(replaced.statusCode, 303);
+    const rows = await t.db.selectFrom('application_files').selectAll().where('application_id', '=', id).execute();
+    assert.equal(rows.length, 1, 'a replaced file is not kept');
+    assert.equal(rows[0]!.file_name, 'survey.pdf');
+    assert.ok(!(await storedFiles()).some((f) => f.endsWith(firstRow!.file_key.split('/')[1]!)), 'the replaced bytes are deleted');
+
+    await citizen.submit(`/applications/${id}/steps/declaration`, `/applications/${id}/steps/declaration`, { declare: 'yes' });
+    const check = await citizen.get(`/applications/${id}/check`);
+    assert.match(check.body, new RegExp(`href="/applications/${id}/files/${rows[0]!.id}">survey\\.pdf</a>`));
+    assert.equal((await citizen.submit(`/applications/${id}/check`, `/applications/${id}/submit`, {})).statusCode, 303);
+
+    const own = await citizen.get(`/applications/${id}/files/${rows[0]!.id}`);
+    assert.equal(own.statusCode, 200);
+    assert.equal(own.headers['content-type'], 'application/pdf');
+    assert.match(own.headers['content-disposition'] as string, /attachment; filename="survey\.pdf"/);
+    assert.deepEqual(own.rawPayload, SAMPLE_FILES.pdf);
+
+    const officerPage = await officer.get(`/console/applications/${id}`);
+    const link = `/console/applications/${id}/files/${rows[0]!.id}`;
+    assert.match(officerPage.body, new RegExp(`href="${link}">survey\\.pdf</a>`));
+    const downloaded = await officer.get(link);
+    assert.equal(downloaded.statusCode, 200);
+    assert.deepEqual(downloaded.rawPayload, SAMPLE_FILES.pdf);
+    const audit = await t.db.selectFrom('audit_log').select('detail').where('action', '=', 'application.file_attached').where('record_id', '=', id).orderBy('id').execute();
+    assert.equal(audit.length, 2);
+    assert.equal((audit[1]!.detail as { sha256: string }).sha256, rows[0]!.sha256);
+    assert.equal((await submitMultipart(citizen, `/applications/${id}`, step, { note: 'x' }, { certificate: { name: 'late.pdf', content: SAMPLE_FILES.pdf } })).statusCode, 409, 'no replacing after submitting');
+  });
+
+  test('others get not-found: another citizen, another department, a signed-out visitor', async () => {
+    const { citizen, id, step } = await start();
+    await submitMultipart(citizen, step, step, { note: 'Private' }, { certificate: { name: 'private.pdf', content: SAMPLE_FILES.pdf } });
+    const file = await t.db.selectFrom('application_files').select('id').where('application_id', '=', id).executeTakeFirstOrThrow();
+    const other = await signInCitizen(t.app, await buildCitizen(t.db));
+    assert.equal((await other.get(`/applications/${id}/files/${file.id}`)).statusCode, 404);
+    assert.equal((await officer.get(`/console/applications/${id}/files/${file.id}`)).statusCode, 404, 'not with the department before it is submitted');
+    await citizen.submit(`/applications/${id}/steps/declaration`, `/applications/${id}/steps/declaration`, { declare: 'yes' });
+    await citizen.submit(`/applications/${id}/check`, `/applications/${id}/submit`, {});
+    const outsider = await buildStaff(t.db, { roles: ['officer', 'approver'] });
+    const outsiderClient = await signInStaff(t.app, outsider.email, outsider.password);
+    assert.equal((await outsiderClient.get(`/console/applications/${id}/files/${file.id}`)).statusCode, 404);
+    assert.equal((await officer.get(`/console/applications/${id}/files/00000000-0000-4000-8000-000000000000`)).statusCode, 404);
+    const visitor = await t.app.inject({ url: `/applications/${id}/files/${file.id}`, headers: { accept: 'text/html' } });
+    assert.equal(visitor.statusCode, 303, 'visitors are sent to sign in');
+  });
+
+  test('refused by content, name or size, with a clear message; nothing is left in the store', async () => {
+    const { citizen, id, step } = await start();
+    const before = await storedFiles();
+    const cases = [
+      { file: { name: 'certificate.pdf', content: SAMPLE_FILES.png }, message: /named as another type than it is/ },
+      { file: { name: 'setup.exe', content: SAMPLE_FILES.exe }, message: /must be a PDF, PNG or JPEG/ },
+      { file: { name: 'renamed.pdf', content: SAMPLE_FILES.exe }, message: /must be a PDF, PNG or JPEG/ },
+      { file: { name: 'big.pdf', content: Buffer.concat([SAMPLE_FILES.pdf, Buffer.alloc(MAX_ATTACHMENT_BYTES)]) }, message: /must be smaller than 10 MB/ },
+    ];
+    for (const c of cases) {
+      const refused = await submitMultipart(citizen, step, step, { note: 'Sample Star' }, { certificate: c.file });
+      assert.equal(refused.statusCode, 400, c.file.name);
+      assert.match(refused.body, /class="error-summary"/);
+      assert.match(refused.body, c.message, c.file.name);
+      assert.match(refused.body, /value="Sample Star"/, 'typed answers are kept');
+    }
+    const missing = await submitMultipart(citizen, step, step, { note: 'Sample Star' });
+    assert.match(missing.body, /Answer &quot;Survey certificate&quot;/, 'a required file must be attached');
+    const goodFileBadAnswer = await submitMultipart(citizen, step, step, { note: '' }, { certificate: { name: 'ok.pdf', content: SAMPLE_FILES.pdf } });
+    assert.equal(goodFileBadAnswer.statusCode, 400);
+    const noToken = await submitMultipart(citizen, step, step, { note: 'Sample Star' }, { certificate: { name: 'ok.pdf', content: SAMPLE_FILES.pdf } }, false);
+    assert.equal(noToken.statusCode, 403, 'CSRF is checked on multipart steps');
+    const stranger = await signInCitizen(t.app, await buildCitizen(t.db));
+    assert.equal((await submitMultipart(stranger, '/applications', step, { note: 'x' }, { certificate: { name: 'ok.pdf', content: SAMPLE_FILES.pdf } })).statusCode, 404);
+    assert.deepEqual(await storedFiles(), before, 'every refused upload was deleted');
+    assert.equal((await t.db.selectFrom('application_files').select('id').where('application_id', '=', id).execute()).length, 0);
+  });
+});
