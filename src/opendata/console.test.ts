@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, createTestApp, csrfToken, signInStaff, type TestApp } from '../../test/support/app.ts';
+import { Client, createTestApp, signInStaff, type TestApp } from '../../test/support/app.ts';
+import { multipartForm } from '../../test/support/opendata-uploads.ts';
 import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
 import { buildDataset } from '../../test/support/opendata-factories.ts';
 import { readdir } from 'node:fs/promises';
@@ -18,17 +19,7 @@ const form = {
 
 /** Posts a multipart form the way a browser does, CSRF token included as a field. */
 async function upload(client: Client, page: string, action: string, fields: Record<string, string>, file?: { name: string; content: Buffer | string; type?: string }) {
-  const token = csrfToken((await client.get(page)).body);
-  const boundary = '----smartgovtest';
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries({ ...fields, _csrf: token })) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  if (file) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type ?? 'application/octet-stream'}\r\n\r\n`));
-    parts.push(Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content));
-    parts.push(Buffer.from('\r\n'));
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return client.request({ method: 'POST', url: action, payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+  return client.request(await multipartForm(client, page, action, fields, file));
 }
 
 async function officerOf(organisationId: string, roles: ('officer' | 'approver')[] = ['officer']) {

@@ -5,7 +5,7 @@ import type { ModuleRoutes } from '../platform/services.ts';
 import { requireRole } from '../platform/access.ts';
 import { DomainError, type FieldError } from '../platform/errors.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
-import { localFileStore, type FileStore } from '../platform/files/index.ts';
+import { fileStoreFor, type FileStore } from '../platform/files/index.ts';
 import { MAX_UPLOAD_BYTES } from './catalogue.ts';
 import * as datasets from './dataset.ts';
 import * as resources from './resource.ts';
@@ -43,7 +43,7 @@ const fieldsOf = (error: unknown): FieldError[] | undefined =>
 /** The open data portal: publishers' console pages here; the public portal, CKAN API and archive API in their own plugins. */
 export const openDataRoutes: ModuleRoutes = async (app, services) => {
   const { db, config } = services;
-  const files: FileStore = localFileStore(config.DATA_DIR);
+  const files: FileStore = fileStoreFor(config);
   await app.register(ckanRoutes, services);
   await app.register(portalRoutes(files), services);
   await app.register(archiveRoutes(files), services);

@@ -3,7 +3,7 @@ import type { Db, Trx } from '../platform/db/database.ts';
 import type { RequestContext } from '../platform/context.ts';
 import { recordAudit } from '../platform/audit/index.ts';
 import { loadConfig } from '../platform/config.ts';
-import { localFileStore, type FileStore } from '../platform/files/index.ts';
+import { fileStoreFor, type FileStore } from '../platform/files/index.ts';
 import { toSimplified } from '../platform/i18n/index.ts';
 import { getOrganisation } from '../organisations/index.ts';
 import { FORMATS } from './catalogue.ts';
@@ -46,9 +46,9 @@ async function addSample(trx: Trx, files: FileStore, organisationId: string, s: 
 
 /**
  * Adds the sample datasets once (a no-op when any dataset exists, or when the sample organisations are missing).
- * Files go to the FileStore under DATA_DIR unless a store is given.
+ * Files go to the configured FileStore (FILE_STORE) unless a store is given.
  */
-export async function seedOpenData(db: Db, ctx: RequestContext, files: FileStore = localFileStore(loadConfig().DATA_DIR)): Promise<boolean> {
+export async function seedOpenData(db: Db, ctx: RequestContext, files: FileStore = fileStoreFor(loadConfig())): Promise<boolean> {
   if (await db.selectFrom('opendata_datasets').select('id').limit(1).executeTakeFirst()) return false;
   const organisations = new Map<string, string>();
   for (const code of new Set(SAMPLE_DATASETS.map((s) => s.organisation))) {

@@ -17,6 +17,13 @@ const ConfigSchema = Type.Object({
   SEED_SAMPLE_DATA: Type.Boolean({ default: true }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
   TRUST_PROXY: Type.Boolean({ default: false }),
+  FILE_STORE: Type.Union([Type.Literal('local'), Type.Literal('s3')], { default: 'local' }),
+  S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
+  S3_BUCKET: Type.Optional(Type.String({ minLength: 3, maxLength: 63 })),
+  S3_REGION: Type.String({ minLength: 1, default: 'us-east-1' }),
+  S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
+  S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  S3_FORCE_PATH_STYLE: Type.Boolean({ default: false }),
 });
 
 type RawConfig = Static<typeof ConfigSchema>;
@@ -50,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw = converted as RawConfig;
   const production = raw.NODE_ENV === 'production';
   if (production && !raw.SESSION_SECRET) throw new ConfigError('SESSION_SECRET must be set (at least 32 characters) when NODE_ENV=production');
+  if (raw.FILE_STORE === 's3' && !raw.S3_BUCKET) throw new ConfigError('S3_BUCKET must be set when FILE_STORE=s3');
   if (production && !raw.BASE_URL) throw new ConfigError('BASE_URL must be set when NODE_ENV=production');
   if (production && raw.BASE_URL && !raw.BASE_URL.startsWith('https://')) throw new ConfigError('BASE_URL must use https when NODE_ENV=production');
   return {

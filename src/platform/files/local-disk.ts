@@ -1,12 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { FileTooLargeError, type ByteRange, type FileStat, type FileStore, type PutOptions, type StoredFile } from './file-store.ts';
-
-const KEY = /^[0-9a-f]{2}\/[0-9a-f-]{36}$/;
+import type { ByteRange, FileStat, FileStore, PutOptions, StoredFile } from './file-store.ts';
+import { isFileKey, measure, newFileKey } from './measure.ts';
 
 /**
  * Files under `root` (DATA_DIR/files). A file is written to a temporary name and renamed into place only when
@@ -16,35 +14,25 @@ export class LocalDiskFileStore implements FileStore {
   constructor(private readonly root: string) {}
 
   private pathOf(key: string): string {
-    if (!KEY.test(key)) throw new Error(`not a file key: ${key}`);
+    if (!isFileKey(key)) throw new Error(`not a file key: ${key}`);
     return path.join(this.root, key);
   }
 
   async put(content: Readable, options: PutOptions = {}): Promise<StoredFile> {
-    const id = randomUUID();
-    const key = `${id.slice(0, 2)}/${id}`;
+    const key = newFileKey();
     const target = this.pathOf(key);
     await mkdir(path.dirname(target), { recursive: true });
     await mkdir(path.join(this.root, 'tmp'), { recursive: true });
-    const temporary = path.join(this.root, 'tmp', `${id}.part`);
-    const hash = createHash('sha256');
-    let size = 0;
-    const measure = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        size += chunk.length;
-        if (options.maxBytes !== undefined && size > options.maxBytes) return done(new FileTooLargeError(options.maxBytes));
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
+    const temporary = path.join(this.root, 'tmp', `${path.basename(key)}.part`);
+    const measured = measure(options.maxBytes);
     try {
-      await pipeline(content, measure, createWriteStream(temporary, { flush: true }));
+      await pipeline(content, measured.stream, createWriteStream(temporary, { flush: true }));
       await rename(temporary, target);
     } catch (error) {
       await rm(temporary, { force: true });
       throw error;
     }
-    return { key, size, sha256: hash.digest('hex') };
+    return { key, size: measured.size(), sha256: measured.sha256() };
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
