@@ -1,6 +1,8 @@
 import type { Db } from '../platform/db/database.ts';
 import type { CitizenActor } from '../platform/context.ts';
-import type { Mailer, SmsSender } from '../platform/mail/index.ts';
+import type { DeliveryOutcome, MailService } from '../platform/mail/index.ts';
+import type { Locale } from '../platform/i18n/index.ts';
+import { identityMessages } from './messages.ts';
 import { requireContact } from './contact.ts';
 import { sweepExpired } from './housekeeping.ts';
 import { recordAudit } from '../platform/audit/index.ts';
@@ -14,11 +16,14 @@ const CODE_ATTEMPTS = 5;
 export const MIN_PASSWORD_LENGTH = 12;
 
 /**
- * Sends a one-time code, by email or text message, to confirm the address or number. If an account already has it,
- * its owner gets a notice instead, and the visitor sees exactly the same next page: registration never tells who
- * has an account.
+ * Sends a one-time code, by email or text message, in the visitor's language, to confirm the address or number. If
+ * an account already has it, its owner gets a notice instead, and the visitor sees exactly the same next page:
+ * registration never tells who has an account. The code and its message are committed together, then delivery is
+ * tried at once; if the mail server or gateway is down the message stays queued and is retried until the code
+ * expires (the visitor is told it may be late), because asking them to try again would spend their sending limit
+ * and leave two codes in flight. A recipient the server refuses outright is bad input.
  */
-export async function startRegistration(db: Db, ports: { mailer: Mailer; sms: SmsSender }, secret: string, input: { contact: string; address: string }): Promise<string> {
+export async function startRegistration(db: Db, mail: Pick<MailService, 'mailer' | 'sms' | 'deliverNow'>, secret: string, input: { contact: string; address: string; locale: Locale }): Promise<{ challengeId: string; delivery: DeliveryOutcome }> {
   const contact = requireContact(input.contact);
   const rules: ThrottleRule[] = [
     { key: `citizen-register:address:${input.address}`, limit: 20, windowSeconds: 3600, mode: 'block' },
@@ -27,16 +32,22 @@ export async function startRegistration(db: Db, ports: { mailer: Mailer; sms: Sm
   await assertNotThrottled(db, rules);
   // Sending counts against the limits: it is what an attacker would abuse to flood someone's inbox or phone.
   await recordFailure(db, rules);
+  const t = identityMessages(input.locale);
   const code = newSixDigitCode();
-  const { id } = await store.insertEmailCode(db, { email: contact.identifier, channel: contact.channel, code_hash: hashShortCode(secret, code), expires_at: new Date(Date.now() + CODE_MINUTES * 60_000), used_at: null });
-  const existing = await store.citizenByIdentifier(db, contact.identifier);
-  const text = existing
-    ? 'Someone asked to register an iAM Smart account with this address or number, which already has one. If it was you, sign in instead; if not, ignore this message.'
-    : `Your iAM Smart confirmation code is ${code}. It works once, for ${CODE_MINUTES} minutes. Never tell it to anyone.`;
-  if (contact.channel === 'sms') await ports.sms.send({ to: contact.identifier, text: `iAM Smart: ${text}` });
-  else await ports.mailer.send({ to: contact.identifier, subject: existing ? 'iAM Smart: you already have an account' : `iAM Smart: your code is ${code}`, text });
+  const expiresAt = new Date(Date.now() + CODE_MINUTES * 60_000);
+  const { id, messageId } = await db.transaction().execute(async (trx) => {
+    const challenge = await store.insertEmailCode(trx, { email: contact.identifier, channel: contact.channel, code_hash: hashShortCode(secret, code), expires_at: expiresAt, used_at: null });
+    const existing = await store.citizenByIdentifier(trx, contact.identifier);
+    const text = existing ? t('mail.existsBody') : t('mail.codeBody', { code, minutes: CODE_MINUTES });
+    const queued = contact.channel === 'sms'
+      ? await mail.sms(trx).send({ to: contact.identifier, text: t('sms.prefix', { text }), deliverBefore: expiresAt })
+      : await mail.mailer(trx).send({ to: contact.identifier, subject: existing ? t('mail.existsSubject') : t('mail.codeSubject', { code }), text, deliverBefore: expiresAt });
+    return { id: challenge.id, messageId: queued.id };
+  });
+  const delivery = await mail.deliverNow(messageId);
+  if (delivery === 'failed') throw new DomainError('invalid_input', 'The message could not be delivered.', { fields: [{ field: 'email', reason: t('register.undeliverable') }] });
   await sweepExpired(db);
-  return id;
+  return { challengeId: id, delivery };
 }
 
 export interface RegistrationInput { challengeId: string; code: string; password: string; requestId: string }

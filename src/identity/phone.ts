@@ -1,6 +1,8 @@
 import type { Db } from '../platform/db/database.ts';
 import type { RequestContext } from '../platform/context.ts';
-import type { SmsSender } from '../platform/mail/index.ts';
+import type { DeliveryOutcome, MailService } from '../platform/mail/index.ts';
+import type { Locale } from '../platform/i18n/index.ts';
+import { identityMessages } from './messages.ts';
 import { recordAudit } from '../platform/audit/index.ts';
 import { DomainError } from '../platform/errors.ts';
 import { assertNotThrottled, recordFailure, type ThrottleRule } from '../platform/throttle/index.ts';
@@ -12,8 +14,11 @@ const CODE_MINUTES = 10;
 const CODE_ATTEMPTS = 5;
 const wrong = () => new DomainError('invalid_input', 'The code is not right, or it has expired.', { fields: [{ field: 'code', reason: 'The code is not right, or it has expired' }] });
 
-/** Texts a code to the mobile number in the citizen's profile; sending is limited, since each text costs money. */
-export async function sendPhoneCode(db: Db, sms: SmsSender, secret: string, ctx: RequestContext): Promise<void> {
+/**
+ * Texts a code to the mobile number in the citizen's profile; sending is limited, since each text costs money. The
+ * code and its text are committed together; a gateway failure leaves the text queued until the code expires.
+ */
+export async function sendPhoneCode(db: Db, mail: Pick<MailService, 'sms' | 'deliverNow'>, secret: string, ctx: RequestContext, locale: Locale): Promise<DeliveryOutcome> {
   const actor = requireCitizen(ctx.actor);
   const phone = (await store.profileFields(db, actor.id)).find((f) => f.field === 'phone');
   if (!phone) throw new DomainError('conflict', 'Add a mobile phone number to your profile first.');
@@ -23,8 +28,13 @@ export async function sendPhoneCode(db: Db, sms: SmsSender, secret: string, ctx:
   await recordFailure(db, rules);
   const code = newSixDigitCode();
   const number = phone.value.replace(/\s/g, '');
-  await store.insertPhoneCode(db, { citizen_id: actor.id, phone: number, code_hash: hashShortCode(secret, code), expires_at: new Date(Date.now() + CODE_MINUTES * 60_000) });
-  await sms.send({ to: number, text: `iAM Smart: your code is ${code}. It works once, for ${CODE_MINUTES} minutes. Never tell it to anyone.` });
+  const expiresAt = new Date(Date.now() + CODE_MINUTES * 60_000);
+  const text = identityMessages(locale)('sms.phoneCode', { code, minutes: CODE_MINUTES });
+  const queued = await db.transaction().execute(async (trx) => {
+    await store.insertPhoneCode(trx, { citizen_id: actor.id, phone: number, code_hash: hashShortCode(secret, code), expires_at: expiresAt });
+    return mail.sms(trx).send({ to: number, text, deliverBefore: expiresAt });
+  });
+  return mail.deliverNow(queued.id);
 }
 
 /** Confirms the number: it becomes a verified e-ME field, unless the profile's number changed since the code was sent. */

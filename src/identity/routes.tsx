@@ -2,13 +2,13 @@ import { Type } from 'typebox';
 import { FormText } from './schemas.ts';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ModuleRoutes, Services } from '../platform/services.ts';
+import type { Services } from '../platform/services.ts';
+import type { IdentityRoutes } from './module.ts';
 import type { Config } from '../platform/config.ts';
 import { DomainError, type FieldError } from '../platform/errors.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
 import { secureCookies } from '../platform/http/security.ts';
 import { safeReturnPath } from '../platform/http/return-path.ts';
-import { outboxMailer, outboxSms } from '../platform/mail/index.ts';
 import { identityMessages } from './messages.ts';
 import { completeRegistration, startRegistration } from './account.ts';
 import { checkPassword, checkSecondStep, CITIZEN_SESSION_COOKIE, openSession, resolveSession, SESSION_MAX_HOURS, signOut, type Device } from './session.ts';
@@ -52,9 +52,7 @@ export function allowRedirectToServices(reply: FastifyReply, returnTo: string): 
 }
 const statusOf = (error: unknown) => (error instanceof DomainError ? error.status : 400);
 
-export const accountRoutes: ModuleRoutes = async (app, { db, config, logger }) => {
-  const mailer = outboxMailer(db, logger);
-  const sms = outboxSms(db, logger);
+export const accountRoutes: IdentityRoutes = async (app, { db, config, mail }) => {
   const cookies = cookieOptions(config);
   const ctxOf = (request: FastifyRequest, reply: FastifyReply) => pageContext(request, reply, config.SEED_SAMPLE_DATA);
   const startSession = async (reply: FastifyReply, request: FastifyRequest, citizenId: string, amr: string[]) => {
@@ -70,16 +68,16 @@ export const accountRoutes: ModuleRoutes = async (app, { db, config, logger }) =
     const t = identityMessages(ctx.locale);
     const email = request.body.email ?? '';
     try {
-      const challenge = await startRegistration(db, { mailer, sms }, config.SESSION_SECRET, { contact: email, address: request.ip });
-      return reply.redirect(`/account/register/confirm?challenge=${challenge}`, 303);
+      const { challengeId, delivery } = await startRegistration(db, mail, config.SESSION_SECRET, { contact: email, address: request.ip, locale: ctx.locale });
+      return reply.redirect(`/account/register/confirm?challenge=${challengeId}${delivery === 'queued' ? '&delayed=1' : ''}`, 303);
     } catch (error) {
       const errors = pageErrors(error, reply, { throttled: (seconds) => t('signIn.throttled', { seconds }), fallback: t('signIn.missingEmail'), field: 'email' });
       return sendPage(reply, <RegisterPage ctx={ctx} email={email} errors={errors} />, statusOf(error));
     }
   });
 
-  app.get('/account/register/confirm', { schema: { hide: true, querystring: Type.Object({ challenge: FormText(64) }) } }, async (request, reply) =>
-    sendPage(reply, <ConfirmEmailPage ctx={ctxOf(request, reply)} challenge={request.query.challenge} errors={[]} />));
+  app.get('/account/register/confirm', { schema: { hide: true, querystring: Type.Object({ challenge: FormText(64), delayed: Type.Optional(FormText(2)) }) } }, async (request, reply) =>
+    sendPage(reply, <ConfirmEmailPage ctx={ctxOf(request, reply)} challenge={request.query.challenge} delayed={request.query.delayed === '1'} errors={[]} />));
 
   app.post('/account/register/confirm', { schema: { hide: true, body: Form(['challenge', 'code', 'password']) } }, async (request, reply) => {
     const ctx = ctxOf(request, reply);

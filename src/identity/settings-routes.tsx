@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { FormText } from './schemas.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ModuleRoutes } from '../platform/services.ts';
+import type { IdentityRoutes } from './module.ts';
 import type { CitizenActor } from '../platform/context.ts';
 import { DomainError } from '../platform/errors.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
@@ -12,7 +12,6 @@ import { confirmTotp, hasTotp, pendingTotp, startTotp } from './totp.ts';
 import { EDITABLE_FIELDS, loadProfile, updateProfile, type EditableField } from './profile.ts';
 import { AccountPage, DevicesPage, PhoneCodePage, ProfilePage, RecoveryCodesPage, SecurityPage } from './views/account.tsx';
 import { confirmPhoneCode, sendPhoneCode } from './phone.ts';
-import { outboxSms } from '../platform/mail/index.ts';
 
 const ProfileBody = Type.Object(Object.fromEntries([...EDITABLE_FIELDS, '_csrf'].map((f) => [f, Type.Optional(FormText(1000))])));
 
@@ -24,8 +23,7 @@ export function citizenOrSignIn(request: FastifyRequest, reply: FastifyReply): C
 }
 
 /** The citizen's own account pages: profile, two-step verification, devices. */
-export const settingsRoutes: ModuleRoutes = async (app, { db, config, logger }) => {
-  const sms = outboxSms(db, logger);
+export const settingsRoutes: IdentityRoutes = async (app, { db, config, mail }) => {
   const ctxOf = (request: FastifyRequest, reply: FastifyReply) => pageContext(request, reply, config.SEED_SAMPLE_DATA);
 
   app.get('/account', { schema: { hide: true } }, async (request, reply) => {
@@ -42,16 +40,16 @@ export const settingsRoutes: ModuleRoutes = async (app, { db, config, logger }) 
 
   app.post('/account/profile/phone', { schema: { hide: true } }, async (request, reply) => {
     if (!citizenOrSignIn(request, reply)) return reply;
-    await sendPhoneCode(db, sms, config.SESSION_SECRET, requestContext(request));
-    return reply.redirect('/account/profile/phone', 303);
+    const delivery = await sendPhoneCode(db, mail, config.SESSION_SECRET, requestContext(request), ctxOf(request, reply).locale);
+    return reply.redirect(`/account/profile/phone${delivery === 'sent' ? '' : '?delayed=1'}`, 303);
   });
 
-  app.get('/account/profile/phone', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/account/profile/phone', { schema: { hide: true, querystring: Type.Object({ delayed: Type.Optional(FormText(2)) }) } }, async (request, reply) => {
     const actor = citizenOrSignIn(request, reply);
     if (!actor) return reply;
     const phone = (await loadProfile(db, actor.id)).phone;
     if (!phone) return reply.redirect('/account/profile', 303);
-    return sendPage(reply, <PhoneCodePage ctx={ctxOf(request, reply)} phone={phone.value} errors={[]} />);
+    return sendPage(reply, <PhoneCodePage ctx={ctxOf(request, reply)} phone={phone.value} delayed={request.query.delayed === '1'} errors={[]} />);
   });
 
   app.post('/account/profile/phone/confirm', { schema: { hide: true, body: Type.Object({ code: Type.Optional(FormText(20)), _csrf: Type.Optional(Type.String()) }) } }, async (request, reply) => {

@@ -18,9 +18,11 @@ test('a bad value names the key', () => {
 
 test('production refuses development secrets and plain http', () => {
   assert.throws(() => loadConfig({ NODE_ENV: 'production', BASE_URL: 'https://gov.example' }), /SESSION_SECRET/);
-  assert.throws(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) }), /BASE_URL/);
-  assert.throws(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), BASE_URL: 'http://gov.example' }), /https/);
-  const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), BASE_URL: 'https://gov.example/' });
+  assert.throws(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), BASE_URL: 'https://gov.example' }), /IDENTITY_KEY/);
+  const secrets = { SESSION_SECRET: 'x'.repeat(40), IDENTITY_KEY: 'y'.repeat(40) };
+  assert.throws(() => loadConfig({ NODE_ENV: 'production', ...secrets }), /BASE_URL/);
+  assert.throws(() => loadConfig({ NODE_ENV: 'production', ...secrets, BASE_URL: 'http://gov.example' }), /https/);
+  const config = loadConfig({ NODE_ENV: 'production', ...secrets, BASE_URL: 'https://gov.example/' });
   assert.equal(config.SEED_SAMPLE_DATA, false);
   assert.equal(config.BASE_URL, 'https://gov.example');
 });

@@ -56,13 +56,14 @@ export function ProfilePage(props: { ctx: PageContext; profile: Profile; values?
   );
 }
 
-export function PhoneCodePage(props: { ctx: PageContext; phone: string; errors: FieldError[] }) {
+export function PhoneCodePage(props: { ctx: PageContext; phone: string; delayed?: boolean; errors: FieldError[] }) {
   const t = identityMessages(props.ctx.locale);
   return (
     <Page ctx={props.ctx} title={t('phone.title')}>
       <ErrorSummary ctx={props.ctx} errors={props.errors} />
       <h1>{t('phone.title')}</h1>
       <p>{t('phone.intro', { phone: props.phone })}</p>
+      {props.delayed ? <p class="notice" role="status">{t('phone.delayed')}</p> : null}
       <Form ctx={props.ctx} action="/account/profile/phone/confirm">
         <TextField name="code" label={t('code.code')} autocomplete="one-time-code" errors={props.errors} />
         <Button>{t('phone.submit')}</Button>

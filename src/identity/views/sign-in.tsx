@@ -18,13 +18,14 @@ export function RegisterPage(props: { ctx: PageContext; email?: string; errors: 
   );
 }
 
-export function ConfirmEmailPage(props: { ctx: PageContext; challenge: string; errors: FieldError[] }) {
+export function ConfirmEmailPage(props: { ctx: PageContext; challenge: string; delayed?: boolean; errors: FieldError[] }) {
   const t = identityMessages(props.ctx.locale);
   return (
     <Page ctx={props.ctx} title={t('confirm.title')}>
       <ErrorSummary ctx={props.ctx} errors={props.errors} />
       <h1>{t('confirm.title')}</h1>
       <p>{t('confirm.intro')}</p>
+      {props.delayed ? <p class="notice" role="status">{t('confirm.delayed')}</p> : null}
       <Form ctx={props.ctx} action="/account/register/confirm">
         <input type="hidden" name="challenge" value={props.challenge} />
         <TextField name="code" label={t('confirm.code')} autocomplete="one-time-code" errors={props.errors} />
