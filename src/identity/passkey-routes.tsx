@@ -12,7 +12,7 @@ import { requireCitizen } from '../platform/access.ts';
 import { cookieOptions, device } from './routes.tsx';
 import { citizenOrSignIn } from './settings-routes.tsx';
 import { checkPasskey, listPasskeys, passkeyRegistrationOptions, passkeySignInOptions, registerPasskey } from './passkeys.ts';
-import { CITIZEN_SESSION_COOKIE, openSession, SESSION_MAX_HOURS } from './session.ts';
+import { CITIZEN_SESSION_COOKIE, openSession } from './session.ts';
 import { PasskeysPage } from './views/passkeys.tsx';
 
 const SCRIPT = readFileSync(new URL('./assets/passkey.js', import.meta.url), 'utf8');
@@ -74,8 +74,8 @@ export const passkeyRoutes: ModuleRoutes = async (app, { db, config }) => {
       await recordFailure(db, rules);
       throw error;
     }
-    const session = await openSession(db, { citizenId: result.citizenId, amr: result.amr, replacing: request.cookies[CITIZEN_SESSION_COOKIE], ...device(request) });
-    reply.setCookie(CITIZEN_SESSION_COOKIE, session.sessionId, { ...cookies, maxAge: SESSION_MAX_HOURS * 3600 });
+    const session = await openSession(db, config, { citizenId: result.citizenId, amr: result.amr, replacing: request.cookies[CITIZEN_SESSION_COOKIE], ...device(request) });
+    reply.setCookie(CITIZEN_SESSION_COOKIE, session.sessionId, { ...cookies, maxAge: config.CITIZEN_SESSION_MAX_HOURS * 3600 });
     return { redirect: safeReturnPath(request.body.return, '/account') };
   });
 };

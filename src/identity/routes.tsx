@@ -11,7 +11,7 @@ import { secureCookies } from '../platform/http/security.ts';
 import { safeReturnPath } from '../platform/http/return-path.ts';
 import { identityMessages } from './messages.ts';
 import { completeRegistration, startRegistration } from './account.ts';
-import { checkPassword, checkSecondStep, CITIZEN_SESSION_COOKIE, openSession, resolveSession, SESSION_MAX_HOURS, signOut, type Device } from './session.ts';
+import { checkPassword, checkSecondStep, CITIZEN_SESSION_COOKIE, openSession, resolveSession, signOut, type Device } from './session.ts';
 import { CitizenSignInPage, ConfirmEmailPage, RegisterPage, SecondStepPage } from './views/sign-in.tsx';
 
 const PENDING_COOKIE = 'sg_citizen_pending';
@@ -23,7 +23,7 @@ const ReturnQuery = Type.Object({ return: Type.Optional(FormText(2048)), again: 
 export const citizenSessionPlugin = fp(async (app: FastifyInstance, services: Services) => {
   app.addHook('preHandler', async (request) => {
     const cookie = request.cookies[CITIZEN_SESSION_COOKIE];
-    if (cookie && !request.actor) request.actor = await resolveSession(services.db, cookie);
+    if (cookie && !request.actor) request.actor = await resolveSession(services.db, services.config, cookie);
   });
 });
 
@@ -56,8 +56,8 @@ export const accountRoutes: IdentityRoutes = async (app, { db, config, mail }) =
   const cookies = cookieOptions(config);
   const ctxOf = (request: FastifyRequest, reply: FastifyReply) => pageContext(request, reply, config.SEED_SAMPLE_DATA);
   const startSession = async (reply: FastifyReply, request: FastifyRequest, citizenId: string, amr: string[]) => {
-    const session = await openSession(db, { citizenId, amr, replacing: request.cookies[CITIZEN_SESSION_COOKIE], ...device(request) });
-    reply.setCookie(CITIZEN_SESSION_COOKIE, session.sessionId, { ...cookies, maxAge: SESSION_MAX_HOURS * 3600 });
+    const session = await openSession(db, config, { citizenId, amr, replacing: request.cookies[CITIZEN_SESSION_COOKIE], ...device(request) });
+    reply.setCookie(CITIZEN_SESSION_COOKIE, session.sessionId, { ...cookies, maxAge: config.CITIZEN_SESSION_MAX_HOURS * 3600 });
     reply.clearCookie(PENDING_COOKIE, cookies);
   };
 

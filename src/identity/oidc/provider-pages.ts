@@ -26,7 +26,7 @@ export function endCitizenSessionOnLogout(provider: Provider, services: Services
     await next();
     if (!ended.has(ctx)) return;
     const cookie = ctx.cookies.get(CITIZEN_SESSION_COOKIE, { signed: false });
-    const actor = await resolveSession(services.db, cookie);
+    const actor = await resolveSession(services.db, services.config, cookie);
     if (actor) await signOut(services.db, { actor, requestId: `oidc-logout-${Date.now()}`, locale: 'en' });
     ctx.cookies.set(CITIZEN_SESSION_COOKIE, null, { signed: false, path: '/', httpOnly: true, sameSite: 'lax' });
   });

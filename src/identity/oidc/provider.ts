@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import Provider, { interactionPolicy, type ClientLike, type KoaContext } from 'oidc-provider';
 import type { Services } from '../../platform/services.ts';
 import { ACR_VALUES, acrRank, requiredRank } from '../assurance.ts';
-import { CITIZEN_SESSION_COOKIE, resolveSession, SESSION_MAX_HOURS } from '../session.ts';
+import { CITIZEN_SESSION_COOKIE, resolveSession } from '../session.ts';
 import * as store from '../store.ts';
 import { postgresAdapter } from './adapter.ts';
 import { citizenClaims, identityDocumentClaims, SCOPE_CLAIMS } from './claims.ts';
@@ -35,7 +35,7 @@ function loginPolicy(services: Services) {
   const { Check } = interactionPolicy;
   const login = policy.get('login');
   login.checks.add(new Check('citizen_session', 'the citizen is not signed in to smartgov, or signed in again since', async (ctx: KoaContext) => {
-    const actor = await resolveSession(services.db, ctx.cookies.get(CITIZEN_SESSION_COOKIE, { signed: false }));
+    const actor = await resolveSession(services.db, services.config, ctx.cookies.get(CITIZEN_SESSION_COOKIE, { signed: false }));
     const sameSignIn = actor?.id === ctx.oidc.session.accountId && Math.floor((actor?.authTime?.getTime() ?? 0) / 1000) === ctx.oidc.session.loginTs;
     return sameSignIn ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
   }));
@@ -97,7 +97,7 @@ export async function createProvider(services: Services): Promise<Provider> {
     rotateRefreshToken,
     issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) => client.grantTypeAllowed('refresh_token'),
     ttl: {
-      AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 3600, Session: SESSION_MAX_HOURS * 3600,
+      AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 3600, Session: config.CITIZEN_SESSION_MAX_HOURS * 3600,
       Grant: 365 * 24 * 3600, RefreshToken: 14 * 24 * 3600, ClientCredentials: 600,
     },
     renderError: renderProviderError,
