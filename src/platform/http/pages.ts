@@ -28,12 +28,11 @@ export function requestContext(request: FastifyRequest, fallbackActor?: Actor): 
 
 export function pageContext(request: FastifyRequest, reply: FastifyReply, sampleData: boolean): PageContext {
   let token: string | undefined;
-  const nonce = (reply as unknown as { cspNonce?: { script: string } }).cspNonce?.script ?? '';
   return {
     locale: request.locale,
     lite: request.lite,
     path: request.url,
-    nonce,
+    nonce: reply.cspNonce?.script ?? '',
     csrfToken: () => (token ??= reply.generateCsrf()),
     staff: request.actor?.kind === 'staff' ? (request.actor as StaffActor) : undefined,
     citizen: request.actor?.kind === 'citizen' ? request.actor : undefined,
