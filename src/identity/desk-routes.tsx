@@ -40,7 +40,7 @@ export const helpDeskRoutes: ModuleRoutes = async (app, { db, config }) => {
     requireRole(request.actor, 'officer');
     const { email = '', documentType = 'hkid', documentNumber = '' } = request.body;
     try {
-      await proofIdentity(db, secret, requestContext(request), { email, documentType: documentType as DocumentType, documentNumber });
+      await proofIdentity(db, config.IDENTITY_KEY, requestContext(request), { email, documentType: documentType as DocumentType, documentNumber });
       return reply.redirect('/console/identity?proofed=1', 303);
     } catch (error) {
       const errors = pageErrors(error, reply, { throttled: () => '', fallback: '', field: 'email' });

@@ -4,10 +4,11 @@ import { sql } from 'kysely';
 import { Client, createTestApp, signInStaff, type TestApp } from '../../test/support/app.ts';
 import { buildStaff } from '../../test/support/factories.ts';
 import { buildCitizen, signInCitizen } from '../../test/support/identity-factories.ts';
-import { decryptDocument } from './proofing.ts';
+import { decryptDocument, documentLookup } from './proofing.ts';
 
 let t: TestApp;
-before(async () => { t = await createTestApp(); });
+// Its own key, as in production: the document is sealed with IDENTITY_KEY, not with anything derived from SESSION_SECRET.
+before(async () => { t = await createTestApp({ IDENTITY_KEY: 'identity-key-for-the-help-desk-tests-0123456789' }); });
 after(async () => { await t.close(); });
 
 const officer = async () => {
@@ -24,7 +25,9 @@ describe('iAM Smart+ identity proofing at a help desk', () => {
     const row = await t.db.selectFrom('citizens').selectAll().where('id', '=', citizen.id).executeTakeFirstOrThrow();
     assert.ok(row.proofed_at);
     assert.ok(!row.document_ciphertext!.includes('A1234567'));
-    assert.equal(decryptDocument(t.config.SESSION_SECRET, row.document_ciphertext!), 'A1234567');
+    assert.equal(decryptDocument(t.config.IDENTITY_KEY, row.document_ciphertext!), 'A1234567');
+    assert.throws(() => decryptDocument(t.config.SESSION_SECRET, row.document_ciphertext!));
+    assert.equal(row.document_lookup, documentLookup(t.config.IDENTITY_KEY, 'hkid', 'A1234567'));
     const leaked = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log WHERE detail::text LIKE '%1234567%'`.execute(t.db);
     assert.equal(leaked.rows[0]!.n, 0);
     // The next sign-in with two-step verification reaches the highest level.

@@ -130,7 +130,7 @@ describe('Basic OP', () => {
 
   test('the identity document number needs the highest level and its own line on the consent screen', async () => {
     const proofed = await buildCitizen(t.db, { totp: true, proofed: true });
-    await t.db.updateTable('citizens').set({ document_type: 'hkid', document_ciphertext: encryptDocument(t.config.SESSION_SECRET, 'A1234567') }).where('id', '=', proofed.id).execute();
+    await t.db.updateTable('citizens').set({ document_type: 'hkid', document_ciphertext: encryptDocument(t.config.IDENTITY_KEY, 'A1234567') }).where('id', '=', proofed.id).execute();
     const { config } = await privateKeyJwtClient(t, base, 'Land Registry (test)');
     const browser = new Browser(base);
     const consent = await browser.follow((await oidc.buildAuthorizationUrlWithPAR(config, { redirect_uri: RP_REDIRECT, scope: 'openid identity_document', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' })).href, RP_REDIRECT);

@@ -63,7 +63,7 @@ export async function createProvider(services: Services): Promise<Provider> {
       const citizen = await store.citizenById(db, id);
       if (!citizen || citizen.disabled_at) return undefined;
       // The provider releases only the claims of scopes the citizen granted; identity_document needs the highest level.
-      return { accountId: id, claims: async () => ({ sub: id, ...(await citizenClaims(db, id)), ...identityDocumentClaims(config.SESSION_SECRET, citizen) }) };
+      return { accountId: id, claims: async () => ({ sub: id, ...(await citizenClaims(db, id)), ...identityDocumentClaims(config.IDENTITY_KEY, citizen) }) };
     },
     claims: { acr: null, auth_time: null, iss: null, sid: null, amr: null, openid: ['sub', 'acr', 'amr', 'auth_time'], ...SCOPE_CLAIMS },
     scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'address', 'identity_document'],
