@@ -23,6 +23,7 @@ Commands:
                  --datasets N  then fill the open data catalogue up to N synthetic datasets
   audit verify   check the audit log's hash chain; exit code 1 names the first bad entry
   payments reconcile  ask the payment provider about unfinished payments and settle each once
+                 --older-than-minutes N  only payments started at least N minutes ago (default 5)
   remind         email holders of wallet documents that expire within 30 days (start does this hourly)
 
 Configuration comes from environment variables: see README.md.`;
@@ -81,7 +82,7 @@ async function withDatabase(config: Config, logger: Logger, work: (db: import('.
   }
 }
 
-function seedCount(argv: string[], flag: string): number | undefined {
+function wholeNumberFlag(argv: string[], flag: string): number | undefined {
   const at = argv.indexOf(flag);
   if (at < 0) return undefined;
   const count = Number(argv[at + 1]);
@@ -104,8 +105,8 @@ export async function main(argv: string[]): Promise<number> {
     case 'migrate':
       return withDatabase(config, logger, async () => 0);
     case 'seed': {
-      const services = seedCount(argv, '--services');
-      const datasets = seedCount(argv, '--datasets');
+      const services = wholeNumberFlag(argv, '--services');
+      const datasets = wholeNumberFlag(argv, '--datasets');
       return withDatabase(config, logger, async (db) => {
         const ctx = systemContext('smartgov seed');
         await seedSampleData(db, logger, ctx);
@@ -114,9 +115,20 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       });
     }
-    case 'payments':
+    case 'payments': {
       if (sub !== 'reconcile') break;
-      return withDatabase(config, logger, (db) => runReconciliation({ config, db, logger }));
+      const olderThanMinutes = wholeNumberFlag(argv, '--older-than-minutes');
+      return withDatabase(config, logger, async (db) => {
+        // Building the app (without listening) is how modules register what a settled payment moves on, e.g. the
+        // services module submitting an application when its fee is paid; without them a fee would settle alone.
+        const app = await buildApp({ config, db, logger });
+        try {
+          return await runReconciliation({ config, db, logger }, { olderThanMinutes });
+        } finally {
+          await app.close();
+        }
+      });
+    }
     case 'remind':
       return withDatabase(config, logger, async (db) => {
         console.log(`Sent ${await sendExpiryReminders(db, (trx) => outboxMailer(trx, logger))} expiry reminders.`);

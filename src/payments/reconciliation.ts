@@ -49,8 +49,8 @@ export async function reconcilePayments(
 }
 
 /** `smartgov payments reconcile`: one pass, printed; exit code 1 if any payment could not be checked. */
-export async function runReconciliation(services: Services): Promise<number> {
-  const result = await reconcilePayments(paymentDeps(services), systemContext('payments reconciliation'), { logger: services.logger });
+export async function runReconciliation(services: Services, options: { olderThanMinutes?: number } = {}): Promise<number> {
+  const result = await reconcilePayments(paymentDeps(services), systemContext('payments reconciliation'), { ...options, logger: services.logger });
   services.logger.info(result, 'payments reconciled');
   console.log(`Payments reconciled: ${result.checked} checked, ${result.changed} changed, ${result.settled} settled, ${result.failed} could not be checked.`);
   return result.failed > 0 ? 1 : 0;

@@ -9,6 +9,7 @@ import { WEBHOOK_PATH } from '../../src/payments/provider/builtin.ts';
 import { SIGNATURE_HEADER, signWebhook, webhookSecret } from '../../src/payments/provider/signature.ts';
 import { buildOrganisation, buildStaff } from './factories.ts';
 import { Client, signInStaff, type TestApp } from './app.ts';
+import { uniqueSlug } from './services-factories.ts';
 
 // Payment tests run their app with this BASE_URL: nothing listens on port 9, so the built-in provider's own
 // webhook deliveries fail and each test delivers the recorded events itself, in the order it wants.
@@ -95,4 +96,21 @@ export async function payOnHostedPage(t: TestApp, paymentId: string, cardNumber 
   assert.equal(done.statusCode, 303);
   assert.equal(done.headers.location, `${t.config.BASE_URL}/payments/${paymentId}/return`);
   return { payer, hosted };
+}
+
+/** A published service with a fee and a one-step form (a declaration), set up through the API by its department's admin. */
+export async function buildFeeService(t: TestApp, amountCents = 9_000) {
+  const organisation = await buildOrganisation(t.db);
+  const item = await buildPaymentItem(t.db, { organisationId: organisation.id, amountCents });
+  const staff = await buildStaff(t.db, { organisationId: organisation.id, roles: ['organisation_admin'] });
+  const admin = await signInStaff(t.app, staff.email, staff.password);
+  const created = await admin.json('POST', '/api/v1/services', { slug: uniqueSlug('paid'), category: 'transport', nameEn: 'Paid licence', nameZhHk: '收費執照', summaryEn: '', summaryZhHk: '', feeItemId: item.id });
+  assert.equal(created.statusCode, 201, created.body);
+  const service = created.json() as { id: string; slug: string };
+  await admin.submit(`/console/services/${service.id}`, `/console/services/${service.id}/publish`, { version: '1' });
+  const declaration = { steps: [{ id: 'declaration', title: { en: 'Declaration', 'zh-HK': '聲明' }, questions: [{ id: 'declare', type: 'declaration', label: { en: 'Declaration', 'zh-HK': '聲明' }, required: true }] }] };
+  await admin.submit(`/console/services/${service.id}/form`, `/console/services/${service.id}/form`, { definition: JSON.stringify(declaration) });
+  const formId = /form\/([0-9a-f-]{36})\/publish/.exec((await admin.get(`/console/services/${service.id}/form`)).body)![1]!;
+  assert.equal((await admin.submit(`/console/services/${service.id}/form`, `/console/services/${service.id}/form/${formId}/publish`, {})).statusCode, 303);
+  return { organisation, item, slug: service.slug };
 }
