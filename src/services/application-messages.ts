@@ -81,10 +81,9 @@ export const applicationMessages = defineMessages({
     'officer.reasonLabel': 'Reasons (the applicant sees these; required to reject)',
     'form.editor': 'Application form',
     'form.definitionLabel': 'Form definition (JSON): steps, questions and routing',
-    'form.saveDraft': 'Save as a new draft version',
+    'form.saveDraft': 'Save to the draft version',
     'form.makeLive': 'Make version {version} live',
     'form.versions': 'Versions',
-    'form.preview': 'Preview of version {version}',
   },
   'zh-HK': {
     'apply.start': '網上申請',
@@ -166,9 +165,8 @@ export const applicationMessages = defineMessages({
     'officer.reasonLabel': '理由（申請人會看到；拒絕時必須填寫）',
     'form.editor': '申請表格',
     'form.definitionLabel': '表格定義（JSON）：步驟、問題及路徑',
-    'form.saveDraft': '儲存為新草稿版本',
+    'form.saveDraft': '儲存至草稿版本',
     'form.makeLive': '啟用第 {version} 版',
     'form.versions': '版本',
-    'form.preview': '第 {version} 版預覽',
   },
 });

@@ -5,14 +5,11 @@ import { hasRole, requireCitizen, requireRole } from '../platform/access.ts';
 import { DomainError, type FieldError } from '../platform/errors.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
 import * as applications from './application.ts';
-import * as forms from './forms.ts';
 import { onPaymentSettled, paymentDeps } from '../payments/index.ts';
 import { outboxMailer } from '../platform/mail/index.ts';
-import { getOwnService } from './service.ts';
 import { CheckAnswersPage, StepPage } from './views/apply.tsx';
 import { ApplicationPage, MyApplicationsPage } from './views/applications.tsx';
 import { OfficerApplicationPage, QueuePage } from './views/officer.tsx';
-import { FormEditorPage } from './views/form-editor.tsx';
 import { PrefillPage } from './views/prefill.tsx';
 import { getOrganisationById } from '../organisations/index.ts';
 import { localFileStore, multipartParser, type UploadBody } from '../platform/files/index.ts';
@@ -30,7 +27,7 @@ type StepBody = Record<string, string> & { [SENT]?: UploadBody };
 const MessageBody = Type.Object({ message: Type.Optional(Type.String({ maxLength: 5000 })), decision: Type.Optional(Type.Union([Type.Literal('approved'), Type.Literal('rejected')])), _csrf: Type.Optional(Type.String()) });
 const STATUSES = ['submitted', 'information_requested', 'recommended', 'approved', 'rejected', 'withdrawn'] as const;
 
-/** Applying online (citizens), working the queue (officers and approvers), and form versions (organisation admins). */
+/** Applying online (citizens) and working the queue (officers and approvers). */
 export const applicationRoutes: ModuleRoutes = async (app, options) => {
   const { db, config } = options;
   const files = localFileStore(config.DATA_DIR);
@@ -206,51 +203,4 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
     if (!body.decision) throw new DomainError('invalid_input', 'Choose approve or reject.', { fields: [{ field: 'decision', reason: 'is required' }] });
     return applications.decideApplication(db, ctx, config.SESSION_SECRET, id, body.decision, body.message);
   });
-
-  // --- Form versions (organisation admins) ---
-  const editor = async (request: FastifyRequest, reply: FastifyReply, serviceId: string, text?: string, errors: FieldError[] = []) => {
-    const ctx = requestContext(request);
-    const [service, versions] = await Promise.all([getOwnService(db, ctx, serviceId), forms.formVersions(db, ctx, serviceId)]);
-    const shown = text ?? (versions[0] ? JSON.stringify(versions[0].definition, null, 2) : JSON.stringify(STARTER_FORM, null, 2));
-    return sendPage(reply, <FormEditorPage ctx={page(request, reply)} service={service} versions={versions} text={shown} errors={errors} />, errors.length ? 400 : 200);
-  };
-  app.get('/console/services/:id/form', { schema: { hide: true, params: IdParams } }, async (request, reply) => {
-    requireRole(request.actor, 'organisation_admin');
-    return editor(request, reply, request.params.id);
-  });
-  app.post('/console/services/:id/form', { schema: { hide: true, params: IdParams, body: Type.Object({ definition: Type.String({ maxLength: 200_000 }), _csrf: Type.Optional(Type.String()) }) } }, async (request, reply) => {
-    requireRole(request.actor, 'organisation_admin');
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(request.body.definition);
-    } catch (error) {
-      return editor(request, reply, request.params.id, request.body.definition, [{ field: 'definition', reason: `is not valid JSON (${(error as Error).message})` }]);
-    }
-    try {
-      await forms.saveFormDraft(db, requestContext(request), request.params.id, parsed);
-    } catch (error) {
-      const fields = invalid(error);
-      if (!fields) throw error;
-      return editor(request, reply, request.params.id, request.body.definition, fields);
-    }
-    return reply.redirect(`/console/services/${request.params.id}/form`, 303);
-  });
-  app.post('/console/services/:id/form/:formId/publish', { schema: { hide: true, params: Type.Object({ id: Type.String({ format: 'uuid' }), formId: Type.String({ format: 'uuid' }) }) } }, async (request, reply) => {
-    requireRole(request.actor, 'organisation_admin');
-    await forms.publishForm(db, requestContext(request), request.params.id, request.params.formId);
-    return reply.redirect(`/console/services/${request.params.id}/form`, 303);
-  });
-};
-
-/** What a new form starts from in the editor. */
-export const STARTER_FORM = {
-  steps: [
-    { id: 'applicant', title: { en: 'About you', 'zh-HK': '關於你' }, questions: [
-      { id: 'fullName', type: 'text', label: { en: 'Full name', 'zh-HK': '全名' }, required: true },
-      { id: 'phone', type: 'phone', label: { en: 'Phone number', 'zh-HK': '電話號碼' }, required: true },
-    ] },
-    { id: 'declaration', title: { en: 'Declaration', 'zh-HK': '聲明' }, questions: [
-      { id: 'declare', type: 'declaration', label: { en: 'Declaration', 'zh-HK': '聲明' }, required: true },
-    ] },
-  ],
 };

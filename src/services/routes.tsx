@@ -13,6 +13,7 @@ import { CataloguePage } from './views/catalogue.tsx';
 import { ServicePage } from './views/service.tsx';
 import { ServiceFormPage, ServicesConsolePage, type ServiceFormValues } from './views/console.tsx';
 import { applicationRoutes } from './application-routes.tsx';
+import { formEditorRoutes } from './form-editor-routes.tsx';
 
 const Problem = Type.Ref('Problem');
 const SlugParams = Type.Object({ slug: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{2,79}$' }) });
@@ -24,6 +25,7 @@ const tags = ['services'];
 export const serviceRoutes: ModuleRoutes = async (app, options) => {
   const { db, config } = options;
   await app.register(applicationRoutes, options);
+  await app.register(formEditorRoutes, options);
   const page = (request: Parameters<typeof pageContext>[0], reply: Parameters<typeof pageContext>[1]) => pageContext(request, reply, config.SEED_SAMPLE_DATA);
   const feeItems = async (request: Parameters<typeof requestContext>[0]) =>
     (await listPaymentItems(db, requestContext(request))).map((i) => ({ id: i.id, label: `${i.name[request.locale]} (${formatHkd(i.amountCents)})` }));

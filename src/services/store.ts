@@ -78,6 +78,8 @@ interface ServiceFormsTable {
   version: number;
   status: Generated<FormStatus>;
   definition: unknown;
+  /** Counts in-place edits of a draft version, so that an edit made from a stale page is refused. */
+  revision: Generated<number>;
   created_at: Generated<Date>;
   published_at: Date | null;
 }
@@ -126,6 +128,18 @@ export async function insertForm(db: Queryable, serviceId: string, definition: u
   const next = await db.selectFrom('service_forms').select((eb) => eb.fn.max('version').as('v')).where('service_id', '=', serviceId).executeTakeFirst();
   return db.insertInto('service_forms').values({ service_id: serviceId, version: Number(next?.v ?? 0) + 1, definition: JSON.stringify(definition), published_at: null })
     .returningAll().executeTakeFirstOrThrow();
+}
+
+/** Form edits of one service queue here, so that each one sees the latest version. */
+export const lockServiceForms = (trx: Queryable, serviceId: string) => trx.selectFrom('services').select('id').where('id', '=', serviceId).forUpdate().executeTakeFirst();
+
+export const latestForm = (db: Queryable, serviceId: string) =>
+  db.selectFrom('service_forms').selectAll().where('service_id', '=', serviceId).orderBy('version', 'desc').limit(1).executeTakeFirst();
+
+/** Changes a draft version in place, only if it is still a draft at `revision`. */
+export async function updateFormDraft(db: Queryable, id: string, revision: number, definition: unknown): Promise<FormRow | undefined> {
+  return db.updateTable('service_forms').set({ definition: JSON.stringify(definition), revision: revision + 1 })
+    .where('id', '=', id).where('status', '=', 'draft').where('revision', '=', revision).returningAll().executeTakeFirst();
 }
 
 /** Makes one form version live and archives the one it replaces. */
