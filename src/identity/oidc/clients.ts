@@ -19,6 +19,11 @@ export interface ClientRegistration {
   environment?: 'sandbox' | 'production';
   /** FAPI 2.0 Security Profile: PAR required, private_key_jwt, DPoP-bound tokens, refresh tokens not rotated. */
   fapi2?: boolean;
+  /**
+   * A public client (an app on a phone or a single-page app, which cannot keep a secret): no client authentication,
+   * PKCE only, and its refresh tokens rotate at every use.
+   */
+  publicClient?: boolean;
   /** Only for published sample clients; real clients always get a generated secret. */
   clientSecret?: string;
 }
@@ -44,13 +49,15 @@ export async function insertClient(trx: Trx, ctx: RequestContext, input: ClientR
   const environment = input.environment ?? 'sandbox';
   const bad = [...input.redirectUris, ...(input.postLogoutRedirectUris ?? [])].filter((u) => !checkRedirectUri(u, environment));
   if (input.redirectUris.length === 0 || bad.length) throw invalidInput([{ field: 'redirectUris', reason: environment === 'sandbox' ? 'must be https (or loopback http) URLs without a fragment' : 'must be https URLs without a fragment' }]);
+  if (input.publicClient && (input.jwks || input.fapi2)) throw invalidInput([{ field: 'jwks', reason: 'A public client has no keys and cannot use the FAPI 2.0 profile' }]);
   if (input.fapi2 && !input.jwks) throw invalidInput([{ field: 'jwks', reason: 'FAPI 2.0 clients authenticate with private_key_jwt: give their public JWK Set' }]);
   const clientId = input.clientId ?? `sg-${randomBytes(9).toString('base64url')}`;
-  const clientSecret = input.jwks ? undefined : (input.clientSecret ?? randomBytes(32).toString('base64url'));
+  const clientSecret = input.jwks || input.publicClient ? undefined : (input.clientSecret ?? randomBytes(32).toString('base64url'));
   const metadata = {
     client_id: clientId, client_name: input.clientName, purpose: input.purpose, environment, ...(input.purposeZh ? { purpose_zh: input.purposeZh } : {}),
     redirect_uris: input.redirectUris, post_logout_redirect_uris: input.postLogoutRedirectUris ?? [],
-    ...(input.jwks ? { token_endpoint_auth_method: 'private_key_jwt', jwks: input.jwks } : { token_endpoint_auth_method: 'client_secret_basic', client_secret: clientSecret }),
+    ...(input.publicClient ? { token_endpoint_auth_method: 'none' }
+      : input.jwks ? { token_endpoint_auth_method: 'private_key_jwt', jwks: input.jwks } : { token_endpoint_auth_method: 'client_secret_basic', client_secret: clientSecret }),
     ...(input.organisationId ? { organisation_id: input.organisationId } : {}),
     ...(input.fapi2 ? { fapi_profile: '2.0', dpop_bound_access_tokens: true, require_pushed_authorization_requests: true } : {}),
   };

@@ -70,7 +70,7 @@ export async function createProvider(services: Services): Promise<Provider> {
     acrValues: ACR_VALUES,
     subjectTypes: ['pairwise'],
     pairwiseIdentifier: pairwiseIdentifier(config.SESSION_SECRET),
-    clientAuthMethods: ['client_secret_basic', 'private_key_jwt'],
+    clientAuthMethods: ['client_secret_basic', 'private_key_jwt', 'none'],
     clientDefaults: { grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'private_key_jwt', subject_type: 'pairwise', require_auth_time: true, id_token_signed_response_alg: 'RS256' },
     extraClientMetadata: { properties: ['purpose', 'purpose_zh', 'organisation_id', 'environment', 'fapi_profile'] },
     responseTypes: ['code'],
