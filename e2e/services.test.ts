@@ -6,11 +6,24 @@ import { buildOrganisation, buildStaff } from '../test/support/factories.ts';
 import { buildCitizen } from '../test/support/identity-factories.ts';
 import { buildPaymentItem, freePort } from '../test/support/payments-factories.ts';
 import { checkAccessibility, launchBrowser, newPage } from '../test/support/browser.ts';
+import { buildServiceWithForm, SAMPLE_FILES } from '../test/support/services-factories.ts';
 import { DRIVING_LICENCE_FORM } from '../src/services/sample-form.ts';
-import * as store from '../src/services/store.ts';
+import type { FormDefinition } from '../src/services/form-definition.ts';
 
-// The journey of issue 4, through real pages in Chromium: apply with e-ME prefill, pay, answer a request for
-// information, get approved, find the licence in the wallet; a visitor verifies it by its QR link.
+// The journey of issue 4, through real pages in Chromium: apply with e-ME prefill and a file, pay, answer a request for
+// information, get approved, find the licence in the wallet; a visitor verifies it by its QR link. And the structured
+// form editor that departments build such forms with.
+
+/** The sample licence form with a step asking for a file, before the declaration. */
+const BOAT_FORM: FormDefinition = {
+  steps: [
+    ...DRIVING_LICENCE_FORM.steps.slice(0, -1),
+    { id: 'documents', title: { en: 'Documents', 'zh-HK': '文件' }, questions: [
+      { id: 'survey', type: 'file', label: { en: 'Survey certificate', 'zh-HK': '驗船證明書' }, required: true },
+    ] },
+    DRIVING_LICENCE_FORM.steps.at(-1)!,
+  ],
+};
 let t: TestApp;
 let browser: Browser;
 let base: string;
@@ -38,12 +51,7 @@ const noViolations = async (page: Page) => assert.deepEqual(await checkAccessibi
 test('apply, pay, answer, approved, licence in the wallet, verified by a visitor', async () => {
   const organisation = await buildOrganisation(t.db, { name: 'Marine Department (test)' });
   const item = await buildPaymentItem(t.db, { organisationId: organisation.id, amountCents: 25_000 });
-  const service = await store.insertService(t.db, {
-    organisation_id: organisation.id, slug: 'renew-boat-licence', category: 'transport', status: 'published', name_en: 'Renew a boat licence', name_zh_hk: '續期船隻牌照',
-    name_zh_cn: '续期船只牌照', summary_en: 'Renew it online.', summary_zh_hk: '網上續期。', summary_zh_cn: '网上续期。', pledge_working_days: 5, fee_item_id: item.id,
-    fee_cents: 25_000, contact_email: null, published_at: new Date(), search_terms: ['boat'],
-  });
-  await store.makeFormLive(t.db, await store.insertForm(t.db, service.id, DRIVING_LICENCE_FORM));
+  await buildServiceWithForm(t.db, BOAT_FORM, { organisationId: organisation.id, slug: 'renew-boat-licence', nameEn: 'Renew a boat licence', feeItemId: item.id, feeCents: 25_000 });
   const officer = await buildStaff(t.db, { organisationId: organisation.id, roles: ['officer'] });
   const approver = await buildStaff(t.db, { organisationId: organisation.id, roles: ['approver'] });
   const person = await buildCitizen(t.db, { profile: { name_en: 'CHAN, Tai Man', phone: '+852 6123 4567', correspondence_address: '1 Harbour Road' } });
@@ -68,9 +76,18 @@ test('apply, pay, answer, approved, licence in the wallet, verified by a visitor
   assert.equal(await citizen.getByLabel('Mobile number').inputValue(), '+852 6123 4567', 'prefilled from e-ME');
   assert.equal(await citizen.getByLabel('Address for the new licence').inputValue(), '1 Harbour Road');
   await citizen.getByRole('button', { name: 'Continue' }).click();
+
+  // A file: its type is judged by its content, so a PNG named .pdf is refused with a clear message.
+  await citizen.getByLabel('Survey certificate').setInputFiles({ name: 'survey.pdf', mimeType: 'application/pdf', buffer: SAMPLE_FILES.png });
+  await citizen.getByRole('button', { name: 'Continue' }).click();
+  assert.match(await citizen.getByRole('alert').textContent() ?? '', /named as another type than it is/);
+  await noViolations(citizen);
+  await citizen.getByLabel('Survey certificate').setInputFiles({ name: 'survey.pdf', mimeType: 'application/pdf', buffer: SAMPLE_FILES.pdf });
+  await citizen.getByRole('button', { name: 'Continue' }).click();
   await citizen.getByLabel(/I declare/).check();
   await citizen.getByRole('button', { name: 'Continue' }).click();
   await noViolations(citizen);
+  assert.ok(await citizen.getByRole('link', { name: 'survey.pdf' }).isVisible(), 'the file is on check answers');
   await citizen.getByRole('button', { name: /Pay HK\$250\.00 and submit/ }).click();
 
   const paymentId = /\/payments\/([0-9a-f-]{36})/.exec(citizen.url())![1];
@@ -87,6 +104,11 @@ test('apply, pay, answer, approved, licence in the wallet, verified by a visitor
   await staffPage.goto(`${base}/console/applications`);
   await noViolations(staffPage);
   await staffPage.getByRole('link', { name: /SG-/ }).click();
+  const fileHref = await staffPage.getByRole('link', { name: 'survey.pdf' }).getAttribute('href');
+  const download = await staffPage.request.get(`${base}${fileHref}`);
+  assert.equal(download.status(), 200);
+  assert.equal(download.headers()['content-type'], 'application/pdf');
+  assert.deepEqual(await download.body(), SAMPLE_FILES.pdf, 'the officer downloads the file the citizen attached');
   await staffPage.getByLabel(/What you need and why/).fill('Please confirm the vessel name.');
   await staffPage.getByRole('button', { name: 'Ask the applicant for more information' }).click();
 
@@ -114,4 +136,40 @@ test('apply, pay, answer, approved, licence in the wallet, verified by a visitor
   assert.match(await visitor.getByRole('main').textContent() ?? '', /CHAN, T\*\* M\*\*/);
   await noViolations(visitor);
   for (const page of [citizen, staffPage, approverPage, visitor]) await page.close();
+});
+
+test('a department admin adds a file question with the structured editor, sees it in the preview, and makes the form live', async () => {
+  const organisation = await buildOrganisation(t.db, { name: 'Marine Department (editor test)' });
+  const { service } = await buildServiceWithForm(t.db, DRIVING_LICENCE_FORM, { organisationId: organisation.id, nameEn: 'Register a pleasure vessel' });
+  const admin = await buildStaff(t.db, { organisationId: organisation.id, roles: ['organisation_admin'] });
+  const page = await newPage(browser);
+  await signIn(page, '/console/sign-in', admin.email, admin.password);
+  await page.goto(`${base}/console/services/${service.id}/form`);
+  await noViolations(page);
+
+  await page.getByRole('button', { name: 'Add a question to step 4' }).click();
+  assert.match(page.url(), /\/steps\/declaration\/questions\/question\d+$/);
+  await page.getByLabel('Type of answer').selectOption('file');
+  await page.getByLabel('Question (English)').fill('Proof of ownership');
+  await page.getByLabel('Question (Traditional Chinese)').fill('擁有權證明');
+  await page.getByLabel('An answer is required').check();
+  await page.getByRole('button', { name: 'Save to the draft' }).click();
+  const preview = page.getByRole('region', { name: /Preview/ });
+  assert.equal(await preview.locator('input[type=file]').count(), 1, 'the preview shows the file question as citizens see it');
+  assert.match(await preview.textContent() ?? '', /Proof of ownership/);
+  await noViolations(page);
+
+  await page.getByLabel('Question (English)').fill('');
+  await page.getByRole('button', { name: 'Save to the draft' }).click();
+  assert.match(await page.getByRole('alert').textContent() ?? '', /Fill in "Question \(English\)"/);
+  await noViolations(page);
+
+  await page.getByRole('link', { name: 'Back to the form editor' }).click();
+  await page.getByRole('button', { name: 'Move up Proof of ownership' }).click();
+  await page.getByRole('link', { name: 'Edit step 1' }).click();
+  await noViolations(page);
+  await page.getByRole('link', { name: 'Back to the form editor' }).click();
+  await page.getByRole('button', { name: 'Make version 2 live' }).click();
+  assert.match(await page.getByRole('main').textContent() ?? '', /v2: Published/);
+  await page.close();
 });
