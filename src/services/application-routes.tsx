@@ -12,7 +12,7 @@ import { ApplicationPage, MyApplicationsPage } from './views/applications.tsx';
 import { OfficerApplicationPage, QueuePage } from './views/officer.tsx';
 import { PrefillPage } from './views/prefill.tsx';
 import { getOrganisationById } from '../organisations/index.ts';
-import { localFileStore, multipartParser, type UploadBody } from '../platform/files/index.ts';
+import { fileStoreFor, multipartParser, type UploadBody } from '../platform/files/index.ts';
 import { discardUnkept, fileOf, filesById, MAX_ATTACHMENT_BYTES } from './attachment.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 
@@ -30,7 +30,7 @@ const STATUSES = ['submitted', 'information_requested', 'recommended', 'approved
 /** Applying online (citizens) and working the queue (officers and approvers). */
 export const applicationRoutes: ModuleRoutes = async (app, options) => {
   const { db, config } = options;
-  const files = localFileStore(config.DATA_DIR);
+  const files = fileStoreFor(config);
   const payments = paymentDeps(options);
   const notify = applications.submissionEmail((trx) => outboxMailer(trx, options.logger));
   onPaymentSettled(applications.FEE_PURPOSE, (trx, ctx, payment) => applications.onFeeSettled(trx, ctx, payment, notify));
