@@ -8,22 +8,11 @@ import { buildPaymentItem, freePort } from '../test/support/payments-factories.t
 import { checkAccessibility, launchBrowser, newPage } from '../test/support/browser.ts';
 import { buildServiceWithForm, SAMPLE_FILES } from '../test/support/services-factories.ts';
 import { DRIVING_LICENCE_FORM } from '../src/services/sample-form.ts';
-import type { FormDefinition } from '../src/services/form-definition.ts';
 
 // The journey of issue 4, through real pages in Chromium: apply with e-ME prefill and a file, pay, answer a request for
 // information, get approved, find the licence in the wallet; a visitor verifies it by its QR link. And the structured
 // form editor that departments build such forms with.
 
-/** The sample licence form with a step asking for a file, before the declaration. */
-const BOAT_FORM: FormDefinition = {
-  steps: [
-    ...DRIVING_LICENCE_FORM.steps.slice(0, -1),
-    { id: 'documents', title: { en: 'Documents', 'zh-HK': '文件' }, questions: [
-      { id: 'survey', type: 'file', label: { en: 'Survey certificate', 'zh-HK': '驗船證明書' }, required: true },
-    ] },
-    DRIVING_LICENCE_FORM.steps.at(-1)!,
-  ],
-};
 let t: TestApp;
 let browser: Browser;
 let base: string;
@@ -51,7 +40,7 @@ const noViolations = async (page: Page) => assert.deepEqual(await checkAccessibi
 test('apply, pay, answer, approved, licence in the wallet, verified by a visitor', async () => {
   const organisation = await buildOrganisation(t.db, { name: 'Marine Department (test)' });
   const item = await buildPaymentItem(t.db, { organisationId: organisation.id, amountCents: 25_000 });
-  await buildServiceWithForm(t.db, BOAT_FORM, { organisationId: organisation.id, slug: 'renew-boat-licence', nameEn: 'Renew a boat licence', feeItemId: item.id, feeCents: 25_000 });
+  await buildServiceWithForm(t.db, DRIVING_LICENCE_FORM, { organisationId: organisation.id, slug: 'renew-boat-licence', nameEn: 'Renew a boat licence', feeItemId: item.id, feeCents: 25_000 });
   const officer = await buildStaff(t.db, { organisationId: organisation.id, roles: ['officer'] });
   const approver = await buildStaff(t.db, { organisationId: organisation.id, roles: ['approver'] });
   const person = await buildCitizen(t.db, { profile: { name_en: 'CHAN, Tai Man', phone: '+852 6123 4567', correspondence_address: '1 Harbour Road' } });
@@ -78,16 +67,16 @@ test('apply, pay, answer, approved, licence in the wallet, verified by a visitor
   await citizen.getByRole('button', { name: 'Continue' }).click();
 
   // A file: its type is judged by its content, so a PNG named .pdf is refused with a clear message.
-  await citizen.getByLabel('Survey certificate').setInputFiles({ name: 'survey.pdf', mimeType: 'application/pdf', buffer: SAMPLE_FILES.png });
+  await citizen.getByLabel('A recent photograph').setInputFiles({ name: 'photo.pdf', mimeType: 'application/pdf', buffer: SAMPLE_FILES.png });
   await citizen.getByRole('button', { name: 'Continue' }).click();
   assert.match(await citizen.getByRole('alert').textContent() ?? '', /named as another type than it is/);
   await noViolations(citizen);
-  await citizen.getByLabel('Survey certificate').setInputFiles({ name: 'survey.pdf', mimeType: 'application/pdf', buffer: SAMPLE_FILES.pdf });
+  await citizen.getByLabel('A recent photograph').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: SAMPLE_FILES.png });
   await citizen.getByRole('button', { name: 'Continue' }).click();
   await citizen.getByLabel(/I declare/).check();
   await citizen.getByRole('button', { name: 'Continue' }).click();
   await noViolations(citizen);
-  assert.ok(await citizen.getByRole('link', { name: 'survey.pdf' }).isVisible(), 'the file is on check answers');
+  assert.ok(await citizen.getByRole('link', { name: 'photo.png' }).isVisible(), 'the file is on check answers');
   await citizen.getByRole('button', { name: /Pay HK\$250\.00 and submit/ }).click();
 
   const paymentId = /\/payments\/([0-9a-f-]{36})/.exec(citizen.url())![1];
@@ -104,11 +93,11 @@ test('apply, pay, answer, approved, licence in the wallet, verified by a visitor
   await staffPage.goto(`${base}/console/applications`);
   await noViolations(staffPage);
   await staffPage.getByRole('link', { name: /SG-/ }).click();
-  const fileHref = await staffPage.getByRole('link', { name: 'survey.pdf' }).getAttribute('href');
+  const fileHref = await staffPage.getByRole('link', { name: 'photo.png' }).getAttribute('href');
   const download = await staffPage.request.get(`${base}${fileHref}`);
   assert.equal(download.status(), 200);
-  assert.equal(download.headers()['content-type'], 'application/pdf');
-  assert.deepEqual(await download.body(), SAMPLE_FILES.pdf, 'the officer downloads the file the citizen attached');
+  assert.equal(download.headers()['content-type'], 'image/png');
+  assert.deepEqual(await download.body(), SAMPLE_FILES.png, 'the officer downloads the file the citizen attached');
   await staffPage.getByLabel(/What you need and why/).fill('Please confirm the vessel name.');
   await staffPage.getByRole('button', { name: 'Ask the applicant for more information' }).click();
 
@@ -147,7 +136,7 @@ test('a department admin adds a file question with the structured editor, sees i
   await page.goto(`${base}/console/services/${service.id}/form`);
   await noViolations(page);
 
-  await page.getByRole('button', { name: 'Add a question to step 4' }).click();
+  await page.getByRole('button', { name: 'Add a question to step 5' }).click();
   assert.match(page.url(), /\/steps\/declaration\/questions\/question\d+$/);
   await page.getByLabel('Type of answer').selectOption('file');
   await page.getByLabel('Question (English)').fill('Proof of ownership');

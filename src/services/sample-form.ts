@@ -1,6 +1,6 @@
 import type { FormDefinition } from './form-definition.ts';
 
-/** The sample live form of "Renew a full driving licence": shows routing (probationary drivers get one more step). */
+/** The sample live form of "Renew a full driving licence": shows routing (probationary drivers get one more step) and a file question. */
 export const DRIVING_LICENCE_FORM: FormDefinition = {
   steps: [
     { id: 'licence', title: { en: 'Your licence', 'zh-HK': '你的駕駛執照' }, questions: [
@@ -17,6 +17,9 @@ export const DRIVING_LICENCE_FORM: FormDefinition = {
       { id: 'phone', type: 'phone', label: { en: 'Mobile number', 'zh-HK': '手提電話號碼' }, required: true, prefill: 'phone' },
       { id: 'email', type: 'email', label: { en: 'Email address', 'zh-HK': '電郵地址' }, required: false, prefill: 'email' },
       { id: 'address', type: 'address', label: { en: 'Address for the new licence', 'zh-HK': '新執照的寄送地址' }, required: true, prefill: 'correspondence_address' },
+    ] },
+    { id: 'photo', title: { en: 'Your photograph', 'zh-HK': '你的相片' }, questions: [
+      { id: 'photograph', type: 'file', label: { en: 'A recent photograph', 'zh-HK': '近照' }, hint: { en: 'Only if you look different from the photograph on your licence', 'zh-HK': '只在你的樣貌與執照上的相片不同時才需要' }, required: false },
     ] },
     { id: 'declaration', title: { en: 'Declaration', 'zh-HK': '聲明' }, questions: [
       { id: 'declare', type: 'declaration', label: { en: 'Declaration', 'zh-HK': '聲明' }, required: true },
