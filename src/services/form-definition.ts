@@ -49,7 +49,11 @@ export function checkDefinition(candidate: unknown): { definition?: FormDefiniti
   if (new Set(stepIds).size !== stepIds.length) errors.push({ field: 'definition.steps', reason: 'step ids must be unique' });
   if (new Set(questionIds).size !== questionIds.length) errors.push({ field: 'definition.steps', reason: 'question ids must be unique across the form' });
   definition.steps.forEach((step, index) => {
-    for (const q of step.questions) if (q.type === 'selection' && !q.options) errors.push({ field: `definition.steps.${index}.${q.id}`, reason: 'a selection needs options' });
+    for (const q of step.questions) {
+      if (q.type === 'selection' && !q.options) errors.push({ field: `definition.steps.${index}.${q.id}`, reason: 'a selection needs options' });
+      // e-ME holds text: it cannot answer with a file or make a declaration for the citizen.
+      if ((q.type === 'file' || q.type === 'declaration') && q.prefill) errors.push({ field: `definition.steps.${index}.${q.id}`, reason: `a ${q.type} question cannot be filled in from e-ME` });
+    }
     for (const rule of step.next ?? []) {
       if (!step.questions.some((q) => q.id === rule.question)) errors.push({ field: `definition.steps.${index}.next`, reason: `routes on ${rule.question}, which is not on this step` });
       const target = stepIds.indexOf(rule.goto);

@@ -136,6 +136,19 @@ describe('structured form editor', () => {
     assert.equal((await draft()).steps.length, DRIVING_LICENCE_FORM.steps.length, 'only the changes made on the latest basis were kept');
   });
 
+  test('the JSON editor is checked like the structured one: a file question cannot be filled in from e-ME', async () => {
+    const { editor, versions } = await newService();
+    const withPrefill = { steps: [{ id: 'a', title: { en: 'A', 'zh-HK': 'A' }, questions: [{ id: 'scan', type: 'file', label: { en: 'Scan', 'zh-HK': '掃描' }, required: true, prefill: 'email' }] }] };
+    const refused = await admin.submit(`${editor}/json`, editor, { definition: JSON.stringify(withPrefill) });
+    assert.equal(refused.statusCode, 400);
+    assert.match(refused.body, /a file question cannot be filled in from e-ME/);
+    const page = `${editor}/steps/contact/questions/email`;
+    const dropped = await admin.submit(page, `${editor}/edit`, { basis: basisOf((await admin.get(page)).body), op: 'updateQuestion', step: 'contact', question: 'email', ...question({ 'e.type': 'file', 'e.prefill': 'email' }) });
+    assert.equal(dropped.statusCode, 303);
+    const saved = (await versions()).at(-1)!.definition as FormDefinition;
+    assert.equal(saved.steps.find((s) => s.id === 'contact')!.questions.find((q) => q.id === 'email')!.prefill, undefined, 'the structured editor leaves e-ME out of a file question');
+  });
+
   test('only organisation admins of the service\'s organisation edit it; others find nothing', async () => {
     const { editor, edit } = await newService();
     const officerStaff = await buildStaff(t.db, { organisationId, roles: ['officer'] });

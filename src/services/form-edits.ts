@@ -127,7 +127,7 @@ export function readQuestion(values: EditValues, id: string, locale: Locale): { 
     else question.maxLength = n;
   }
   const prefill = PREFILL_FIELDS.find((f) => f === values['e.prefill']);
-  if (prefill) question.prefill = prefill as PrefillField;
+  if (prefill && type !== 'file' && type !== 'declaration') question.prefill = prefill as PrefillField;
   return errors.length ? { errors } : { question, errors };
 }
 
