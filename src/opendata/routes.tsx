@@ -21,6 +21,7 @@ import { dcatRoutes } from './dcat-routes.ts';
 import { ConsoleDatasetsPage, EditDatasetPage, NewDatasetPage, valuesOf, type DatasetFormValues } from './views/console-datasets.tsx';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const UploadedQuery = Type.Object({ uploaded: Type.Optional(Type.String({ format: 'uuid' })) });
 // No NUL characters: PostgreSQL text cannot hold them.
 const FormBody = Type.Record(Type.String(), Type.String({ maxLength: 20_000, pattern: '^[^\\u0000]*$' }));
 const ANY_BODY = Type.Unknown();
@@ -51,11 +52,12 @@ export const openDataRoutes: ModuleRoutes = async (app, services) => {
   await app.register(filterRoutes, services);
   await app.register(dcatRoutes, services);
 
-  const editPage = async (request: FastifyRequest, reply: FastifyReply, id: string, errors: FieldError[], values?: DatasetFormValues, status = 200) => {
+  const editPage = async (request: FastifyRequest, reply: FastifyReply, id: string, errors: FieldError[], values?: DatasetFormValues, status = 200, uploadedId?: string) => {
     const dataset = await datasets.getDatasetForPublisher(db, request.actor, id);
     const list = await store.resourcesOf(db, [dataset.id]);
     const ctx = pageContext(request, reply, config.SEED_SAMPLE_DATA);
-    return sendPage(reply, <EditDatasetPage ctx={ctx} dataset={dataset} resources={list} values={values ?? valuesOf(dataset)} errors={errors} />, status);
+    const uploaded = list.find((r) => r.id === uploadedId);
+    return sendPage(reply, <EditDatasetPage ctx={ctx} dataset={dataset} resources={list} values={values ?? valuesOf(dataset)} errors={errors} uploaded={uploaded} />, status);
   };
 
   app.get('/console/opendata', { schema: { hide: true } }, async (request, reply) => {
@@ -82,7 +84,9 @@ export const openDataRoutes: ModuleRoutes = async (app, services) => {
     }
   });
 
-  app.get('/console/opendata/:id', { schema: { hide: true, params: IdParams } }, async (request, reply) => editPage(request, reply, request.params.id, []));
+  // `uploaded` names the resource just uploaded, for the confirmation.
+  app.get('/console/opendata/:id', { schema: { hide: true, params: IdParams, querystring: UploadedQuery } }, async (request, reply) =>
+    editPage(request, reply, request.params.id, [], undefined, 200, request.query.uploaded));
 
   app.post('/console/opendata/:id', { schema: { hide: true, params: IdParams, body: FormBody } }, async (request, reply) => {
     requireRole(request.actor, 'officer', 'organisation_admin', 'platform_admin');
@@ -132,7 +136,7 @@ export const openDataRoutes: ModuleRoutes = async (app, services) => {
       return payload;
     });
 
-    const upload = async (request: FastifyRequest, reply: FastifyReply, datasetId: string, write: (fields: Record<string, string>, file: resources.UploadedFile) => Promise<unknown>) => {
+    const upload = async (request: FastifyRequest, reply: FastifyReply, datasetId: string, write: (fields: Record<string, string>, file: resources.UploadedFile) => Promise<store.ResourceRow>) => {
       const body = request.body;
       const t = openDataMessages(request.locale);
       await datasets.getDatasetForPublisher(db, request.actor, datasetId);
@@ -141,8 +145,8 @@ export const openDataRoutes: ModuleRoutes = async (app, services) => {
         if (file) received.set(request, file);
         if (tooLarge) return await editPage(request, reply, datasetId, [{ field: 'file', reason: t('form.fileTooLarge') }], undefined, 413);
         if (!file) return await editPage(request, reply, datasetId, [{ field: 'file', reason: t('form.fileMissing') }], undefined, 400);
-        await write(isPendingUpload(body) ? body.fields : {}, file);
-        return reply.redirect(`/console/opendata/${datasetId}`, 303);
+        const resource = await write(isPendingUpload(body) ? body.fields : {}, file);
+        return reply.redirect(`/console/opendata/${datasetId}?uploaded=${resource.id}`, 303);
       } catch (error) {
         const fields = fieldsOf(error);
         if (!fields) throw error;

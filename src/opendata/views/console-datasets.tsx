@@ -6,6 +6,7 @@ import type { DatasetRow, ResourceRow } from '../store.ts';
 import { Checkbox, FileField, UploadForm } from './fields.tsx';
 import { TextAreaField } from '../../ui/index.ts';
 import { categoryTitle, formatSize } from './format.ts';
+import { IngestStatus, UploadedNotice, UploadProgress, UploadProgressScript } from './upload-progress.tsx';
 
 export function ConsoleDatasetsPage(props: { ctx: PageContext; datasets: DatasetRow[] }) {
   const t = openDataMessages(props.ctx.locale);
@@ -73,12 +74,13 @@ export function NewDatasetPage(props: { ctx: PageContext; values: DatasetFormVal
   );
 }
 
-export function EditDatasetPage(props: { ctx: PageContext; dataset: DatasetRow; resources: ResourceRow[]; values: DatasetFormValues; errors: FieldError[] }) {
+export function EditDatasetPage(props: { ctx: PageContext; dataset: DatasetRow; resources: ResourceRow[]; values: DatasetFormValues; errors: FieldError[]; uploaded?: ResourceRow | undefined }) {
   const t = openDataMessages(props.ctx.locale);
   const { dataset, errors } = props;
   return (
     <Page ctx={props.ctx} title={t('console.edit')} area="console">
       <ErrorSummary ctx={props.ctx} errors={errors} />
+      {props.uploaded ? <UploadedNotice ctx={props.ctx} resource={props.uploaded} /> : null}
       <h1>{t('console.edit')}: {dataset.name}</h1>
       <p><a href={`/opendata/datasets/${dataset.name}`}>{t('console.view')}</a></p>
       <Form ctx={props.ctx} action={`/console/opendata/${dataset.id}`}>
@@ -89,10 +91,11 @@ export function EditDatasetPage(props: { ctx: PageContext; dataset: DatasetRow; 
       <ul>
         {props.resources.map((r) => (
           <li>
-            {r.name_en} ({r.format}{r.size !== null ? `, ${formatSize(r.size)}` : ''})
+            {r.name_en} ({r.format}{r.size !== null ? `, ${formatSize(r.size)}` : ''}) <IngestStatus ctx={props.ctx} resource={r} />
             {r.file_key ? (
               <UploadForm ctx={props.ctx} action={`/console/opendata/resources/${r.id}/file`}>
                 <FileField name="file" idSuffix={`-${r.id}`} label={`${t('form.replace')}: ${r.name_en}`} hint={t('form.replaceHint')} />
+                <UploadProgress ctx={props.ctx} id={r.id} />
                 <Button variant="secondary">{t('form.replace')}</Button>
               </UploadForm>
             ) : null}
@@ -105,6 +108,7 @@ export function EditDatasetPage(props: { ctx: PageContext; dataset: DatasetRow; 
         <TextField name="nameZhHk" label={t('form.resourceNameZhHk')} errors={errors} />
         <SelectField name="format" label={t('form.format')} options={UPLOAD_FORMATS.map((f) => ({ value: f, label: f }))} />
         <FileField name="file" label={t('form.file')} hint={t('form.fileHint')} errors={errors} />
+        <UploadProgress ctx={props.ctx} id="new" />
         <Button>{t('form.upload')}</Button>
       </UploadForm>
       <h2>{t('form.linkTitle')}</h2>
@@ -115,6 +119,7 @@ export function EditDatasetPage(props: { ctx: PageContext; dataset: DatasetRow; 
         <TextField name="url" type="url" label={t('form.url')} errors={errors} />
         <Button>{t('form.addLink')}</Button>
       </Form>
+      <UploadProgressScript ctx={props.ctx} />
     </Page>
   );
 }
