@@ -99,12 +99,12 @@ export function FormEditorPage(props: EditorProps & { versions: FormVersion[]; s
           return (
             <li>
               <h3><a href={`${base(service)}?step=${step.id}`} aria-current={step.id === selected.id ? 'true' : undefined}>{t('editor.step', { n: i + 1, title })}</a></h3>
-              <p>
+              <div>
                 <a href={`${base(service)}/steps/${step.id}`}>{t('editor.editStep', { n: i + 1 })}</a>
                 {i > 0 ? button('moveStep', t('editor.moveUp'), { step: step.id, direction: 'up', context: title }) : null}
                 {i < definition.steps.length - 1 ? button('moveStep', t('editor.moveDown'), { step: step.id, direction: 'down', context: title }) : null}
                 {definition.steps.length > 1 ? button('removeStep', t('editor.remove'), { step: step.id, context: title }) : null}
-              </p>
+              </div>
               <ul>
                 {step.questions.map((q, j) => {
                   const label = textIn(q.label, ctx.locale);
@@ -120,12 +120,12 @@ export function FormEditorPage(props: EditorProps & { versions: FormVersion[]; s
                 })}
               </ul>
               {routeText(definition, step, ctx.locale).map((text) => <p class="hint">{text}</p>)}
-              <p>{button('addQuestion', t('editor.addQuestion', { n: i + 1 }), { step: step.id })}</p>
+              <div>{button('addQuestion', t('editor.addQuestion', { n: i + 1 }), { step: step.id })}</div>
             </li>
           );
         })}
       </ol>
-      <p>{button('addStep', t('editor.addStep'))}</p>
+      <div>{button('addStep', t('editor.addStep'))}</div>
       <StepPreview ctx={ctx} service={service} step={selected} locale={props.previewLocale} link={(l) => `${base(service)}?step=${selected.id}&preview=${l}`} />
       <Versions ctx={ctx} service={service} versions={props.versions} />
       <p><a href={`${base(service)}/json`}>{t('editor.advanced')}</a></p>
@@ -145,6 +145,11 @@ export function StepEditorPage(props: EditorProps & { step: FormStep; values: Ed
       <ErrorSummary ctx={ctx} errors={props.errors} />
       <p class="hint"><a href={`${base(service)}?step=${step.id}`}>{t('editor.back')}</a></p>
       <h1>{t('editor.stepTitle', { n: index + 1 })}</h1>
+      <ul>
+        {step.questions.map((q) => (
+          <li><a href={`${base(service)}/steps/${step.id}/questions/${q.id}`}>{textIn(q.label, ctx.locale)}</a> <span class="tag">{t(`type.${q.type}`)}</span></li>
+        ))}
+      </ul>
       <Form ctx={ctx} action={`${base(service)}/edit`}>
         <input type="hidden" name="basis" value={working.basis} />
         <input type="hidden" name="op" value="updateStep" />
