@@ -81,7 +81,7 @@ test('a server killed after the provider took the money, before our webhook hand
   assert.equal(await restarted.address, laterBase);
   const reconciled = await reconcile();
   assert.equal(reconciled.code, 0, reconciled.stderr);
-  assert.match(reconciled.stdout, /1 settled, 0 could not be checked/);
+  assert.match(reconciled.stdout, /1 settled, 0 refunds sent, 0 could not be checked/);
   const settled = await paymentRow(t.db, paymentId);
   assert.equal(settled.state, 'success');
   assert.equal(await auditCount(t.db, 'payment.settled', paymentId), 1);

@@ -9,6 +9,7 @@ import * as payments from './payment.ts';
 import * as bills from './bill.ts';
 import { paymentReceipt } from './receipt.ts';
 import { refreshFromProvider } from './reconciliation.ts';
+import { duplicateRefundState } from './refund.ts';
 import { BillPage, PaymentPage } from './views/payment.tsx';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -20,12 +21,13 @@ export const paymentPageRoutes: ModuleRoutes = async (app, services) => {
 
   const showPayment = async (id: string) => {
     const payment = await payments.getPayment(db, id);
-    return { payment, item: await items.findPaymentItem(db, payment.itemId) };
+    const duplicateRefund = payment.duplicateOf ? await duplicateRefundState(db, payment.id) : undefined;
+    return { payment, item: await items.findPaymentItem(db, payment.itemId), duplicateRefund };
   };
 
   app.get('/payments/:id', { schema: { hide: true, params: IdParams } }, async (request, reply) => {
-    const { payment, item } = await showPayment(request.params.id);
-    return sendPage(reply, <PaymentPage ctx={pageContext(request, reply, sample)} payment={payment} item={item} />);
+    const shown = await showPayment(request.params.id);
+    return sendPage(reply, <PaymentPage ctx={pageContext(request, reply, sample)} {...shown} />);
   });
 
   app.get('/payments/:id/pay', { schema: { hide: true, params: IdParams } }, async (request, reply) => {
@@ -34,9 +36,9 @@ export const paymentPageRoutes: ModuleRoutes = async (app, services) => {
 
   // The payer's way back from the provider. The outcome comes from the provider itself, never from the query string.
   app.get('/payments/:id/return', { schema: { hide: true, params: IdParams } }, async (request, reply) => {
-    await refreshFromProvider(deps, requestContext(request, linkHolder), request.params.id);
-    const { payment, item } = await showPayment(request.params.id);
-    return sendPage(reply, <PaymentPage ctx={pageContext(request, reply, sample)} payment={payment} item={item} />);
+    await refreshFromProvider(deps, requestContext(request, linkHolder), request.params.id, request.log);
+    const shown = await showPayment(request.params.id);
+    return sendPage(reply, <PaymentPage ctx={pageContext(request, reply, sample)} {...shown} />);
   });
 
   app.get('/payments/:id/receipt.pdf', { schema: { hide: true, params: IdParams } }, async (request, reply) => {

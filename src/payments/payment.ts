@@ -19,6 +19,7 @@ export const Payment = Type.Object({
   state: Type.Unsafe<PaymentState>({ type: 'string', enum: [...PAYMENT_STATES] }),
   finished: Type.Boolean(),
   refundedCents: Type.Integer(),
+  duplicateOf: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], { description: 'Set when what this paid for was already paid by that payment: this one is then refunded in full' }),
   createdAt: Type.String({ format: 'date-time' }),
   settledAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   payUrl: Type.String({ description: 'Where to send the payer: our page, which leads to the provider' }),
@@ -27,7 +28,7 @@ export type Payment = Static<typeof Payment>;
 
 export const presentPayment = (row: store.PaymentRow): Payment => ({
   id: row.id, organisationId: row.organisation_id, itemId: row.item_id, purpose: row.purpose, reference: row.reference, amountCents: row.amount_cents,
-  state: row.state, finished: row.finished, refundedCents: row.refunded_cents, createdAt: row.created_at.toISOString(),
+  state: row.state, finished: row.finished, refundedCents: row.refunded_cents, duplicateOf: row.duplicate_of, createdAt: row.created_at.toISOString(),
   settledAt: row.settled_at?.toISOString() ?? null, payUrl: `/payments/${row.id}`,
 });
 

@@ -42,6 +42,7 @@ export async function paymentReceipt(db: Queryable, paymentId: string, locale: L
   ];
   if (payment.reference) lines.push([t('receipt.reference'), payment.reference]);
   if (payment.refunded_cents > 0) lines.push([t('receipt.refunded'), formatHkd(payment.refunded_cents)]);
+  if (payment.duplicate_of) lines.push([t('receipt.duplicateOf'), payment.duplicate_of]);
   for (const [label, value] of lines) doc.text(`${label}: ${value}`);
   doc.end();
   return done;

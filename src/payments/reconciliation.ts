@@ -3,37 +3,52 @@ import type { RequestContext } from '../platform/context.ts';
 import { systemContext } from '../platform/context.ts';
 import type { Services } from '../platform/services.ts';
 import { paymentDeps, type PaymentDeps } from './deps.ts';
-import { applyProviderStatus, type Applied } from './settlement.ts';
+import { settleFromProvider, type Applied, type Warnings } from './settlement.ts';
+import { DUPLICATE_REFUND_KEY, sendRefund } from './refund.ts';
 import { presentPayment } from './payment.ts';
 import * as store from './store.ts';
 
 /** Asks the provider where an unfinished payment stands and applies the answer, as a webhook would be. */
-export async function refreshFromProvider(deps: PaymentDeps, ctx: RequestContext, paymentId: string): Promise<Applied | undefined> {
+export async function refreshFromProvider(deps: PaymentDeps, ctx: RequestContext, paymentId: string, logger?: Warnings): Promise<Applied | undefined> {
   const payment = await store.paymentById(deps.db, paymentId);
   if (!payment) return undefined;
   if (payment.finished || !payment.provider_payment_id) return { payment: presentPayment(payment), changed: false, settled: false };
-  return applyProviderStatus(deps.db, ctx, payment.provider, await deps.provider.status(payment.provider_payment_id));
+  return settleFromProvider(deps, ctx, await deps.provider.status(payment.provider_payment_id), logger);
 }
 
-export interface ReconciliationResult { checked: number; changed: number; settled: number; failed: number }
+export interface ReconciliationResult { checked: number; changed: number; settled: number; failed: number; refunded: number }
+
+/** Sends refunds that were reserved but never confirmed (a crash, or the provider out of reach), each once. */
+async function sendPendingRefunds(deps: PaymentDeps, ctx: RequestContext, reservedBefore: Date, result: ReconciliationResult, logger?: Logger): Promise<void> {
+  for (const refund of await store.pendingRefunds(deps.db, reservedBefore, 500)) {
+    const payment = (await store.paymentById(deps.db, refund.payment_id))!;
+    try {
+      if ((await sendRefund(deps, ctx, refund, payment, refund.idempotency_key === DUPLICATE_REFUND_KEY ? 'duplicate' : 'requested')).confirmed) result.refunded++;
+    } catch (error) {
+      logger?.warn({ err: error, paymentId: payment.id, refundId: refund.id }, 'refund could not be sent');
+      result.failed++;
+    }
+  }
+}
 
 /**
  * Asks the provider about payments we still think unfinished: the payer never came back, or the webhook was lost.
  * Each answer goes through the same settlement as a webhook, so a payment settles once however they race.
- * The provider cancels payments past their expiry when asked, so abandoned ones end as `cancelled`.
+ * The provider cancels payments past their expiry when asked, so abandoned ones end as `cancelled`. Then refunds that
+ * were reserved but never confirmed (a duplicate payment's, when the provider could not be reached) are sent.
  */
 export async function reconcilePayments(
   deps: PaymentDeps, ctx: RequestContext, options: { olderThanMinutes?: number; pageSize?: number; logger?: Logger } = {},
 ): Promise<ReconciliationResult> {
   const createdBefore = new Date(Date.now() - (options.olderThanMinutes ?? 5) * 60_000);
-  const result: ReconciliationResult = { checked: 0, changed: 0, settled: 0, failed: 0 };
+  const result: ReconciliationResult = { checked: 0, changed: 0, settled: 0, failed: 0, refunded: 0 };
   let after: { created_at: Date; id: string } | undefined;
   for (;;) {
     const page = await store.unfinishedPayments(deps.db, createdBefore, after, options.pageSize ?? 500);
     for (const { id } of page) {
       result.checked++;
       try {
-        const applied = await refreshFromProvider(deps, ctx, id);
+        const applied = await refreshFromProvider(deps, ctx, id, options.logger);
         if (applied?.changed) result.changed++;
         if (applied?.settled) result.settled++;
       } catch (error) {
@@ -45,6 +60,7 @@ export async function reconcilePayments(
     if (page.length < (options.pageSize ?? 500)) break;
     after = page.at(-1);
   }
+  await sendPendingRefunds(deps, ctx, createdBefore, result, options.logger);
   return result;
 }
 
@@ -52,6 +68,6 @@ export async function reconcilePayments(
 export async function runReconciliation(services: Services, options: { olderThanMinutes?: number } = {}): Promise<number> {
   const result = await reconcilePayments(paymentDeps(services), systemContext('payments reconciliation'), { ...options, logger: services.logger });
   services.logger.info(result, 'payments reconciled');
-  console.log(`Payments reconciled: ${result.checked} checked, ${result.changed} changed, ${result.settled} settled, ${result.failed} could not be checked.`);
+  console.log(`Payments reconciled: ${result.checked} checked, ${result.changed} changed, ${result.settled} settled, ${result.refunded} refunds sent, ${result.failed} could not be checked.`);
   return result.failed > 0 ? 1 : 0;
 }

@@ -3,6 +3,7 @@ import type { RequestContext } from '../platform/context.ts';
 import { assertOrganisationRecord, requireRole } from '../platform/access.ts';
 import { recordAudit } from '../platform/audit/index.ts';
 import { conflict, DomainError, invalidInput } from '../platform/errors.ts';
+import type { Queryable } from '../platform/db/database.ts';
 import type { PaymentDeps } from './deps.ts';
 import * as store from './store.ts';
 
@@ -41,19 +42,44 @@ export async function refundPayment(deps: PaymentDeps, ctx: RequestContext, paym
     return { refund, payment: payment!, created: true };
   });
   if (reserved.refund.provider_refund_id) return { refund: presentRefund(reserved.refund), created: false };
+  const sent = await sendRefund(deps, ctx, reserved.refund, reserved.payment);
+  return { refund: sent.refund, created: sent.confirmed && reserved.created };
+}
+
+/** Why a refund was made, for the audit log: a person's decision, or a duplicate payment returned automatically. */
+export type RefundReason = 'requested' | 'duplicate';
+
+/**
+ * Sends a reserved refund to the provider (outside any transaction; idempotent by the refund's key, so sending again
+ * after a crash or alongside another sender refunds once) and confirms and audits it once. A refusal by the provider
+ * gives the reserved amount back; a failure to reach it leaves the refund reserved for reconciliation to send.
+ */
+export async function sendRefund(deps: PaymentDeps, ctx: RequestContext, refund: store.RefundRow, payment: store.PaymentRow, reason: RefundReason = 'requested'): Promise<{ refund: Refund; confirmed: boolean }> {
   let providerRefundId: string;
   try {
-    providerRefundId = (await deps.provider.refund(reserved.payment.provider_payment_id!, amountCents, `${paymentId}:${idempotencyKey}`)).refundId;
+    providerRefundId = (await deps.provider.refund(payment.provider_payment_id!, refund.amount_cents, `${payment.id}:${refund.idempotency_key}`)).refundId;
   } catch (error) {
-    if (error instanceof DomainError && error.status < 500) await store.releaseRefund(deps.db, reserved.refund.id);
+    if (error instanceof DomainError && error.status < 500) await store.releaseRefund(deps.db, refund.id);
     throw error;
   }
   return deps.db.transaction().execute(async (trx) => {
-    const confirmed = await store.confirmRefund(trx, reserved.refund.id, providerRefundId);
-    if (!confirmed) return { refund: presentRefund((await store.refundByKey(trx, paymentId, idempotencyKey))!), created: false };
-    await recordAudit(trx, ctx, { action: 'payment.refunded', recordType: 'payment', recordId: paymentId, organisationId: reserved.payment.organisation_id, detail: { amountCents, refundId: confirmed.id } });
-    return { refund: presentRefund(confirmed), created: reserved.created };
+    const confirmed = await store.confirmRefund(trx, refund.id, providerRefundId);
+    if (!confirmed) return { refund: presentRefund((await store.refundById(trx, refund.id))!), confirmed: false };
+    await recordAudit(trx, ctx, {
+      action: 'payment.refunded', recordType: 'payment', recordId: payment.id, organisationId: payment.organisation_id,
+      detail: { amountCents: refund.amount_cents, refundId: confirmed.id, reason },
+    });
+    return { refund: presentRefund(confirmed), confirmed: true };
   });
+}
+
+/** The key of the one automatic refund a duplicate payment gets (a space: no key a person sends can take it). */
+export const DUPLICATE_REFUND_KEY = 'duplicate payment';
+
+/** Where a duplicate payment's automatic refund stands, for the payer's page and receipt. */
+export async function duplicateRefundState(db: Queryable, paymentId: string): Promise<'refunded' | 'refunding' | undefined> {
+  const refund = await store.refundByKey(db, paymentId, DUPLICATE_REFUND_KEY);
+  return refund ? (refund.provider_refund_id ? 'refunded' : 'refunding') : undefined;
 }
 
 export async function listRefunds(deps: PaymentDeps, ctx: RequestContext, paymentId: string): Promise<Refund[]> {

@@ -9,7 +9,7 @@ import * as items from './item.ts';
 import * as payments from './payment.ts';
 import * as bills from './bill.ts';
 import * as refunds from './refund.ts';
-import { applyProviderStatus } from './settlement.ts';
+import { settleFromProvider } from './settlement.ts';
 import { WEBHOOK_PATH } from './provider/builtin.ts';
 
 const Problem = Type.Ref('Problem');
@@ -117,7 +117,7 @@ export const paymentApiRoutes: ModuleRoutes = async (app, services) => {
       schema: { tags, summary: "The built-in provider's signed webhook", body: Type.Object({}, { additionalProperties: true }), response: { 204: Type.Null(), 400: Problem, 401: Problem, 404: Problem, 409: Problem } },
     }, async (request, reply) => {
       const event = deps.provider.verifyWebhook(rawBodies.get(request) ?? '', request.headers);
-      await applyProviderStatus(db, requestContext(request, systemActor('payment provider webhook')), deps.provider.name, event);
+      await settleFromProvider(deps, requestContext(request, systemActor('payment provider webhook')), event, request.log);
       return reply.status(204).send();
     });
   });

@@ -4,6 +4,8 @@ import { recordAudit } from '../platform/audit/index.ts';
 import { conflict, notFound } from '../platform/errors.ts';
 import { FINISHED_STATES, stateRank, type ProviderPaymentStatus } from './provider/port.ts';
 import { presentPayment, type Payment } from './payment.ts';
+import { DUPLICATE_REFUND_KEY, sendRefund } from './refund.ts';
+import type { PaymentDeps } from './deps.ts';
 import * as store from './store.ts';
 
 /** Runs in the settlement's own transaction, so the paid-for record moves on exactly when the payment settles. */
@@ -12,12 +14,25 @@ export type SettledHandler = (trx: Trx, ctx: RequestContext, payment: Payment) =
 // By purpose, so registering again (a second app in the same process) replaces rather than doubles.
 const settledHandlers = new Map<string, SettledHandler>();
 
-/** Another module asks to hear, once, when a payment with its purpose succeeds, e.g. `onPaymentSettled('fee', …)`. */
+/**
+ * Another module asks to hear, once, when a payment with its purpose succeeds, e.g. `onPaymentSettled('fee', …)`.
+ * Such a payment pays for one record (its reference): a second successful payment for the same record is a duplicate,
+ * refunded in full, and the handler does not hear of it.
+ */
 export function onPaymentSettled(purpose: string, handler: SettledHandler): void {
   settledHandlers.set(purpose, handler);
 }
 
-export interface Applied { payment: Payment; changed: boolean; settled: boolean }
+/** Where a problem that must not fail the caller is told (pino's and Fastify's loggers both fit). */
+export interface Warnings { warn(details: object, message: string): void }
+
+export interface Applied {
+  payment: Payment;
+  changed: boolean;
+  settled: boolean;
+  /** Set when this news settled a duplicate payment: its full refund, reserved, for the caller to send after commit. */
+  duplicateRefund?: { refund: store.RefundRow; payment: store.PaymentRow };
+}
 
 /**
  * Takes the provider's word about a payment (a webhook, the payer's return, reconciliation) under the payment's row
@@ -28,7 +43,7 @@ export async function applyProviderStatus(db: Db, ctx: RequestContext, provider:
   const finished = FINISHED_STATES.includes(status.state);
   const settled = status.state === 'success';
   return db.transaction().execute(async (trx) => {
-    const row = await store.advancePayment(trx, provider, status.providerPaymentId, { state: status.state, rank: stateRank(status.state), finished, amountCents: status.amountCents });
+    let row = await store.advancePayment(trx, provider, status.providerPaymentId, { state: status.state, rank: stateRank(status.state), finished, amountCents: status.amountCents });
     if (!row) {
       // Nothing moved: say why only when it is an error (unknown payment, wrong amount); old news is no error.
       const current = await store.paymentByProviderId(trx, provider, status.providerPaymentId);
@@ -36,14 +51,43 @@ export async function applyProviderStatus(db: Db, ctx: RequestContext, provider:
       if (!current.finished && current.amount_cents !== status.amountCents) throw conflict('The provider reports a different amount for this payment.');
       return { payment: presentPayment(current), changed: false, settled: false };
     }
-    const updated = presentPayment(row);
+    const handler = settled ? settledHandlers.get(row.purpose) : undefined;
+    let duplicateRefund: Applied['duplicateRefund'];
+    if (handler && row.reference) {
+      await store.lockRecordPayments(trx, row.purpose, row.reference);
+      const first = await store.settledPaymentFor(trx, row.purpose, row.reference, row.id);
+      if (first) {
+        await store.markDuplicate(trx, row.id, first.id);
+        const refund = await store.insertRefund(trx, { payment_id: row.id, amount_cents: row.amount_cents, idempotency_key: DUPLICATE_REFUND_KEY, provider_refund_id: null, created_by_id: null });
+        row = (await store.paymentById(trx, row.id))!;
+        duplicateRefund = { refund, payment: row };
+      }
+    }
     if (finished) {
       await recordAudit(trx, ctx, {
         action: settled ? 'payment.settled' : `payment.${status.state}`, recordType: 'payment', recordId: row.id, organisationId: row.organisation_id,
-        detail: { purpose: row.purpose, reference: row.reference, amountCents: row.amount_cents },
+        detail: { purpose: row.purpose, reference: row.reference, amountCents: row.amount_cents, ...(row.duplicate_of ? { duplicateOf: row.duplicate_of } : {}) },
       });
     }
-    if (settled) await settledHandlers.get(row.purpose)?.(trx, ctx, updated);
-    return { payment: updated, changed: true, settled };
+    const updated = presentPayment(row);
+    if (handler && !duplicateRefund) await handler(trx, ctx, updated);
+    return { payment: updated, changed: true, settled, ...(duplicateRefund ? { duplicateRefund } : {}) };
   });
+}
+
+/**
+ * Applies the provider's word, then sends a duplicate payment's refund once the settlement is committed. Not reaching
+ * the provider for that refund does not undo the settlement: the refund stays reserved and reconciliation sends it.
+ */
+export async function settleFromProvider(deps: PaymentDeps, ctx: RequestContext, status: ProviderPaymentStatus, logger?: Warnings): Promise<Applied> {
+  const applied = await applyProviderStatus(deps.db, ctx, deps.provider.name, status);
+  if (applied.duplicateRefund) {
+    const { refund, payment } = applied.duplicateRefund;
+    try {
+      await sendRefund(deps, ctx, refund, payment, 'duplicate');
+    } catch (error) {
+      logger?.warn({ err: error, paymentId: payment.id }, 'duplicate payment not refunded yet; reconciliation will retry');
+    }
+  }
+  return applied;
 }

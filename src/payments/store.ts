@@ -26,6 +26,7 @@ interface PaymentsTable {
   finished: Generated<boolean>;
   settled_at: Date | null;
   refunded_cents: Generated<number>;
+  duplicate_of: Generated<string | null>;
   idempotency_scope: string;
   idempotency_key: string;
   request_hash: string;
@@ -96,6 +97,19 @@ export async function advancePayment(db: Queryable, provider: string, providerPa
     .where('amount_cents', '=', change.amountCents).where(rank, '<', change.rank)
     .returningAll().executeTakeFirst();
 }
+/**
+ * Serialises settlements of payments for one record (until the transaction ends), so that of two payments succeeding
+ * at once for the same bill or application, exactly one finds no earlier one and counts.
+ */
+export async function lockRecordPayments(trx: Queryable, purpose: string, reference: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`payments:${purpose}:${reference}`}, 0))`.execute(trx);
+}
+/** The payment that already paid for this record, if any (duplicates never count). */
+export const settledPaymentFor = (db: Queryable, purpose: string, reference: string, exceptId: string) =>
+  db.selectFrom('payments').selectAll().where('purpose', '=', purpose).where('reference', '=', reference).where('state', '=', 'success')
+    .where('duplicate_of', 'is', null).where('id', '<>', exceptId).orderBy('settled_at').limit(1).executeTakeFirst();
+export const markDuplicate = (db: Queryable, id: string, firstId: string) =>
+  db.updateTable('payments').set({ duplicate_of: firstId, updated_at: new Date() }).where('id', '=', id).execute();
 export const paymentByProviderId = (db: Queryable, provider: string, providerPaymentId: string) =>
   db.selectFrom('payments').selectAll().where('provider', '=', provider).where('provider_payment_id', '=', providerPaymentId).executeTakeFirst();
 /** Only the first of racing creators attaches the provider payment (and audits the creation). */
@@ -131,6 +145,10 @@ export async function releaseRefund(db: Db, id: string): Promise<void> {
 }
 export const confirmRefund = (db: Queryable, id: string, providerRefundId: string) =>
   db.updateTable('payment_refunds').set({ provider_refund_id: providerRefundId }).where('id', '=', id).where('provider_refund_id', 'is', null).returningAll().executeTakeFirst();
+export const refundById = (db: Queryable, id: string) => db.selectFrom('payment_refunds').selectAll().where('id', '=', id).executeTakeFirst();
+/** Refunds reserved before a given time and never confirmed (the provider was not reached, or a crash came between). */
+export const pendingRefunds = (db: Queryable, reservedBefore: Date, limit: number) =>
+  db.selectFrom('payment_refunds').selectAll().where('provider_refund_id', 'is', null).where('created_at', '<', reservedBefore).orderBy('created_at').limit(limit).execute();
 export const refundsOfPayment = (db: Queryable, paymentId: string) => db.selectFrom('payment_refunds').selectAll().where('payment_id', '=', paymentId).orderBy('created_at').execute();
 
 // --- bills ---

@@ -67,6 +67,7 @@ export function ConsolePaymentPage(props: {
         <dt>{t('payment.status')}</dt><dd>{t(`state.${payment.state}`)}</dd>
         <dt>{t('console.reference')}</dt><dd>{payment.reference ?? ''}</dd>
         <dt>{t('console.refunded')}</dt><dd>{formatHkd(payment.refundedCents)}</dd>
+        {payment.duplicateOf ? <><dt>{t('console.duplicateOf')}</dt><dd><a href={`/console/payments/${payment.duplicateOf}`}>{payment.duplicateOf}</a> ({t('console.duplicateRefunded')})</dd></> : null}
       </dl>
       <h2>{t('console.refunds')}</h2>
       {props.refunds.length === 0 ? <p>{t('console.noRefunds')}</p> : (

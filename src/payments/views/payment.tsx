@@ -16,18 +16,25 @@ function Summary(props: { ctx: PageContext; item: PaymentItem; amountCents: numb
   );
 }
 
-/** The payer's view of one payment: where it stands, read from our records (never from the query string). */
-export function PaymentPage(props: { ctx: PageContext; payment: Payment; item: PaymentItem }) {
+/**
+ * The payer's view of one payment: where it stands, read from our records (never from the query string). A duplicate
+ * payment (what it paid for was already paid) says that it is refunded, and whether the refund has gone through.
+ */
+export function PaymentPage(props: { ctx: PageContext; payment: Payment; item: PaymentItem; duplicateRefund?: 'refunded' | 'refunding' }) {
   const { ctx, payment } = props;
   const t = paymentMessages(ctx.locale);
-  const outcome = payment.state === 'success' ? t('payment.success') : payment.state === 'cancelled' ? t('payment.cancelled') : payment.finished ? t('payment.failed') : t('payment.pending');
+  const outcome = props.duplicateRefund ? t(props.duplicateRefund === 'refunded' ? 'payment.duplicate' : 'payment.duplicatePending', { amount: formatHkd(payment.amountCents) })
+    : payment.state === 'success' ? t('payment.success') : payment.state === 'cancelled' ? t('payment.cancelled') : payment.finished ? t('payment.failed') : t('payment.pending');
   const retry = payment.finished && payment.state !== 'success' && payment.purpose === 'bill' && payment.reference ? `/bills/${payment.reference}` : undefined;
   return (
     <Page ctx={ctx} title={t('payment.title')}>
       <h1>{t('payment.title')}</h1>
       <p class={`payment-outcome payment-${payment.state}`} role="status">{outcome}</p>
       <Summary ctx={ctx} item={props.item} amountCents={payment.amountCents}>
-        <><dt>{t('payment.status')}</dt><dd>{t(`state.${payment.state}`)}</dd></>
+        <>
+          <dt>{t('payment.status')}</dt><dd>{t(`state.${payment.state}`)}</dd>
+          {payment.refundedCents > 0 ? <><dt>{t('payment.refunded')}</dt><dd>{formatHkd(payment.refundedCents)}</dd></> : null}
+        </>
       </Summary>
       {!payment.finished ? <p><a class="button button-primary" href={`/payments/${payment.id}/pay`}>{t('payment.pay')}</a></p> : null}
       {payment.state === 'success' ? <p><a href={`/payments/${payment.id}/receipt.pdf`}>{t('payment.receipt')}</a></p> : null}
