@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import type { Db } from '../platform/db/database.ts';
 import { queryTerms } from '../platform/search/index.ts';
+import { sharedFreshRead, VersionedCache } from './catalogue-cache.ts';
 import { CATEGORIES, presentService, Service, type Category } from './service.ts';
 import * as store from './store.ts';
 
@@ -16,15 +17,35 @@ export type CatalogueQuery = Static<typeof CatalogueQuery>;
 export const CataloguePage = Type.Object({ total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer(), services: Type.Array(Service) });
 export type CataloguePage = Static<typeof CataloguePage>;
 
+type CategoryCount = { category: string; count: number };
+
+// Searches repeat (the same words, the same topic pages) and the catalogue changes seldom: each process keeps recent
+// answers for the catalogue version it last read, and reads that version (one row) for every search, sharing reads
+// between concurrent searches. One set per database handle (tests run several databases in one process).
+const caches = new WeakMap<Db, { version: () => Promise<number>; pages: VersionedCache<CataloguePage>; counts: VersionedCache<CategoryCount[]> }>();
+function cachesOf(db: Db) {
+  let found = caches.get(db);
+  if (!found) caches.set(db, (found = { version: sharedFreshRead(() => store.catalogueVersion(db)), pages: new VersionedCache(500), counts: new VersionedCache(1) }));
+  return found;
+}
+
 /** The public catalogue: published services only; anyone may search it. */
 export async function searchCatalogue(db: Db, query: CatalogueQuery): Promise<CataloguePage> {
   const limit = query.limit ?? 20;
   const offset = query.offset ?? 0;
-  const terms = query.q ? queryTerms(query.q) : [];
-  // A query of nothing but punctuation matches nothing rather than everything.
-  if (query.q?.trim() && terms.length === 0) return { total: 0, limit, offset, services: [] };
-  const { rows, total } = await store.searchPublished(db, { terms, category: query.category, organisationId: query.organisation, limit, offset });
-  return { total, limit, offset, services: rows.map(presentService) };
+  const { version, pages } = cachesOf(db);
+  const key = JSON.stringify([query.q?.trim(), query.category, query.organisation, limit, offset]);
+  return pages.through(await version(), key, async () => {
+    const terms = query.q ? queryTerms(query.q) : [];
+    // A query of nothing but punctuation matches nothing rather than everything.
+    if (query.q?.trim() && terms.length === 0) return { total: 0, limit, offset, services: [] };
+    const { rows, total } = await store.searchPublished(db, { terms, category: query.category, organisationId: query.organisation, limit, offset });
+    // Shared by every request that hits the cache: frozen so that no caller can change another's answer.
+    return Object.freeze({ total, limit, offset, services: Object.freeze(rows.map((row) => Object.freeze(presentService(row)))) as Service[] });
+  });
 }
 
-export const publishedCategories = (db: Db) => store.categoryCounts(db);
+export async function publishedCategories(db: Db): Promise<CategoryCount[]> {
+  const { version, counts } = cachesOf(db);
+  return counts.through(await version(), '', () => store.categoryCounts(db));
+}

@@ -27,7 +27,7 @@ interface ServicesTable {
 }
 
 declare module '../platform/db/schema.ts' {
-  interface Database { services: ServicesTable }
+  interface Database { services: ServicesTable; catalogue_version: { only_row: Generated<boolean>; version: number } }
 }
 
 export type ServiceRow = Selectable<ServicesTable>;
@@ -57,9 +57,16 @@ export async function searchPublished(db: Queryable, q: CatalogueQuery): Promise
   if (q.terms.length > 0) query = query.where('search_terms', '@>', sql<string[]>`${sql.val(q.terms)}::text[]`);
   if (q.category) query = query.where('category', '=', q.category);
   if (q.organisationId) query = query.where('organisation_id', '=', q.organisationId);
+  // id after the name: services with the same name keep one order from page to page.
   const rows = await query.selectAll().select((eb) => eb.fn.countAll<number>().over().as('total'))
-    .orderBy('name_en').limit(q.limit).offset(q.offset).execute();
+    .orderBy('name_en').orderBy('id').limit(q.limit).offset(q.offset).execute();
   return { rows, total: Number(rows[0]?.total ?? 0) };
+}
+
+/** Moved on by every statement that changes services (a trigger), in the same transaction. */
+export async function catalogueVersion(db: Queryable): Promise<number> {
+  const row = await db.selectFrom('catalogue_version').select('version').executeTakeFirstOrThrow();
+  return Number(row.version);
 }
 
 export async function categoryCounts(db: Queryable): Promise<{ category: string; count: number }[]> {
