@@ -1,11 +1,13 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Queryable } from '../platform/db/database.ts';
 import { searchQuery } from './search-text.ts';
-import type { DatasetRow } from './store.ts';
+import { DATASET_COLUMNS, resourcesFromJson, RESOURCES_JSON, type DatasetRow, type ResourceRow } from './store.ts';
 
 // Catalogue search for the CKAN API and the portal: full text over the segmented, script-folded search_text
 // (a GIN index), filters on organisation, category, tags and formats (indexed), sorting, paging and facets.
-// Three statements whatever the page size: the page, its total count, and every asked facet at once.
+// One statement whatever the page size: the matching datasets are read once (the full-text index finds them, the
+// narrow search table gives what ranking, counting and facets need), and the same statement counts them, ranks
+// them, counts the facets, and joins the page's full rows (with their resources when asked).
 
 export interface SearchFilters {
   organisationIds?: string[];
@@ -14,12 +16,13 @@ export interface SearchFilters {
   formats?: string[];
   licences?: string[];
 }
-const DATASET_COLUMNS = ['id', 'name', 'organisation_id', 'category', 'title_en', 'title_zh_hk', 'title_zh_cn', 'notes_en', 'notes_zh_hk', 'notes_zh_cn',
-  'tags', 'licence', 'contact_email', 'update_frequency', 'data_dictionary_url', 'spatial', 'search_text', 'formats', 'created_at', 'modified_at'] as const;
 export type SortKey = 'score' | 'metadata_modified' | 'metadata_created' | 'name' | 'title_string';
 export interface SearchOptions { q?: string | undefined; filters: SearchFilters; sort: { key: SortKey; direction: 'asc' | 'desc' }[]; limit: number; offset: number; titleColumn?: 'title_en' | 'title_zh_hk' | 'title_zh_cn' }
 export type FacetField = 'organization' | 'groups' | 'tags' | 'res_format' | 'license_id';
 export const FACET_FIELDS: FacetField[] = ['organization', 'groups', 'tags', 'res_format', 'license_id'];
+export type Facets = Record<FacetField, { value: string; count: number }[]>;
+export interface FacetRequest { fields: FacetField[]; limit: number }
+export interface SearchResult { count: number; rows: DatasetRow[]; facets: Facets; resources: Map<string, ResourceRow[]> }
 
 function whereClause(options: SearchOptions): { where: RawBuilder<unknown>; tsquery: string | undefined } {
   const parts: RawBuilder<unknown>[] = [sql`true`];
@@ -36,10 +39,11 @@ function whereClause(options: SearchOptions): { where: RawBuilder<unknown>; tsqu
   return { where: sql.join(parts, sql` AND `), tsquery };
 }
 
-function orderBy(options: SearchOptions, tsquery: string | undefined): RawBuilder<unknown> {
+/** The ORDER BY over the search table's columns; `score` is the rank column the matching set carries. */
+function orderBy(options: SearchOptions, ranked: boolean): RawBuilder<unknown> {
   const columns = options.sort.flatMap(({ key, direction }) => {
     const dir = sql.raw(direction === 'asc' ? 'ASC' : 'DESC');
-    if (key === 'score') return tsquery ? [sql`ts_rank(search_vector, to_tsquery('simple', ${tsquery})) ${dir}`] : [];
+    if (key === 'score') return ranked ? [sql`score ${dir}`] : [];
     if (key === 'metadata_modified') return [sql`modified_at ${dir}`];
     if (key === 'metadata_created') return [sql`created_at ${dir}`];
     if (key === 'name') return [sql`name ${dir}`];
@@ -47,20 +51,6 @@ function orderBy(options: SearchOptions, tsquery: string | undefined): RawBuilde
   });
   // The id last makes the order total, so paging never repeats or skips a dataset.
   return sql.join([...columns, sql`id ASC`], sql`, `);
-}
-
-export async function searchDatasets(db: Queryable, options: SearchOptions): Promise<{ count: number; rows: DatasetRow[] }> {
-  const { where, tsquery } = whereClause(options);
-  // The page's ids come from the narrow search table in rank order; the full rows follow in that order. The count
-  // is a statement of its own: a window count would make PostgreSQL read and sort every match before the LIMIT.
-  const [page, counted] = await Promise.all([
-    sql<DatasetRow>`SELECT ${sql.join(DATASET_COLUMNS.map((c) => sql.ref(`d.${c}`)))}
-      FROM unnest(ARRAY(SELECT id FROM opendata_dataset_search WHERE ${where} ORDER BY ${orderBy(options, tsquery)} LIMIT ${options.limit} OFFSET ${options.offset}))
-        WITH ORDINALITY AS p(id, n)
-      JOIN opendata_datasets d ON d.id = p.id ORDER BY p.n`.execute(db),
-    sql<{ n: number }>`SELECT count(*)::int AS n FROM opendata_dataset_search WHERE ${where}`.execute(db),
-  ]);
-  return { count: counted.rows[0]?.n ?? 0, rows: page.rows };
 }
 
 const FACET_SQL: Record<FacetField, RawBuilder<unknown>> = {
@@ -71,15 +61,59 @@ const FACET_SQL: Record<FacetField, RawBuilder<unknown>> = {
   license_id: sql`licence`,
 };
 
+function facetsJson(facets: FacetRequest): RawBuilder<unknown> {
+  if (facets.fields.length === 0) return sql`'[]'::json`;
+  const selects = facets.fields.map((field) =>
+    sql`(SELECT ${field}::text AS field, value, count(*)::int AS n FROM (SELECT ${FACET_SQL[field]} AS value FROM matching) v GROUP BY value ORDER BY n DESC, value LIMIT ${facets.limit})`);
+  return sql`(SELECT coalesce(json_agg(f), '[]') FROM (${sql.join(selects, sql` UNION ALL `)}) f)`;
+}
+
+interface Row extends DatasetRow { n: number; total: number; facets: { field: FacetField; value: string; n: number }[]; resources_json: unknown[] | null }
+
+/**
+ * The page of datasets matching `options`, their total count and the asked facets, in one statement. Without a text
+ * query or facets the matches need not be gathered at all: the page follows an index in sort order and the count is
+ * an index-only scan. With either, the matching rows are read once into a materialized set used by all three parts.
+ */
+export async function searchCatalogue(db: Queryable, options: SearchOptions, facets: FacetRequest = { fields: [], limit: 0 }, withResources = false): Promise<SearchResult> {
+  const { where, tsquery } = whereClause(options);
+  const gather = tsquery !== undefined || facets.fields.length > 0;
+  const titleColumn = sql.ref(options.titleColumn ?? 'title_en');
+  const source = gather ? sql`matching` : sql`opendata_dataset_search WHERE ${where}`;
+  const matching = gather
+    ? sql`WITH matching AS MATERIALIZED (
+        SELECT id, name, created_at, modified_at, ${titleColumn}, organisation_id, category, tags, formats, licence
+          ${tsquery ? sql`, ts_rank(search_vector, to_tsquery('simple', ${tsquery})) AS score` : sql``}
+        FROM opendata_dataset_search WHERE ${where})`
+    : sql``;
+  const result = await sql<Row>`${matching}
+    SELECT meta.total, meta.facets, page.* FROM
+      (SELECT (SELECT count(*)::int FROM ${source}) AS total, ${facetsJson(facets)} AS facets) meta
+      LEFT JOIN LATERAL (
+        SELECT ${sql.join(DATASET_COLUMNS.map((c) => sql.ref(`d.${c}`)))}, p.n ${withResources ? sql`, ${RESOURCES_JSON} AS resources_json` : sql``}
+        FROM unnest(ARRAY(SELECT id FROM ${source} ORDER BY ${orderBy(options, tsquery !== undefined)} LIMIT ${options.limit} OFFSET ${options.offset}))
+          WITH ORDINALITY AS p(id, n)
+        JOIN opendata_datasets d ON d.id = p.id
+      ) page ON true
+    ORDER BY page.n`.execute(db);
+  const first = result.rows[0];
+  const out = Object.fromEntries(FACET_FIELDS.map((f) => [f, []])) as unknown as Facets;
+  for (const f of first?.facets ?? []) out[f.field].push({ value: f.value, count: f.n });
+  const rows = result.rows.filter((r) => r.id !== null);
+  const resources = new Map(withResources ? rows.map((r) => [r.id, resourcesFromJson(r.resources_json)]) : []);
+  return {
+    count: first?.total ?? 0, facets: out, resources,
+    rows: rows.map(({ total: _t, facets: _f, resources_json: _r, n: _n, ...dataset }) => dataset),
+  };
+}
+
+export async function searchDatasets(db: Queryable, options: SearchOptions): Promise<{ count: number; rows: DatasetRow[] }> {
+  const { count, rows } = await searchCatalogue(db, options);
+  return { count, rows };
+}
+
 /** Counts per value of each facet field over the matching datasets, most frequent first, `limit` per field. */
-export async function facetCounts(db: Queryable, options: SearchOptions, fields: FacetField[], limit: number): Promise<Record<FacetField, { value: string; count: number }[]>> {
-  const out = Object.fromEntries(fields.map((f) => [f, []])) as unknown as Record<FacetField, { value: string; count: number }[]>;
-  if (fields.length === 0) return out;
-  const { where } = whereClause(options);
-  const selects = fields.map((field) => sql`(SELECT ${field}::text AS field, value, count(*)::int AS n FROM (SELECT ${FACET_SQL[field]} AS value FROM matching) v GROUP BY value ORDER BY n DESC, value LIMIT ${limit})`);
-  const result = await sql<{ field: FacetField; value: string; n: number }>`
-    WITH matching AS MATERIALIZED (SELECT organisation_id, category, tags, formats, licence FROM opendata_dataset_search WHERE ${where})
-    ${sql.join(selects, sql` UNION ALL `)}`.execute(db);
-  for (const row of result.rows) out[row.field].push({ value: row.value, count: row.n });
-  return out;
+export async function facetCounts(db: Queryable, options: SearchOptions, fields: FacetField[], limit: number): Promise<Facets> {
+  if (fields.length === 0) return Object.fromEntries(FACET_FIELDS.map((f) => [f, []])) as unknown as Facets;
+  return (await searchCatalogue(db, { ...options, limit: 0, offset: 0 }, { fields, limit })).facets;
 }

@@ -67,6 +67,27 @@ export const datasetById = (db: Queryable, id: string) => db.selectFrom('opendat
 export const datasetByIdOrName = (db: Queryable, idOrName: string) =>
   db.selectFrom('opendata_datasets').selectAll().where((eb) => (isUuid(idOrName) ? eb('id', '=', idOrName) : eb('name', '=', idOrName))).executeTakeFirst();
 
+/** A dataset's columns, without the stored search vector that only search reads. */
+export const DATASET_COLUMNS = ['id', 'name', 'organisation_id', 'category', 'title_en', 'title_zh_hk', 'title_zh_cn', 'notes_en', 'notes_zh_hk', 'notes_zh_cn',
+  'tags', 'licence', 'contact_email', 'update_frequency', 'data_dictionary_url', 'spatial', 'search_text', 'formats', 'created_at', 'modified_at'] as const;
+/** The resources of dataset `d`, in position order, as one JSON value: a dataset and its resources in one statement. */
+export const RESOURCES_JSON = sql`(SELECT coalesce(json_agg(r ORDER BY r.position), '[]') FROM opendata_resources r WHERE r.dataset_id = d.id)`;
+/** Resource rows from RESOURCES_JSON, typed as the driver types them (JSON carries timestamps as text). */
+export const resourcesFromJson = (list: unknown[] | null | undefined): ResourceRow[] =>
+  (list ?? []).map((r) => {
+    const row = r as ResourceRow;
+    return { ...row, created_at: new Date(row.created_at), modified_at: new Date(row.modified_at) };
+  });
+/** A dataset named by its id or its name, with its resources, in one statement (CKAN's package_show). */
+export async function datasetWithResources(db: Queryable, idOrName: string): Promise<{ dataset: DatasetRow; resources: ResourceRow[] } | undefined> {
+  const found = await sql<DatasetRow & { resources_json: unknown[] }>`SELECT ${sql.join(DATASET_COLUMNS.map((c) => sql.ref(`d.${c}`)))}, ${RESOURCES_JSON} AS resources_json
+    FROM opendata_datasets d WHERE ${isUuid(idOrName) ? sql`d.id = ${idOrName}::uuid` : sql`d.name = ${idOrName}`}`.execute(db);
+  const row = found.rows[0];
+  if (!row) return undefined;
+  const { resources_json: resources, ...dataset } = row;
+  return { dataset, resources: resourcesFromJson(resources) };
+}
+
 export const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
 export const insertDataset = (db: Queryable, row: NewDataset) => db.insertInto('opendata_datasets').values(row).returningAll().executeTakeFirstOrThrow();

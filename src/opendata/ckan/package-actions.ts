@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import * as store from '../store.ts';
-import { facetCounts, FACET_FIELDS, searchDatasets, type FacetField, type SearchFilters, type SearchOptions, type SortKey } from '../search.ts';
+import { FACET_FIELDS, searchCatalogue, type FacetField, type SearchFilters, type SearchOptions, type SortKey } from '../search.ts';
 import { categoryById } from '../catalogue.ts';
 import { presenterFor, type Action } from './context.ts';
 import { CkanError, ckanNotFound } from './errors.ts';
@@ -15,10 +15,9 @@ export const packageList: Action = async ({ db, params }) => {
 };
 
 export const packageShow: Action = async (ctx) => {
-  const dataset = await store.datasetByIdOrName(ctx.db, required(ctx.params, 'id'));
-  if (!dataset) throw ckanNotFound();
-  const [p, resources] = await Promise.all([presenterFor(ctx, { ids: [dataset.organisation_id] }), store.resourcesOf(ctx.db, [dataset.id])]);
-  return presentPackage(p, dataset, resources);
+  const found = await store.datasetWithResources(ctx.db, required(ctx.params, 'id'));
+  if (!found) throw ckanNotFound();
+  return presentPackage(await presenterFor(ctx, { ids: [found.dataset.organisation_id] }), found.dataset, found.resources);
 };
 
 export const resourceShow: Action = async (ctx) => {
@@ -86,10 +85,9 @@ export const packageSearch: Action = async (ctx) => {
     limit: integer(params, 'rows', 10, MAX_ROWS), offset: integer(params, 'start', 0),
   };
   const asked = (list(params, 'facet.field') ?? []).filter((f): f is FacetField => (FACET_FIELDS as string[]).includes(f));
-  const [found, facets] = await Promise.all([searchDatasets(ctx.db, options), facetCounts(ctx.db, options, asked, facetLimit(params))]);
-  const resources = await store.resourcesOf(ctx.db, found.rows.map((d) => d.id));
+  const found = await searchCatalogue(ctx.db, options, { fields: asked, limit: facetLimit(params) }, true);
+  const facets = found.facets;
   p = await presenterFor(ctx, { ids: found.rows.map((d) => d.organisation_id) });
-  const byDataset = Map.groupBy(resources, (r) => r.dataset_id);
   const display = (field: FacetField, value: string) => {
     if (field === 'organization') { const o = presentOrganisation(p, p.organisations.get(value)); return { name: o?.name ?? value, display_name: o?.display_name ?? value }; }
     if (field === 'groups') { const c = categoryById(value); return { name: value, display_name: c ? presentGroup(p, c).display_name : value }; }
@@ -101,6 +99,6 @@ export const packageSearch: Action = async (ctx) => {
     sort: sortParam ?? 'score desc, metadata_modified desc',
     facets: Object.fromEntries(asked.map((field) => [field, Object.fromEntries(facets[field].map((f) => [display(field, f.value).name, f.count]))])),
     search_facets: searchFacets,
-    results: found.rows.map((d) => presentPackage(p, d, byDataset.get(d.id) ?? [])),
+    results: found.rows.map((d) => presentPackage(p, d, found.resources.get(d.id) ?? [])),
   };
 };
