@@ -13,7 +13,7 @@ import { OfficerApplicationPage, QueuePage } from './views/officer.tsx';
 import { PrefillPage } from './views/prefill.tsx';
 import { getOrganisationById } from '../organisations/index.ts';
 import { fileStoreFor, multipartParser, type UploadBody } from '../platform/files/index.ts';
-import { discardUnkept, fileOf, filesById, MAX_ATTACHMENT_BYTES } from './attachment.ts';
+import { discardUnkept, fileOf, filesById, MAX_ATTACHMENT_BYTES, recordFileRead } from './attachment.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -115,8 +115,7 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
     });
   });
 
-  const download = async (reply: FastifyReply, applicationId: string, fileId: string) => {
-    const file = await fileOf(db, applicationId, fileId);
+  const download = async (reply: FastifyReply, file: Awaited<ReturnType<typeof fileOf>>) => {
     const ascii = file.file_name.replace(/[^\x20-\x7e]|["\\]/g, '_');
     return reply.header('content-type', file.content_type).header('cache-control', 'private, no-store')
       .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.file_name)}`)
@@ -125,12 +124,15 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
   app.get('/applications/:id/files/:fileId', { schema: { hide: true, params: FileParams } }, async (request, reply) => {
     requireCitizen(request.actor);
     const view = await applications.getOwnApplication(db, requestContext(request), request.params.id);
-    return download(reply, view.application.id, request.params.fileId);
+    return download(reply, await fileOf(db, view.application.id, request.params.fileId));
   });
   app.get('/console/applications/:id/files/:fileId', { schema: { hide: true, params: FileParams } }, async (request, reply) => {
     requireRole(request.actor, 'officer', 'approver', 'organisation_admin');
-    const view = await applications.getOrganisationApplication(db, requestContext(request), request.params.id);
-    return download(reply, view.application.id, request.params.fileId);
+    const ctx = requestContext(request);
+    const view = await applications.getOrganisationApplication(db, ctx, request.params.id);
+    const file = await fileOf(db, view.application.id, request.params.fileId);
+    await recordFileRead(db, ctx, view.application, file);
+    return download(reply, file);
   });
 
   app.get('/applications/:id/check', { schema: { hide: true, params: IdParams } }, async (request, reply) => {

@@ -68,4 +68,12 @@ export async function fileOf(db: Db, applicationId: string, fileId: string): Pro
   return row;
 }
 
+/** Staff reading a citizen's document is on the record: who opened which file of which application. */
+export async function recordFileRead(db: Db, ctx: RequestContext, application: store.ApplicationRow, file: store.ApplicationFileRow): Promise<void> {
+  await db.transaction().execute((trx) => recordAudit(trx, ctx, {
+    action: 'application.file_read', recordType: 'application', recordId: application.id, organisationId: application.organisation_id,
+    detail: { file: file.id, question: file.question_id, sha256: file.sha256 },
+  }));
+}
+
 export const filesById = async (db: Db, applicationId: string) => new Map((await store.filesOfApplication(db, applicationId)).map((f) => [f.id, f]));

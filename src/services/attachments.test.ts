@@ -90,6 +90,8 @@ describe('file questions', () => {
     const downloaded = await officer.get(link);
     assert.equal(downloaded.statusCode, 200);
     assert.deepEqual(downloaded.rawPayload, SAMPLE_FILES.pdf);
+    const read = await t.db.selectFrom('audit_log').select('detail').where('action', '=', 'application.file_read').where('record_id', '=', id).execute();
+    assert.deepEqual(read.map((r) => (r.detail as { file: string }).file), [rows[0]!.id], "the officer's reading is on the record (the applicant's own is not)");
     const audit = await t.db.selectFrom('audit_log').select('detail').where('action', '=', 'application.file_attached').where('record_id', '=', id).orderBy('id').execute();
     assert.equal(audit.length, 2);
     assert.equal((audit[1]!.detail as { sha256: string }).sha256, rows[0]!.sha256);
