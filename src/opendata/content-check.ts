@@ -6,7 +6,8 @@ import type { InputErrorKey } from './error-messages.ts';
 
 const startsWith = (head: Buffer, magic: string) => head.subarray(0, magic.length).equals(Buffer.from(magic, 'latin1'));
 
-function firstCharacter(head: Buffer): string {
+/** The first character of a text file that is not a byte-order mark or white space. */
+export function firstCharacter(head: Buffer): string {
   const text = head.toString('utf8').replace(/^\uFEFF/, '').trimStart();
   return text.charAt(0);
 }

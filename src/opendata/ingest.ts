@@ -5,40 +5,25 @@ import type { Trx } from '../platform/db/database.ts';
 import { invalidInput } from '../platform/errors.ts';
 import { crsOf, toWgs84 } from './spatial.ts';
 import * as store from './store.ts';
+import { RowWriter } from './ingest-rows.ts';
 
-// CSV and GeoJSON files are ingested into rows (jsonb) so that datastore_search and the previews can query them.
+// CSV and GeoJSON files are ingested into rows (jsonb) so that datastore_search and the previews can query them;
+// JSON and XML files too when they hold a table (ingest-json.ts, ingest-xml.ts).
 
 export interface Ingested { fields: store.FieldInfo[]; rowCount: number; sourceCrs: string | null }
 
 const BATCH = 1_000;
-const NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
 
 /** Streams the CSV's records into the resource's rows; the first line names the columns. */
 export async function ingestCsv(trx: Trx, resourceId: string, content: Readable): Promise<Ingested> {
-  await store.replaceRows(trx, resourceId, []);
+  const rows = await RowWriter.start(trx, resourceId);
   const parser = content.pipe(parse({ columns: (header: string[]) => header.map((h, i) => h.trim() || `column_${i + 1}`), bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }));
-  let columns: string[] | undefined;
-  const numeric = new Map<string, boolean>();
-  let batch: Record<string, unknown>[] = [];
-  let count = 0;
   try {
-    for await (const record of parser as AsyncIterable<Record<string, string>>) {
-      columns ??= Object.keys(record);
-      for (const [key, value] of Object.entries(record)) if (value !== '') numeric.set(key, (numeric.get(key) ?? true) && NUMBER.test(value));
-      batch.push(record);
-      if (batch.length === BATCH) {
-        await store.appendRows(trx, resourceId, count, batch);
-        count += batch.length;
-        batch = [];
-      }
-    }
+    for await (const record of parser as AsyncIterable<Record<string, string>>) await rows.add(record);
   } catch (error) {
     throw invalidInput([{ field: 'file', reason: `The CSV file cannot be read: ${(error as Error).message}` }]);
   }
-  await store.appendRows(trx, resourceId, count, batch);
-  count += batch.length;
-  const fields = (columns ?? []).map((id) => ({ id, type: numeric.get(id) ? 'numeric' as const : 'text' as const }));
-  return { fields, rowCount: count, sourceCrs: null };
+  return { ...(await rows.finish()), sourceCrs: null };
 }
 
 interface Feature { type: 'Feature'; id?: unknown; geometry: { type: string } | null; properties: Record<string, unknown> | null }

@@ -6,9 +6,11 @@ import { toSimplified, type Locale } from '../platform/i18n/index.ts';
 import { inputErrors } from './error-messages.ts';
 import type { FileStore, UploadedFile } from '../platform/files/index.ts';
 import { FORMATS, isUploadFormat, type UploadFormat } from './catalogue.ts';
-import { formatMismatch } from './content-check.ts';
+import { firstCharacter, formatMismatch } from './content-check.ts';
 import { assertPublisher } from './dataset.ts';
 import { ingestCsv, ingestGeoJson, type Ingested } from './ingest.ts';
+import { ingestJson } from './ingest-json.ts';
+import { ingestXml } from './ingest-xml.ts';
 import * as store from './store.ts';
 import { changeCatalogue } from './ckan/cache.ts';
 
@@ -56,6 +58,9 @@ async function checkAndIngest(trx: Trx, files: FileStore, locale: Locale, resour
   if (mismatch) throw invalidInput([{ field: 'file', reason: inputErrors(locale)(mismatch, { format }) }]);
   if (format === 'CSV') return ingestCsv(trx, resourceId, await files.get(file.key));
   if (format === 'GeoJSON') return ingestGeoJson(trx, resourceId, await files.get(file.key));
+  // Published either way; ingested only when the file holds a table.
+  if (format === 'JSON') return ingestJson(trx, resourceId, firstCharacter(head), await files.get(file.key));
+  if (format === 'XML') return ingestXml(trx, resourceId, await files.get(file.key));
   return undefined;
 }
 
