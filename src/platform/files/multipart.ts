@@ -2,8 +2,10 @@ import { Busboy } from '@fastify/busboy';
 import type { FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { FileStore, StoredFile } from './file-store.ts';
+import { safeFileName } from './pending-upload.ts';
 
-// Multipart uploads for no-JavaScript forms (open data resources, application attachments). The body is parsed here, as a content-type parser,
+// Multipart uploads for no-JavaScript forms (application attachments; open data uploads use pending-upload.ts, which
+// reads the file only once the request is authorised). The body is parsed here, as a content-type parser,
 // so that the CSRF token (a form field) is read before the route runs like any other form's; the file itself is
 // streamed straight into the FileStore, never held in memory. A refused upload is deleted by the route.
 
@@ -26,8 +28,6 @@ export interface MultipartOptions {
   fileFields?: (name: string) => boolean;
   maxFiles?: number;
 }
-
-const safeFileName = (name: string) => (name.split(/[\\/]/).pop() ?? '').replace(/[\u0000-\u001f]/g, '').slice(0, 200) || 'file';
 
 export function multipartParser(files: FileStore, maxBytes: number, options: MultipartOptions = {}) {
   const isFileField = options.fileFields ?? ((name: string) => name === 'file');
