@@ -69,10 +69,13 @@ export function builtinPaymentProvider(options: BuiltinProviderOptions) {
     return false;
   }
 
-  /** Sends again the webhooks that are due a retry; returns how many were accepted this time. */
+  /**
+   * Sends again the webhooks that are due a retry and that this process claims (several processes run this loop on one
+   * database: each event goes out from one of them at a time); returns how many were accepted this time.
+   */
   async function redeliver(now = new Date(), limit = 100): Promise<number> {
     let accepted = 0;
-    for (const event of await store.dueWebhookEvents(db, now, limit)) if (await deliver(event)) accepted++;
+    for (const event of await store.claimDueWebhookEvents(db, now, limit)) if (await deliver(event)) accepted++;
     return accepted;
   }
 

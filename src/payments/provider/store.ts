@@ -56,8 +56,17 @@ export async function insertRefund(db: Queryable, paymentId: string, amountCents
   return db.insertInto('provider_refunds').values({ payment_id: paymentId, amount_cents: amountCents, idempotency_key: key }).returningAll().executeTakeFirstOrThrow();
 }
 
+/**
+ * How long a process owns a webhook it is sending (far longer than a send may take: 10 s). Others leave it alone till
+ * then, so no two processes send it at once; if its owner dies, it falls due again and another sends it.
+ */
+export const WEBHOOK_CLAIM_SECONDS = 120;
+
+/** A new event belongs to the process that made it, which sends it at once. */
 export const insertWebhookEvent = (db: Queryable, paymentId: string, webhookUrl: string, body: unknown) =>
-  db.insertInto('provider_webhook_events').values({ payment_id: paymentId, webhook_url: webhookUrl, body: JSON.stringify(body) }).returningAll().executeTakeFirstOrThrow();
+  db.insertInto('provider_webhook_events')
+    .values({ payment_id: paymentId, webhook_url: webhookUrl, body: JSON.stringify(body), next_attempt_at: sql`now() + make_interval(secs => ${WEBHOOK_CLAIM_SECONDS})` })
+    .returningAll().executeTakeFirstOrThrow();
 
 export const webhookEvents = (db: Queryable, paymentId: string) =>
   db.selectFrom('provider_webhook_events').selectAll().where('payment_id', '=', paymentId).orderBy('id').execute();
@@ -73,7 +82,13 @@ export const recordFailedAttempt = (db: Queryable, id: number) =>
 
 export const MAX_WEBHOOK_ATTEMPTS = 12;
 
-/** Undelivered events due for another attempt, oldest first. */
-export const dueWebhookEvents = (db: Queryable, now: Date, limit: number) =>
-  db.selectFrom('provider_webhook_events').selectAll().where('delivered_at', 'is', null).where('next_attempt_at', '<=', now)
-    .where('attempts', '<', MAX_WEBHOOK_ATTEMPTS).orderBy('next_attempt_at').limit(limit).execute();
+/**
+ * Claims undelivered events due for another attempt, oldest first, for this process to send: each is claimed by one
+ * process (rows another claimer holds are skipped, not waited for) and is not due again until the claim runs out.
+ */
+export const claimDueWebhookEvents = (db: Queryable, now: Date, limit: number) =>
+  db.updateTable('provider_webhook_events')
+    .set({ next_attempt_at: new Date(now.getTime() + WEBHOOK_CLAIM_SECONDS * 1000) })
+    .where('id', 'in', (eb) => eb.selectFrom('provider_webhook_events').select('id').where('delivered_at', 'is', null).where('next_attempt_at', '<=', now)
+      .where('attempts', '<', MAX_WEBHOOK_ATTEMPTS).orderBy('next_attempt_at').limit(limit).forUpdate().skipLocked())
+    .returningAll().execute();
