@@ -104,24 +104,30 @@ export function firstIncompleteStep(definition: FormDefinition, answers: Answers
 /** Submits once: a repeated submission (a double click, a retried request) returns the same application. With a fee, the
  * application waits for its payment, and the payment's settlement submits it (see onFeeSettled). */
 export async function submitApplication(db: Db, payments: PaymentDeps, notify: SubmissionNotice, ctx: RequestContext, id: string): Promise<{ application: store.ApplicationRow; payUrl?: string }> {
-  const view = await getOwnApplication(db, ctx, id);
-  if (view.application.status === 'awaiting_payment') return { application: view.application, payUrl: (await payFee(payments, ctx, view)).payUrl };
-  if (view.application.status !== 'draft') return { application: view.application };
-  const incomplete = firstIncompleteStep(view.definition, view.application.answers);
+  const citizen = requireCitizen(ctx.actor);
+  // One query for what submitting needs (the whole view, with events, only when a fee is to be paid): round trips
+  // are most of a submission's cost.
+  const found = await store.applicationToSubmit(db, id);
+  if (!found || found.citizen_id !== citizen.id) throw notFound('The application');
+  const { definition, fee_item_id: fee, ...current } = found;
+  const withPayment = async (application: store.ApplicationRow) =>
+    ({ application, payUrl: (await payFee(payments, ctx, { ...(await getOwnApplication(db, ctx, id)), application })).payUrl });
+  if (current.status === 'awaiting_payment') return withPayment(current);
+  if (current.status !== 'draft') return { application: current };
+  const incomplete = firstIncompleteStep(definition as FormDefinition, current.answers);
   if (incomplete) throw invalidInput([{ field: incomplete, reason: 'required' }], 'Some questions still need an answer.');
-  const fee = view.service.feeItemId;
+  const event = fee ? 'awaiting_payment' : 'submitted';
   const row = await db.transaction().execute(async (trx) => {
-    const moved = await store.updateApplication(trx, id, ['draft'], fee ? { status: 'awaiting_payment' } : { status: 'submitted', submitted_at: new Date() });
+    const moved = await store.moveApplication(trx, id, ['draft'], fee ? { status: 'awaiting_payment' } : { status: 'submitted', submitted_at: new Date() },
+      { actor_kind: 'citizen', actor_label: ctx.actor.label, kind: event, message: null });
     if (!moved) return undefined;
-    const event = fee ? 'awaiting_payment' : 'submitted';
-    await store.addEvent(trx, { application_id: id, actor_kind: 'citizen', actor_label: ctx.actor.label, kind: event, message: null });
     await recordAudit(trx, ctx, { action: `application.${event}`, recordType: 'application', recordId: id, organisationId: moved.organisation_id, detail: { reference: moved.reference } });
     if (!fee) await notify(trx, moved);
     return moved;
   });
   const application = row ?? (await store.applicationById(db, id))!;
   if (application.status !== 'awaiting_payment') return { application };
-  return { application, payUrl: (await payFee(payments, ctx, { ...view, application })).payUrl };
+  return withPayment(application);
 }
 
 /** The fee payment: the same one while it is under way; a new one after a failed or cancelled attempt. */
