@@ -24,7 +24,7 @@ export type Facets = Record<FacetField, { value: string; count: number }[]>;
 export interface FacetRequest { fields: FacetField[]; limit: number }
 export interface SearchResult { count: number; rows: DatasetRow[]; facets: Facets; resources: Map<string, ResourceRow[]> }
 
-function whereClause(options: SearchOptions): { where: RawBuilder<unknown>; tsquery: string | undefined } {
+function whereClause(options: SearchOptions): { where: RawBuilder<unknown>; tsquery: string | undefined; everything: boolean } {
   const parts: RawBuilder<unknown>[] = [sql`true`];
   const tsquery = options.q ? searchQuery(options.q) : undefined;
   // A query with no searchable words (only punctuation) matches nothing, as an empty Solr result would.
@@ -36,7 +36,7 @@ function whereClause(options: SearchOptions): { where: RawBuilder<unknown>; tsqu
   if (f.licences) parts.push(sql`licence = ANY(${f.licences}::text[])`);
   if (f.tags) parts.push(sql`tags @> ${f.tags}::text[]`);
   if (f.formats) parts.push(sql`formats @> ${f.formats}::text[]`);
-  return { where: sql.join(parts, sql` AND `), tsquery };
+  return { where: sql.join(parts, sql` AND `), tsquery, everything: parts.length === 1 };
 }
 
 /** The ORDER BY over the search table's columns; `score` is the rank column the matching set carries. */
@@ -73,10 +73,10 @@ interface Row extends DatasetRow { n: number; total: number; facets: { field: Fa
 /**
  * The page of datasets matching `options`, their total count and the asked facets, in one statement. Without a text
  * query or facets the matches need not be gathered at all: the page follows an index in sort order and the count is
- * an index-only scan. With either, the matching rows are read once into a materialized set used by all three parts.
+ * an index-only scan (or, for the whole catalogue, a number kept by triggers). With either, the matching rows are read once into a materialized set used by all three parts.
  */
 export async function searchCatalogue(db: Queryable, options: SearchOptions, facets: FacetRequest = { fields: [], limit: 0 }, withResources = false): Promise<SearchResult> {
-  const { where, tsquery } = whereClause(options);
+  const { where, tsquery, everything } = whereClause(options);
   const gather = tsquery !== undefined || facets.fields.length > 0;
   const titleColumn = sql.ref(options.titleColumn ?? 'title_en');
   const source = gather ? sql`matching` : sql`opendata_dataset_search WHERE ${where}`;
@@ -88,7 +88,7 @@ export async function searchCatalogue(db: Queryable, options: SearchOptions, fac
     : sql``;
   const result = await sql<Row>`${matching}
     SELECT meta.total, meta.facets, page.* FROM
-      (SELECT (SELECT count(*)::int FROM ${source}) AS total, ${facetsJson(facets)} AS facets) meta
+      (SELECT (${everything ? sql`SELECT datasets::int FROM opendata_catalogue_size` : sql`SELECT count(*)::int FROM ${source}`}) AS total, ${facetsJson(facets)} AS facets) meta
       LEFT JOIN LATERAL (
         SELECT ${sql.join(DATASET_COLUMNS.map((c) => sql.ref(`d.${c}`)))}, p.n ${withResources ? sql`, ${RESOURCES_JSON} AS resources_json` : sql``}
         FROM unnest(ARRAY(SELECT id FROM ${source} ORDER BY ${orderBy(options, tsquery !== undefined)} LIMIT ${options.limit} OFFSET ${options.offset}))

@@ -1,0 +1,73 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql, type KyselyPlugin } from 'kysely';
+import { createTestApp, type TestApp } from '../../test/support/app.ts';
+import { buildOrganisation } from '../../test/support/factories.ts';
+import { buildDataset } from '../../test/support/opendata-factories.ts';
+import { systemContext } from '../platform/context.ts';
+import { seedOrganisations } from '../organisations/index.ts';
+import { seedSyntheticDatasets } from './index.ts';
+import { packageSearch, packageShow } from './ckan/package-actions.ts';
+import type { Db } from '../platform/db/database.ts';
+
+let t: TestApp;
+before(async () => {
+  t = await createTestApp();
+  await seedOrganisations(t.db, systemContext('test'));
+  await seedSyntheticDatasets(t.db, systemContext('test'), 1100);
+});
+after(async () => { await t.close(); });
+
+/** The database, counting every statement sent through it (raw SQL included: Kysely compiles it through plugins). */
+function counting(db: Db) {
+  const counter = { statements: 0 };
+  const plugin: KyselyPlugin = {
+    transformQuery: (args) => { counter.statements++; return args.node; },
+    transformResult: async (args) => args.result,
+  };
+  return { db: db.withPlugin(plugin), counter };
+}
+
+describe('statements per CKAN call', () => {
+  test('package_search is one statement whatever the page size, with or without a query and facets', async () => {
+    const { db, counter } = counting(t.db);
+    const search = async (params: Record<string, string>) => {
+      const before = counter.statements;
+      const result = await packageSearch({ db, params, locale: 'en', baseUrl: 'http://localhost' }) as { results: unknown[] };
+      return { statements: counter.statements - before, results: result.results.length };
+    };
+    await search({});
+    const cases: Record<string, string>[] = [{}, { q: 'rainfall' }, { q: '雨量', 'facet.field': '["organization","tags","res_format"]' }, { fq: 'groups:transport', sort: 'name asc' }];
+    for (const extra of cases) {
+      const small = await search({ ...extra, rows: '10' });
+      const large = await search({ ...extra, rows: '1000' });
+      assert.ok(large.results > small.results || large.results < 10, JSON.stringify(extra));
+      assert.deepEqual([small.statements, large.statements], [1, 1], JSON.stringify(extra));
+    }
+  });
+
+  test('package_show is one statement: the dataset and its resources', async () => {
+    const { db, counter } = counting(t.db);
+    const show = (id: string) => packageShow({ db, params: { id }, locale: 'en', baseUrl: 'http://localhost' }) as Promise<{ resources: unknown[] }>;
+    await show('synthetic-000001');
+    const before = counter.statements;
+    const shown = await show('synthetic-000002');
+    assert.equal(shown.resources.length, 1);
+    assert.equal(counter.statements - before, 1);
+    await assert.rejects(show('no-such-dataset'), /Not found/);
+  });
+});
+
+test('the whole catalogue\'s count, kept by triggers, follows datasets added, changed and removed', async () => {
+  const total = async () => (await t.app.inject({ method: 'GET', url: `/api/3/action/package_search?rows=0&_=${Math.random()}` })).json().result.count;
+  const counted = async () => Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM opendata_datasets`.execute(t.db)).rows[0]!.n);
+  assert.equal(await total(), await counted());
+  const organisation = await buildOrganisation(t.db);
+  const added = await Promise.all([1, 2, 3].map(() => buildDataset(t.db, { organisationId: organisation.id })));
+  await sql`UPDATE opendata_datasets SET title_en = 'Changed' WHERE id = ${added[0]!.id}`.execute(t.db);
+  assert.equal(await total(), await counted());
+  await sql`DELETE FROM opendata_datasets WHERE id = ${added[1]!.id}`.execute(t.db);
+  assert.equal(await total(), await counted());
+  const filtered = (await t.app.inject({ method: 'GET', url: `/api/3/action/package_search?rows=0&fq=organization:${organisation.code.toLowerCase()}` })).json().result.count;
+  assert.equal(filtered, 2);
+});
