@@ -3,13 +3,15 @@ import { paymentApiRoutes } from './routes.tsx';
 import { paymentPageRoutes } from './pages.tsx';
 import { providerRoutes } from './provider/routes.tsx';
 import { paymentConsoleRoutes } from './console-routes.tsx';
+import { reconciliationLoop } from './reconciliation.ts';
 
-/** The payments module: API, payer pages, console pages, and the built-in provider's hosted pages. */
+/** The payments module: API, payer pages, console pages, the built-in provider's hosted pages, and reconciliation. */
 export const paymentRoutes: ModuleRoutes = async (app, services) => {
   await app.register(paymentApiRoutes, services);
   await app.register(paymentPageRoutes, services);
   await app.register(paymentConsoleRoutes, services);
   await app.register(providerRoutes, services);
+  await app.register(reconciliationLoop, services);
 };
 
 export { paymentDeps, type PaymentDeps } from './deps.ts';

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { RequestContext } from '../platform/context.ts';
 import { systemContext } from '../platform/context.ts';
-import type { Services } from '../platform/services.ts';
+import type { ModuleRoutes, Services } from '../platform/services.ts';
 import { paymentDeps, type PaymentDeps } from './deps.ts';
 import { settleFromProvider, type Applied, type Warnings } from './settlement.ts';
 import { DUPLICATE_REFUND_KEY, sendRefund } from './refund.ts';
@@ -71,3 +71,29 @@ export async function runReconciliation(services: Services, options: { olderThan
   console.log(`Payments reconciled: ${result.checked} checked, ${result.changed} changed, ${result.settled} settled, ${result.refunded} refunds sent, ${result.failed} could not be checked.`);
   return result.failed > 0 ? 1 : 0;
 }
+
+/** Reconciles every `everyMs` (one pass at a time) until stopped. */
+export function startReconciliation(deps: PaymentDeps, logger: Logger, options: { everyMs?: number; olderThanMinutes?: number } = {}): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(() => reconcilePayments(deps, systemContext('payments reconciliation'), { logger, olderThanMinutes: options.olderThanMinutes }))
+      .catch((error: unknown) => logger.warn({ err: error }, 'payments reconciliation failed; retrying'));
+  }, options.everyMs ?? 5 * 60_000);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+/**
+ * Every running app reconciles every 5 minutes, so that a payment whose payer never came back and whose webhooks were
+ * lost settles (and its record moves on) without an operator; `smartgov payments reconcile` does the same on demand.
+ * Processes that reconcile at the same moment settle each payment once all the same.
+ */
+export const reconciliationLoop: ModuleRoutes = async (app, services) => {
+  const loop = startReconciliation(paymentDeps(services), services.logger);
+  app.addHook('onClose', () => loop.stop());
+};

@@ -9,7 +9,7 @@ import { signWebhook, webhookSecret } from './provider/signature.ts';
 import { testLogger } from '../../test/support/database.ts';
 import { createPayment, type Payment } from './payment.ts';
 import { onPaymentSettled } from './settlement.ts';
-import { reconcilePayments } from './reconciliation.ts';
+import { reconcilePayments, startReconciliation } from './reconciliation.ts';
 import type { PaymentDeps } from './deps.ts';
 
 let t: TestApp;
@@ -185,6 +185,24 @@ describe('reconciliation', () => {
     const result = await deps.provider.pay(row.provider_payment_id!, '4242424242424242');
     assert.equal(result.state, 'cancelled');
     assert.equal(result.failure_reason, 'expired');
+  });
+});
+
+describe('the reconciliation loop every app runs', () => {
+  test('settles a payment whose payer never came back, with no one asking', async () => {
+    const payment = await feePayment();
+    await paidAtProvider(payment);
+    const loop = startReconciliation(deps, testLogger, { everyMs: 20, olderThanMinutes: 0 });
+    try {
+      for (const deadline = Date.now() + 30_000; (await paymentRow(t.db, payment.id)).state !== 'success';) {
+        assert.ok(Date.now() < deadline, 'the loop comes round');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      await loop.stop();
+    }
+    assert.equal(await auditCount(t.db, 'payment.settled', payment.id), 1);
+    assert.equal(settledCalls.get(payment.id), 1);
   });
 });
 
