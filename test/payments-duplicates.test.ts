@@ -40,13 +40,17 @@ async function refundsOf(paymentId: string) {
 describe('a bill paid twice', () => {
   test('is paid by the first payment to settle; the second is refunded in full, and the payer is told', async () => {
     const bill = await buildBill(t.db, { amountCents: 32_000 });
-    const [first, second] = [await payBillInTab(bill.id), await payBillInTab(bill.id)];
+    const [first, second, third] = [await payBillInTab(bill.id), await payBillInTab(bill.id), await payBillInTab(bill.id)];
     assert.notEqual(first, second, 'two tabs, two payments');
     await payOnHostedPage(t, first);
     await payOnHostedPage(t, second);
 
     const firstPage = await new Client(t.app).get(`/payments/${first}/return`);
     assert.match(firstPage.body, /Your payment was received/);
+    const thirdTab = await new Client(t.app).get(`/payments/${third}/pay`);
+    assert.equal(thirdTab.statusCode, 409, 'a tab that had not reached the provider yet is stopped: the bill is paid');
+    assert.match(thirdTab.body, /already been paid by another payment/);
+    assert.equal((await new Client(t.app).get(`/bills/${bill.id}`)).body.includes('This bill is paid.'), true);
     const secondPage = await new Client(t.app).get(`/payments/${second}/return`);
     assert.match(secondPage.body, /already been paid by an earlier payment, so this payment was refunded in full: HK\$320\.00 goes back/);
     assert.match(secondPage.body, /<dt>Refunded<\/dt><dd>HK\$320\.00<\/dd>/);

@@ -5,7 +5,7 @@ import { assertOrganisationRecord, requireRole } from '../platform/access.ts';
 import { recordAudit } from '../platform/audit/index.ts';
 import { conflict, invalidInput, notFound } from '../platform/errors.ts';
 import { createPayment, type Payment } from './payment.ts';
-import { onPaymentSettled } from './settlement.ts';
+import { onPaymentSettled } from './settled-handlers.ts';
 import type { PaymentDeps } from './deps.ts';
 import * as store from './store.ts';
 

@@ -18,7 +18,7 @@ export { paymentDeps, type PaymentDeps } from './deps.ts';
 export { createPayment, getPayment, findSettledPayments, Payment, type NewPayment } from './payment.ts';
 export { findPaymentItem, formatHkd, listPaymentItems, PaymentItem } from './item.ts';
 export { issueBill, getBill, openBillsOf, payBill, Bill, type BillInput } from './bill.ts';
-export { onPaymentSettled, type SettledHandler } from './settlement.ts';
+export { onPaymentSettled, type SettledHandler } from './settled-handlers.ts';
 export { reconcilePayments, runReconciliation, type ReconciliationResult } from './reconciliation.ts';
 export type { PaymentProvider, PaymentState } from './provider/port.ts';
 export { seedPayments } from './sample.ts';

@@ -7,6 +7,7 @@ import { conflict, invalidInput, notFound } from '../platform/errors.ts';
 import type { Queryable } from '../platform/db/database.ts';
 import { PAYMENT_STATES, type PaymentState } from './provider/port.ts';
 import type { PaymentDeps } from './deps.ts';
+import { settledHandlerFor } from './settled-handlers.ts';
 import * as store from './store.ts';
 
 export const Payment = Type.Object({
@@ -94,11 +95,17 @@ export async function getPayment(db: Queryable, id: string): Promise<Payment> {
   return presentPayment(row);
 }
 
-/** Where the payer continues: the provider's hosted page, while the payment is unfinished. */
+/**
+ * Where the payer continues: the provider's hosted page, while the payment is unfinished and what it pays for has not
+ * been paid meanwhile (by the same payer in another tab, say): paying then would only be refunded.
+ */
 export async function hostedPageUrl(db: Queryable, id: string): Promise<string> {
   const row = await store.paymentById(db, id);
   if (!row || !row.next_url) throw notFound('The payment');
   if (row.finished) throw conflict('This payment is already finished.');
+  if (row.reference && settledHandlerFor(row.purpose) && (await store.settledPaymentFor(db, row.purpose, row.reference, row.id))) {
+    throw conflict('This has already been paid by another payment. Nothing more is needed.');
+  }
   return row.next_url;
 }
 

@@ -1,4 +1,4 @@
-import type { Db, Trx } from '../platform/db/database.ts';
+import type { Db } from '../platform/db/database.ts';
 import type { RequestContext } from '../platform/context.ts';
 import { recordAudit } from '../platform/audit/index.ts';
 import { conflict, notFound } from '../platform/errors.ts';
@@ -6,22 +6,8 @@ import { FINISHED_STATES, stateRank, type ProviderPaymentStatus } from './provid
 import { presentPayment, type Payment } from './payment.ts';
 import { DUPLICATE_REFUND_KEY, sendRefund } from './refund.ts';
 import type { PaymentDeps } from './deps.ts';
+import { settledHandlerFor } from './settled-handlers.ts';
 import * as store from './store.ts';
-
-/** Runs in the settlement's own transaction, so the paid-for record moves on exactly when the payment settles. */
-export type SettledHandler = (trx: Trx, ctx: RequestContext, payment: Payment) => Promise<void>;
-
-// By purpose, so registering again (a second app in the same process) replaces rather than doubles.
-const settledHandlers = new Map<string, SettledHandler>();
-
-/**
- * Another module asks to hear, once, when a payment with its purpose succeeds, e.g. `onPaymentSettled('fee', …)`.
- * Such a payment pays for one record (its reference): a second successful payment for the same record is a duplicate,
- * refunded in full, and the handler does not hear of it.
- */
-export function onPaymentSettled(purpose: string, handler: SettledHandler): void {
-  settledHandlers.set(purpose, handler);
-}
 
 /** Where a problem that must not fail the caller is told (pino's and Fastify's loggers both fit). */
 export interface Warnings { warn(details: object, message: string): void }
@@ -51,7 +37,7 @@ export async function applyProviderStatus(db: Db, ctx: RequestContext, provider:
       if (!current.finished && current.amount_cents !== status.amountCents) throw conflict('The provider reports a different amount for this payment.');
       return { payment: presentPayment(current), changed: false, settled: false };
     }
-    const handler = settled ? settledHandlers.get(row.purpose) : undefined;
+    const handler = settled ? settledHandlerFor(row.purpose) : undefined;
     let duplicateRefund: Applied['duplicateRefund'];
     if (handler && row.reference) {
       await store.lockRecordPayments(trx, row.purpose, row.reference);

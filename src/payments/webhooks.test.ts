@@ -8,7 +8,7 @@ import { builtinPaymentProvider } from './provider/builtin.ts';
 import { signWebhook, webhookSecret } from './provider/signature.ts';
 import { testLogger } from '../../test/support/database.ts';
 import { createPayment, type Payment } from './payment.ts';
-import { onPaymentSettled } from './settlement.ts';
+import { onPaymentSettled } from './settled-handlers.ts';
 import { reconcilePayments, startReconciliation } from './reconciliation.ts';
 import type { PaymentDeps } from './deps.ts';
 
