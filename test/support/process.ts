@@ -32,6 +32,7 @@ export function startSmartgov(env: NodeJS.ProcessEnv): SmartgovProcess {
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     void exited.then(([code]) => reject(new Error(`smartgov exited with ${code}: ${output}`)));
+    setTimeout(() => reject(new Error(`smartgov did not start within 2 minutes: ${output}`)), 120_000).unref();
   });
   address.catch(() => undefined);
   return {
