@@ -1,6 +1,7 @@
 import type { Db, Trx } from '../../platform/db/database.ts';
 
-// A short-lived cache of CKAN answers, serialized. Open data is public and read far more than written (the paper:
+// A short-lived cache of CKAN answers, serialized and UTF-8 encoded once (encoding the JSON text again on every send
+// was the largest cost of a cached answer). Open data is public and read far more than written (the paper:
 // billions of downloads a year), and scripts repeat the same calls; CKAN sites put a cache in front for the same
 // reason. Any open data write in this process empties it at once; other processes see a change within TTL_MS,
 // well inside the 60 s that the answers' Cache-Control already allows shared caches.
@@ -18,14 +19,14 @@ export function catalogueChanged(): void {
   generation++;
 }
 
-interface Entry { body: string; at: number }
+interface Entry { body: Buffer; at: number }
 
 export class AnswerCache {
   private entries = new Map<string, Entry>();
   private bytes = 0;
   private seen = generation;
 
-  get(key: string): string | undefined {
+  get(key: string): Buffer | undefined {
     this.sync();
     const entry = this.entries.get(key);
     if (!entry) return undefined;
@@ -36,7 +37,7 @@ export class AnswerCache {
     return entry.body;
   }
 
-  set(key: string, body: string, computedAt = generation): void {
+  set(key: string, body: Buffer, computedAt = generation): void {
     this.sync();
     if (computedAt !== generation || body.length > MAX_BYTES / 8) return;
     const old = this.entries.get(key);

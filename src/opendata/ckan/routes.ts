@@ -42,7 +42,7 @@ const UNCACHED = new Set(['status_show', 'help_show']);
 
 export const ckanRoutes: ModuleRoutes = async (app, { db, config }) => {
   const cache = new AnswerCache();
-  const inflight = new Map<string, Promise<string>>();
+  const inflight = new Map<string, Promise<Buffer>>();
   const helpUrl = (name: string) => `${config.BASE_URL}/api/3/action/help_show?name=${encodeURIComponent(name)}`;
   const actionName = (request: FastifyRequest) => (request.params as { name?: string } | undefined)?.name ?? '';
 
@@ -78,7 +78,7 @@ export const ckanRoutes: ModuleRoutes = async (app, { db, config }) => {
         // Open data is public: shared caches may keep an answer briefly.
         reply.header('cache-control', 'public, max-age=60').type('application/json; charset=utf-8');
         const key = UNCACHED.has(name) ? undefined : cacheKey(locale, name, params);
-        const answer = async () => JSON.stringify({ help: helpUrl(name), success: true, result: await action.run({ db, params, locale, baseUrl: config.BASE_URL }) });
+        const answer = async () => Buffer.from(JSON.stringify({ help: helpUrl(name), success: true, result: await action.run({ db, params, locale, baseUrl: config.BASE_URL }) }));
         if (!key) return reply.send(await answer());
         const cached = cache.get(key);
         if (cached) return reply.send(cached);
