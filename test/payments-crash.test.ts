@@ -105,6 +105,8 @@ test('a server killed after the provider took the money, before our webhook hand
   assert.equal((await paymentRow(t.db, paymentId)).settled_at!.getTime(), settled.settled_at!.getTime());
   assert.equal(await auditCount(t.db, 'payment.settled', paymentId), 1);
   assert.deepEqual(await applicationOf(applicationId), { status: 'submitted', submittedEvents: 1, submittedAudits: 1 });
+  const feePayments = await t.db.selectFrom('payments').select(['id', 'state']).where('reference', '=', applicationId).execute();
+  assert.deepEqual(feePayments, [{ id: paymentId, state: 'success' }], 'one payment for the application, recorded once as paid');
   const page = await browser.follow(`${laterBase}/payments/${paymentId}`, 'http://127.0.0.1:9/');
   assert.match(page.body, /Your payment was received/);
 });
