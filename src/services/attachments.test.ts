@@ -73,6 +73,7 @@ describe('file questions', () => {
     assert.equal(rows[0]!.file_name, 'survey.pdf');
     assert.ok(!(await storedFiles()).some((f) => f.endsWith(firstRow!.file_key.split('/')[1]!)), 'the replaced bytes are deleted');
 
+    assert.doesNotMatch((await citizen.get(`/applications/${id}/steps/declaration`)).body, /enctype=/, 'a step without files is a plain form');
     await citizen.submit(`/applications/${id}/steps/declaration`, `/applications/${id}/steps/declaration`, { declare: 'yes' });
     const check = await citizen.get(`/applications/${id}/check`);
     assert.match(check.body, new RegExp(`href="/applications/${id}/files/${rows[0]!.id}">survey\\.pdf</a>`));

@@ -3,11 +3,14 @@ import type { FieldError } from '../platform/errors.ts';
 import type { PageContext } from './page-context.ts';
 import { uiMessages } from './messages.ts';
 
-/** A form that always carries the CSRF token; works without JavaScript. */
-export function Form(props: { ctx: PageContext; action: string; method?: 'post' | 'get'; children?: Child; class?: string }) {
+/**
+ * A form that always carries the CSRF token; works without JavaScript. With `enctype="multipart/form-data"` (file
+ * uploads) the token travels in the multipart body like any other field.
+ */
+export function Form(props: { ctx: PageContext; action: string; method?: 'post' | 'get'; enctype?: 'multipart/form-data'; children?: Child; class?: string }) {
   const method = props.method ?? 'post';
   return (
-    <form method={method} action={props.action} class={props.class} novalidate>
+    <form method={method} action={props.action} enctype={props.enctype} class={props.class} novalidate>
       {method === 'post' ? <input type="hidden" name="_csrf" value={props.ctx.csrfToken()} /> : null}
       {props.children}
     </form>

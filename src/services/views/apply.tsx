@@ -1,4 +1,3 @@
-import type { Child } from '#jsx/jsx-runtime';
 import type { FieldError } from '../../platform/errors.ts';
 import { Button, ErrorSummary, Form, Page, type PageContext } from '../../ui/index.ts';
 import { stepPath, textIn, type Answers, type FormDefinition, type FormStep } from '../form-definition.ts';
@@ -8,17 +7,6 @@ import { fileSize, Question, questionError } from './question.tsx';
 
 /** The files kept as answers, by the id each answer holds. */
 export type AnswerFiles = Map<string, { id: string; file_name: string; size_bytes: number }>;
-
-/** A step with a file question is sent as multipart (no JavaScript needed); the CSRF token travels as a field. */
-function StepForm(props: { ctx: PageContext; action: string; multipart: boolean; children?: Child }) {
-  if (!props.multipart) return <Form ctx={props.ctx} action={props.action}>{props.children}</Form>;
-  return (
-    <form method="post" action={props.action} enctype="multipart/form-data" novalidate>
-      <input type="hidden" name="_csrf" value={props.ctx.csrfToken()} />
-      {props.children}
-    </form>
-  );
-}
 
 export function StepPage(props: { ctx: PageContext; applicationId: string; service: Service; definition: FormDefinition; step: FormStep; answers: Answers; errors: FieldError[]; files: AnswerFiles }) {
   const { ctx, step } = props;
@@ -36,13 +24,14 @@ export function StepPage(props: { ctx: PageContext; applicationId: string; servi
       <ErrorSummary ctx={ctx} errors={summary} />
       <p class="hint">{props.service.name[ctx.locale]} · {t('apply.stepOf', { n: Math.max(position, 0) + 1, total: path.length })}</p>
       <h1>{textIn(step.title, ctx.locale)}</h1>
-      <StepForm ctx={ctx} action={`/applications/${props.applicationId}/steps/${step.id}`} multipart={step.questions.some((q) => q.type === 'file')}>
+      {/* A step with a file question is sent as multipart (no JavaScript needed). */}
+      <Form ctx={ctx} action={`/applications/${props.applicationId}/steps/${step.id}`} enctype={step.questions.some((q) => q.type === 'file') ? 'multipart/form-data' : undefined}>
         {step.questions.map((q) => {
           const file = q.type === 'file' ? props.files.get(props.answers[q.id] ?? '') : undefined;
           return <Question question={q} value={props.answers[q.id]} errors={props.errors} locale={ctx.locale} file={file ? { name: file.file_name, size: file.size_bytes } : undefined} />;
         })}
         <Button>{t('apply.continue')}</Button>
-      </StepForm>
+      </Form>
       <p class="hint">{t('apply.saved')}</p>
     </Page>
   );
