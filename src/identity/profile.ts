@@ -16,7 +16,10 @@ export interface ProfileValue { value: string; verified: boolean }
 export type Profile = Partial<Record<ProfileField, ProfileValue>>;
 
 export async function loadProfile(db: Db, citizenId: string): Promise<Profile> {
-  const rows = await store.profileFields(db, citizenId);
+  return profileOf(await store.profileFields(db, citizenId));
+}
+
+export function profileOf(rows: { field: string; value: string; verified: boolean }[]): Profile {
   return Object.fromEntries(rows.map((r) => [r.field, { value: r.value, verified: r.verified }])) as Profile;
 }
 

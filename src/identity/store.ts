@@ -1,4 +1,5 @@
 import { sql, type Generated, type Insertable, type Selectable } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Queryable } from '../platform/db/database.ts';
 
 interface CitizensTable {
@@ -118,6 +119,10 @@ export async function deleteSessionsOf(db: Queryable, citizenId: string): Promis
   return Number(result.numDeletedRows);
 }
 
+/** A citizen with their e-ME profile fields, in one query. */
+export const citizenWithProfile = (db: Queryable, id: string) => db.selectFrom('citizens').selectAll('citizens')
+  .select((eb) => jsonArrayFrom(eb.selectFrom('citizen_profile_fields as f').select(['f.field', 'f.value', 'f.verified']).whereRef('f.citizen_id', '=', 'citizens.id')).as('profile'))
+  .where('citizens.id', '=', id).executeTakeFirst();
 export const profileFields = (db: Queryable, citizenId: string) => db.selectFrom('citizen_profile_fields').selectAll().where('citizen_id', '=', citizenId).execute();
 export async function upsertProfileField(db: Queryable, row: { citizen_id: string; field: string; value: string; verified: boolean }): Promise<void> {
   await db.insertInto('citizen_profile_fields').values(row)

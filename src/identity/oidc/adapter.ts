@@ -7,10 +7,12 @@ import * as store from './store.ts';
  * in `oidc_models`, so several processes share them and nothing is lost on restart.
  */
 export function postgresAdapter(db: Db) {
+  const clients = clientCache();
   return class PostgresAdapter implements Adapter {
     constructor(private readonly kind: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      if (this.kind === 'Client') clients.forget(id);
       await store.upsertModel(db, {
         kind: this.kind, id, payload: payload as Record<string, unknown>,
         grant_id: payload.grantId ?? null, user_code: payload.userCode ?? null, uid: payload.uid ?? null,
@@ -27,11 +29,39 @@ export function postgresAdapter(db: Db) {
       return { ...(row.payload as AdapterPayload), ...(row.consumed_at ? { consumed: Math.floor(row.consumed_at.getTime() / 1000) } : {}) };
     }
 
-    find(id: string) { return this.load('id', id); }
+    find(id: string) { return this.kind === 'Client' ? clients.get(id, () => this.load('id', id)) : this.load('id', id); }
     findByUid(uid: string) { return this.load('uid', uid); }
     findByUserCode(userCode: string) { return this.load('user_code', userCode); }
     async consume(id: string): Promise<void> { await store.consumeModel(db, this.kind, id); }
-    async destroy(id: string): Promise<void> { await store.destroyModel(db, this.kind, id); }
+    async destroy(id: string): Promise<void> {
+      if (this.kind === 'Client') clients.forget(id);
+      await store.destroyModel(db, this.kind, id);
+    }
     async revokeByGrantId(grantId: string): Promise<void> { await store.destroyKindByGrant(db, this.kind, grantId); }
+  };
+}
+
+const CLIENT_CACHE_MS = 30_000;
+const CLIENT_CACHE_SIZE = 2_000;
+
+/**
+ * Every token and userinfo request looks its client up. Clients are registered once and not changed afterwards
+ * (a change is a new registration), so each process keeps what it read for 30 seconds: at most that long before
+ * another process would see a change or a removal. Unknown ids are not cached, so a new client works at once.
+ */
+function clientCache() {
+  const entries = new Map<string, { payload: AdapterPayload; until: number }>();
+  return {
+    async get(id: string, read: () => Promise<AdapterPayload | undefined>): Promise<AdapterPayload | undefined> {
+      const hit = entries.get(id);
+      if (hit && hit.until > Date.now()) return hit.payload;
+      const payload = await read();
+      if (payload) {
+        if (entries.size >= CLIENT_CACHE_SIZE) entries.delete(entries.keys().next().value!);
+        entries.set(id, { payload, until: Date.now() + CLIENT_CACHE_MS });
+      }
+      return payload;
+    },
+    forget(id: string) { entries.delete(id); },
   };
 }

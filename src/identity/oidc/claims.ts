@@ -1,5 +1,4 @@
-import type { Db } from '../../platform/db/database.ts';
-import { loadProfile, type Profile } from '../profile.ts';
+import type { Profile } from '../profile.ts';
 import { decryptDocument } from '../proofing.ts';
 import type { CitizenRow } from '../store.ts';
 
@@ -25,10 +24,6 @@ export function claimsFromProfile(profile: Profile): Record<string, unknown> {
   if (profile.phone) Object.assign(claims, { phone_number: profile.phone.value.replace(/\s/g, ''), phone_number_verified: profile.phone.verified });
   if (profile.residential_address) claims.address = { formatted: profile.residential_address.value };
   return claims;
-}
-
-export async function citizenClaims(db: Db, citizenId: string): Promise<Record<string, unknown>> {
-  return claimsFromProfile(await loadProfile(db, citizenId));
 }
 
 /** The document checked at the help desk (iAM Smart+ accounts only), decrypted only to be released to a service. */

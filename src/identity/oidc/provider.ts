@@ -5,7 +5,8 @@ import { ACR_VALUES, acrRank, requiredRank } from '../assurance.ts';
 import { CITIZEN_SESSION_COOKIE, resolveSession } from '../session.ts';
 import * as store from '../store.ts';
 import { postgresAdapter } from './adapter.ts';
-import { citizenClaims, identityDocumentClaims, SCOPE_CLAIMS } from './claims.ts';
+import { claimsFromProfile, identityDocumentClaims, SCOPE_CLAIMS } from './claims.ts';
+import { profileOf } from '../profile.ts';
 import { signingKeys } from './keys.ts';
 import * as oidcStore from './store.ts';
 import { endCitizenSessionOnLogout, renderProviderError } from './provider-pages.ts';
@@ -60,10 +61,11 @@ export async function createProvider(services: Services): Promise<Provider> {
     jwks: { keys: await signingKeys(db) },
     cookies: { keys: [derive(config.SESSION_SECRET, 'oidc cookies')], long: { httpOnly: true, sameSite: 'lax' }, short: { httpOnly: true, sameSite: 'lax' } },
     async findAccount(_ctx: unknown, id: string) {
-      const citizen = await store.citizenById(db, id);
+      // The account and its e-ME profile in one query: every caller (token, userinfo) goes on to ask for the claims.
+      const citizen = await store.citizenWithProfile(db, id);
       if (!citizen || citizen.disabled_at) return undefined;
       // The provider releases only the claims of scopes the citizen granted; identity_document needs the highest level.
-      return { accountId: id, claims: async () => ({ sub: id, ...(await citizenClaims(db, id)), ...identityDocumentClaims(config.IDENTITY_KEY, citizen) }) };
+      return { accountId: id, claims: async () => ({ sub: id, ...claimsFromProfile(profileOf(citizen.profile)), ...identityDocumentClaims(config.IDENTITY_KEY, citizen) }) };
     },
     claims: { acr: null, auth_time: null, iss: null, sid: null, amr: null, openid: ['sub', 'acr', 'amr', 'auth_time'], ...SCOPE_CLAIMS },
     scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'address', 'identity_document'],
