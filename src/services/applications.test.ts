@@ -179,7 +179,17 @@ describe('officers decide', () => {
     assert.match(seen.body, /medical certificate/);
     const empty = await citizen.submit(`/applications/${id}`, `/applications/${id}/respond`, { message: '  ' });
     assert.equal(empty.statusCode, 400);
+    const waiting = await officer.get(`/console/applications/${id}`);
+    assert.match(waiting.body, /Waiting for the applicant&#39;s information/, 'officers read about the applicant, not as the applicant');
+    assert.match(waiting.body, /The applicant&#39;s answers/);
+    assert.doesNotMatch(waiting.body, /Your answers|from you/);
+    assert.match((await officer.get(`/console/applications?status=information_requested`)).body, /Waiting for the applicant&#39;s information/);
     assert.equal((await citizen.submit(`/applications/${id}`, `/applications/${id}/respond`, { message: 'Sent by post on Monday.' })).statusCode, 303);
+    assert.match((await citizen.get(`/applications/${id}`)).body, /You sent more information/);
+    const answered = await officer.get(`/console/applications/${id}?lang=zh-HK`);
+    assert.match(answered.body, /申請人已提供更多資料/);
+    assert.match(answered.body, /申請人的答案/);
+    assert.doesNotMatch(answered.body, /你的答案|你已提供/);
     assert.equal((await officer.submit(`/console/applications/${id}`, `/console/applications/${id}/recommend`, { message: 'All in order.' })).statusCode, 303);
     assert.equal((await officer.submit(`/console/applications/${id}`, `/console/applications/${id}/decide`, { decision: 'approved' })).statusCode, 403, 'officers do not decide');
     assert.equal((await approver.submit(`/console/applications/${id}`, `/console/applications/${id}/decide`, { decision: 'approved', message: '' })).statusCode, 303);
