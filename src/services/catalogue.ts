@@ -25,7 +25,7 @@ type CategoryCount = { category: string; count: number };
 const caches = new WeakMap<Db, { version: () => Promise<number>; pages: VersionedCache<CataloguePage>; counts: VersionedCache<CategoryCount[]> }>();
 function cachesOf(db: Db) {
   let found = caches.get(db);
-  if (!found) caches.set(db, (found = { version: sharedFreshRead(() => store.catalogueVersion(db)), pages: new VersionedCache(500), counts: new VersionedCache(1) }));
+  if (!found) caches.set(db, (found = { version: sharedFreshRead(() => store.catalogueVersion(db)), pages: new VersionedCache(200), counts: new VersionedCache(1) }));
   return found;
 }
 
