@@ -72,6 +72,30 @@ describe('paying a bill in a browser', () => {
     await page.close();
   });
 
+  test('a bill paid in two tabs: the second tab is told its payment was refunded in full, in an accessible page', async () => {
+    const bill = await buildBill(t.db, { amountCents: 12_000 });
+    const context = await browser.newContext();
+    const [first, second] = [await context.newPage(), await context.newPage()];
+    for (const tab of [first, second]) {
+      await tab.goto(`${base}/bills/${bill.id}`);
+      await tab.getByRole('button', { name: 'Pay this bill' }).click();
+      assert.match(new URL(tab.url()).pathname, /^\/pay\/provider\/payments\//);
+    }
+    for (const tab of [first, second]) {
+      await tab.getByLabel('Card number').fill('4242424242424242');
+      await tab.getByRole('button', { name: 'Pay', exact: true }).click();
+    }
+    assert.match(await first.getByRole('status').textContent() ?? '', /Your payment was received/);
+    // The provider's webhook may be sending the refund at this moment: the page says "was" or "is being" refunded.
+    assert.match(await second.getByRole('status').textContent() ?? '', /already been paid by an earlier payment, so this payment (was|is being) refunded in full: HK\$120\.00/);
+    assert.deepEqual(await checkAccessibility(second), []);
+    const duplicate = second.url().split('/').at(-2)!;
+    for (let attempt = 0; attempt < 100 && (await auditCount(t.db, 'payment.refunded', duplicate)) === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(await auditCount(t.db, 'payment.refunded', duplicate), 1);
+    assert.equal(await auditCount(t.db, 'bill.paid', bill.id), 1);
+    await context.close();
+  });
+
   test('Cancel on the hosted page comes back as cancelled, in Chinese too', async () => {
     const bill = await buildBill(t.db);
     const page = await newPage(browser, { locale: 'zh-HK' });
