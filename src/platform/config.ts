@@ -33,6 +33,8 @@ const ConfigSchema = Type.Object({
   S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
   S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
   S3_FORCE_PATH_STYLE: Type.Boolean({ default: false }),
+  APPLICATION_FILE_MAX_MB: Type.Integer({ minimum: 1, maximum: 1024, default: 10 }),
+  OPENDATA_CACHE: Type.Boolean({ default: true }),
 });
 
 type RawConfig = Static<typeof ConfigSchema>;

@@ -13,7 +13,7 @@ import { OfficerApplicationPage, QueuePage } from './views/officer.tsx';
 import { PrefillPage } from './views/prefill.tsx';
 import { getOrganisationById } from '../organisations/index.ts';
 import { fileStoreFor, multipartParser, type UploadBody } from '../platform/files/index.ts';
-import { discardUnkept, fileOf, filesById, MAX_ATTACHMENT_BYTES, recordFileRead } from './attachment.ts';
+import { attachmentMaxBytes, discardUnkept, fileOf, filesById, recordFileRead } from './attachment.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -82,14 +82,14 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
     if (view.application.status !== 'draft') return reply.redirect(`/applications/${view.application.id}`, 303);
     const step = view.definition.steps.find((s) => s.id === request.params.step);
     if (!step) throw new DomainError('not_found', 'That step was not found.');
-    return sendPage(reply, <StepPage ctx={page(request, reply)} applicationId={view.application.id} service={view.service} definition={view.definition} step={step} answers={view.application.answers} errors={[]} files={await filesById(db, view.application.id)} />);
+    return sendPage(reply, <StepPage ctx={page(request, reply)} applicationId={view.application.id} service={view.service} definition={view.definition} step={step} answers={view.application.answers} errors={[]} files={await filesById(db, view.application.id)} fileMaxMb={config.APPLICATION_FILE_MAX_MB} />);
   });
 
   // A step's answers: a form, or multipart when the step asks for files. Uploads are streamed into the file store while
   // the body is parsed (the CSRF token is a field like any other); whatever no answer keeps is deleted before the reply.
   await app.register(async (plugin) => {
     const steps = plugin.withTypeProvider<TypeBoxTypeProvider>();
-    const multipart = multipartParser(files, MAX_ATTACHMENT_BYTES, { fileFields: (name) => QUESTION_ID.test(name), maxFiles: 10 });
+    const multipart = multipartParser(files, attachmentMaxBytes(config), { fileFields: (name) => QUESTION_ID.test(name), maxFiles: 10 });
     steps.addContentTypeParser('multipart/form-data', (request, payload, done) =>
       multipart(request, payload, (error, body) => done(error, body && Object.assign({ ...body.fields }, { [SENT]: body }))));
     steps.addHook('onSend', async (request, _reply, payload) => {
@@ -110,7 +110,7 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
         const view = await applications.getOwnApplication(db, ctx, request.params.id);
         const step = view.definition.steps.find((s) => s.id === request.params.step)!;
         const answers = { ...view.application.answers, ...Object.fromEntries(Object.entries(input).filter(([key]) => step.questions.some((q) => q.id === key && q.type !== 'file'))) };
-        return sendPage(reply, <StepPage ctx={page(request, reply)} applicationId={view.application.id} service={view.service} definition={view.definition} step={step} answers={answers} errors={fields} files={await filesById(db, view.application.id)} />, 400);
+        return sendPage(reply, <StepPage ctx={page(request, reply)} applicationId={view.application.id} service={view.service} definition={view.definition} step={step} answers={answers} errors={fields} files={await filesById(db, view.application.id)} fileMaxMb={config.APPLICATION_FILE_MAX_MB} />, 400);
       }
     });
   });

@@ -1,3 +1,4 @@
+import type { Config } from '../platform/config.ts';
 import type { Db, Trx } from '../platform/db/database.ts';
 import type { RequestContext } from '../platform/context.ts';
 import type { FieldError } from '../platform/errors.ts';
@@ -10,7 +11,8 @@ import * as store from './store.ts';
 // Files that answer `file` questions. The type is judged by the first bytes of the content; a name that claims
 // another type (a PNG called .pdf) is refused too, so what the officer opens is what the name says.
 
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+/** The largest file a file question takes (APPLICATION_FILE_MAX_MB); larger ones are refused while they stream in. */
+export const attachmentMaxBytes = (config: Pick<Config, 'APPLICATION_FILE_MAX_MB'>) => config.APPLICATION_FILE_MAX_MB * 1024 * 1024;
 const ACCEPTED: SniffedType[] = ['application/pdf', 'image/png', 'image/jpeg'];
 
 /** What the citizen sent with one step: stored files by question, and questions whose file was too large. */

@@ -7,7 +7,6 @@ import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
 import { buildCitizen, signInCitizen } from '../../test/support/identity-factories.ts';
 import { buildServiceWithForm, SAMPLE_FILES, submitMultipart } from '../../test/support/services-factories.ts';
 import type { FormDefinition } from './form-definition.ts';
-import { MAX_ATTACHMENT_BYTES } from './attachment.ts';
 
 // File questions: multipart steps, type checked by content, replace before submitting, downloads for the applicant and
 // the department only, and nothing left in the file store by a refused upload.
@@ -26,7 +25,7 @@ let slug: string;
 let organisationId: string;
 let officer: Client;
 before(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ APPLICATION_FILE_MAX_MB: '1' }); // not the default 10: the limit is the configured one
   organisationId = (await buildOrganisation(t.db)).id;
   slug = (await buildServiceWithForm(t.db, FORM, { organisationId })).service.slug;
   const staff = await buildStaff(t.db, { organisationId, roles: ['officer'] });
@@ -54,6 +53,7 @@ describe('file questions', () => {
     const page = await citizen.get(step);
     assert.match(page.body, /enctype="multipart\/form-data"/, 'the step with a file question is a multipart form');
     assert.match(page.body, /type="file"/);
+    assert.match(page.body, /A PDF, PNG or JPEG file, up to 1 MB\./, 'the hint gives the configured limit');
 
     const first = await submitMultipart(citizen, step, step, { note: 'Sample Star' }, { certificate: { name: 'survey.png', content: SAMPLE_FILES.png, type: 'image/png' } });
     assert.equal(first.statusCode, 303);
@@ -123,7 +123,7 @@ describe('file questions', () => {
       { file: { name: 'certificate.pdf', content: SAMPLE_FILES.png }, message: /named as another type than it is/ },
       { file: { name: 'setup.exe', content: SAMPLE_FILES.exe }, message: /must be a PDF, PNG or JPEG/ },
       { file: { name: 'renamed.pdf', content: SAMPLE_FILES.exe }, message: /must be a PDF, PNG or JPEG/ },
-      { file: { name: 'big.pdf', content: Buffer.concat([SAMPLE_FILES.pdf, Buffer.alloc(MAX_ATTACHMENT_BYTES)]) }, message: /must be smaller than 10 MB/ },
+      { file: { name: 'big.pdf', content: Buffer.concat([SAMPLE_FILES.pdf, Buffer.alloc(1024 * 1024)]) }, message: /must be smaller than 1 MB/ },
     ];
     for (const c of cases) {
       const refused = await submitMultipart(citizen, step, step, { note: 'Sample Star' }, { certificate: c.file });

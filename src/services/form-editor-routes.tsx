@@ -55,14 +55,14 @@ export const formEditorRoutes: ModuleRoutes = async (app, { db, config }) => {
     if (at.question) {
       const step = stepOf(working, at.step);
       const question = questionOf(step, at.question);
-      return sendPage(reply, <QuestionEditorPage ctx={ctx} service={service} working={working} step={step} question={question} values={at.values ?? questionValues(question)} errors={errors} previewLocale={preview} />, status);
+      return sendPage(reply, <QuestionEditorPage ctx={ctx} service={service} working={working} step={step} question={question} values={at.values ?? questionValues(question)} errors={errors} previewLocale={preview} fileMaxMb={config.APPLICATION_FILE_MAX_MB} />, status);
     }
     if (at.step && at.values) {
       const step = stepOf(working, at.step);
-      return sendPage(reply, <StepEditorPage ctx={ctx} service={service} working={working} step={step} values={at.values} errors={errors} previewLocale={preview} />, status);
+      return sendPage(reply, <StepEditorPage ctx={ctx} service={service} working={working} step={step} values={at.values} errors={errors} previewLocale={preview} fileMaxMb={config.APPLICATION_FILE_MAX_MB} />, status);
     }
     const versions = await forms.formVersions(db, requestContext(request), serviceId);
-    return sendPage(reply, <FormEditorPage ctx={ctx} service={service} working={working} versions={versions} selected={at.step} errors={errors} previewLocale={preview} />, status);
+    return sendPage(reply, <FormEditorPage ctx={ctx} service={service} working={working} versions={versions} selected={at.step} errors={errors} previewLocale={preview} fileMaxMb={config.APPLICATION_FILE_MAX_MB} />, status);
   };
 
   app.get('/console/services/:id/form', { schema: { hide: true, params: ServiceParams, querystring: PreviewQuery } }, async (request, reply) =>

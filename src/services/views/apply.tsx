@@ -8,14 +8,14 @@ import { fileSize, Question, questionError } from './question.tsx';
 /** The files kept as answers, by the id each answer holds. */
 export type AnswerFiles = Map<string, { id: string; file_name: string; size_bytes: number }>;
 
-export function StepPage(props: { ctx: PageContext; applicationId: string; service: Service; definition: FormDefinition; step: FormStep; answers: Answers; errors: FieldError[]; files: AnswerFiles }) {
+export function StepPage(props: { ctx: PageContext; applicationId: string; service: Service; definition: FormDefinition; step: FormStep; answers: Answers; errors: FieldError[]; files: AnswerFiles; fileMaxMb: number }) {
   const { ctx, step } = props;
   const t = applicationMessages(ctx.locale);
   const path = stepPath(props.definition, props.answers);
   const position = path.findIndex((s) => s.id === step.id);
   const summary = props.errors.map((e) => {
     const question = step.questions.find((q) => q.id === e.field);
-    return { field: e.field, reason: question ? questionError(question, e.reason, ctx.locale) : e.reason };
+    return { field: e.field, reason: question ? questionError(question, e.reason, ctx.locale, props.fileMaxMb) : e.reason };
   });
   const previous = position > 0 ? path[position - 1] : undefined;
   return (
@@ -28,7 +28,7 @@ export function StepPage(props: { ctx: PageContext; applicationId: string; servi
       <Form ctx={ctx} action={`/applications/${props.applicationId}/steps/${step.id}`} enctype={step.questions.some((q) => q.type === 'file') ? 'multipart/form-data' : undefined}>
         {step.questions.map((q) => {
           const file = q.type === 'file' ? props.files.get(props.answers[q.id] ?? '') : undefined;
-          return <Question question={q} value={props.answers[q.id]} errors={props.errors} locale={ctx.locale} file={file ? { name: file.file_name, size: file.size_bytes } : undefined} />;
+          return <Question question={q} value={props.answers[q.id]} errors={props.errors} locale={ctx.locale} fileMaxMb={props.fileMaxMb} file={file ? { name: file.file_name, size: file.size_bytes } : undefined} />;
         })}
         <Button>{t('apply.continue')}</Button>
       </Form>

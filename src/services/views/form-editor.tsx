@@ -13,7 +13,8 @@ import { Question } from './question.tsx';
 // The structured form editor: every change is a small form (no JavaScript needed) that saves to the draft version
 // and comes back to a page whose preview shows the selected step as citizens see it.
 
-interface EditorProps { ctx: PageContext; service: Service; working: WorkingForm; errors: FieldError[] }
+/** `fileMaxMb`: the configured file size limit, so the preview's file questions say what citizens read. */
+interface EditorProps { ctx: PageContext; service: Service; working: WorkingForm; errors: FieldError[]; fileMaxMb: number }
 const base = (service: Service) => `/console/services/${service.id}/form`;
 
 /** One change, as a button: the basis of the page travels with it so that a stale page's change is refused. */
@@ -31,7 +32,7 @@ function EditButton(props: { ctx: PageContext; service: Service; basis: string; 
 }
 
 /** The step as the citizen sees it, with its controls disabled; in any of the three languages. */
-export function StepPreview(props: { ctx: PageContext; service: Service; step: FormStep; locale: Locale; link: (locale: Locale) => string }) {
+export function StepPreview(props: { ctx: PageContext; service: Service; step: FormStep; locale: Locale; fileMaxMb: number; link: (locale: Locale) => string }) {
   const t = editorMessages(props.ctx.locale);
   const title = textIn(props.step.title, props.locale);
   return (
@@ -42,7 +43,7 @@ export function StepPreview(props: { ctx: PageContext; service: Service; step: F
       </p>
       <fieldset disabled lang={props.locale}>
         <legend>{props.service.name[props.locale]} · {title}</legend>
-        {props.step.questions.map((q) => <Question question={q} value={undefined} errors={[]} locale={props.locale} />)}
+        {props.step.questions.map((q) => <Question question={q} value={undefined} errors={[]} locale={props.locale} fileMaxMb={props.fileMaxMb} />)}
         <button type="button" class="button button-primary" disabled>{applicationMessages(props.locale)('apply.continue')}</button>
       </fieldset>
     </section>
@@ -126,7 +127,7 @@ export function FormEditorPage(props: EditorProps & { versions: FormVersion[]; s
         })}
       </ol>
       <div>{button('addStep', t('editor.addStep'))}</div>
-      <StepPreview ctx={ctx} service={service} step={selected} locale={props.previewLocale} link={(l) => `${base(service)}?step=${selected.id}&preview=${l}`} />
+      <StepPreview ctx={ctx} service={service} step={selected} locale={props.previewLocale} fileMaxMb={props.fileMaxMb} link={(l) => `${base(service)}?step=${selected.id}&preview=${l}`} />
       <Versions ctx={ctx} service={service} versions={props.versions} />
       <p><a href={`${base(service)}/json`}>{t('editor.advanced')}</a></p>
     </Page>
@@ -171,7 +172,7 @@ export function StepEditorPage(props: EditorProps & { step: FormStep; values: Ed
         ))}
         <Button>{t('editor.save')}</Button>
       </Form>
-      <StepPreview ctx={ctx} service={service} step={step} locale={props.previewLocale} link={(l) => `${base(service)}/steps/${step.id}?preview=${l}`} />
+      <StepPreview ctx={ctx} service={service} step={step} locale={props.previewLocale} fileMaxMb={props.fileMaxMb} link={(l) => `${base(service)}/steps/${step.id}?preview=${l}`} />
     </Page>
   );
 }
@@ -208,7 +209,7 @@ export function QuestionEditorPage(props: EditorProps & { step: FormStep; questi
           options={[{ value: '', label: t('editor.noPrefill') }, ...PREFILL_FIELDS.map((f) => ({ value: f, label: a(`prefill.${f}`) }))]} />
         <Button>{t('editor.save')}</Button>
       </Form>
-      <StepPreview ctx={ctx} service={service} step={step} locale={props.previewLocale} link={(l) => `${base(service)}/steps/${step.id}/questions/${question.id}?preview=${l}`} />
+      <StepPreview ctx={ctx} service={service} step={step} locale={props.previewLocale} fileMaxMb={props.fileMaxMb} link={(l) => `${base(service)}/steps/${step.id}/questions/${question.id}?preview=${l}`} />
     </Page>
   );
 }

@@ -3,32 +3,31 @@ import type { Locale } from '../../platform/i18n/index.ts';
 import { fieldId } from '../../ui/index.ts';
 import { textIn, type FormQuestion } from '../form-definition.ts';
 import { applicationMessages } from '../application-messages.ts';
-import { MAX_ATTACHMENT_BYTES } from '../attachment.ts';
 
 const INPUT_TYPES: Partial<Record<FormQuestion['type'], string>> = { number: 'text', date: 'date', email: 'email', phone: 'tel', id_number: 'text' };
 const AUTOCOMPLETE: Partial<Record<FormQuestion['type'], string>> = { email: 'email', phone: 'tel', address: 'street-address' };
 
-export function questionError(question: FormQuestion, reason: string, locale: Locale): string {
+/** The message for a refused answer; `fileMaxMb` is the configured size limit of a file question. */
+export function questionError(question: FormQuestion, reason: string, locale: Locale, fileMaxMb: number): string {
   const t = applicationMessages(locale);
   const key = reason === 'too_long' || reason === 'invalid' || reason === 'file_type' || reason === 'file_name' || reason === 'file_too_large' ? `apply.${reason}` as const : 'apply.required';
-  return t(key, { question: textIn(question.label, locale), max: MAX_ATTACHMENT_MB });
+  return t(key, { question: textIn(question.label, locale), max: fileMaxMb });
 }
 
-const MAX_ATTACHMENT_MB = MAX_ATTACHMENT_BYTES / 1024 / 1024;
 export const fileSize = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
 
 /** The file already kept as a file question's answer: shown beside the control, replaced by choosing another. */
 export interface CurrentFile { name: string; size: number; href?: string | undefined }
 
 /** One question, by its type; errors and hints are tied to the control for screen readers. */
-export function Question(props: { question: FormQuestion; value: string | undefined; errors: FieldError[]; locale: Locale; file?: CurrentFile | undefined }) {
+export function Question(props: { question: FormQuestion; value: string | undefined; errors: FieldError[]; locale: Locale; fileMaxMb: number; file?: CurrentFile | undefined }) {
   const { question: q, locale } = props;
   const id = fieldId(q.id);
   const error = props.errors.find((e) => e.field === q.id);
   const label = textIn(q.label, locale);
   const described = [q.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   const hint = q.hint ? <p class="hint" id={`${id}-hint`}>{textIn(q.hint, locale)}</p> : null;
-  const message = error ? <p class="error-message" id={`${id}-error`}>{questionError(q, error.reason, locale)}</p> : null;
+  const message = error ? <p class="error-message" id={`${id}-error`}>{questionError(q, error.reason, locale, props.fileMaxMb)}</p> : null;
   const t = applicationMessages(locale);
   if (q.type === 'selection' || q.type === 'declaration') {
     const options = q.type === 'declaration' ? [{ value: 'yes', text: t('apply.declarationYes') }] : (q.options ?? []).map((o) => ({ value: o.value, text: textIn(o.label, locale) }));
@@ -53,7 +52,7 @@ export function Question(props: { question: FormQuestion; value: string | undefi
     return (
       <div class={error ? 'field field-error' : 'field'}>
         <label for={id}>{label}</label>
-        {hint}<p class="hint" id={`${id}-types`}>{t('apply.fileTypes', { max: MAX_ATTACHMENT_MB })}</p>{current}{message}
+        {hint}<p class="hint" id={`${id}-types`}>{t('apply.fileTypes', { max: props.fileMaxMb })}</p>{current}{message}
         <input id={id} name={q.id} type="file" accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" aria-describedby={fileDescribed} aria-invalid={error ? 'true' : undefined} />
       </div>
     );
