@@ -72,11 +72,26 @@ export async function runReconciliation(services: Services, options: { olderThan
   return result.failed > 0 ? 1 : 0;
 }
 
-/** Reconciles every `everyMs` (one pass at a time) until stopped. */
+/**
+ * One pass, unless another process is running one (then `undefined`): every app schedules passes, and one at a time
+ * is enough (they would settle each payment once all the same, but ask the provider about each payment again).
+ */
+export async function reconcileUnlessRunning(deps: PaymentDeps, ctx: RequestContext, options: Parameters<typeof reconcilePayments>[2] = {}): Promise<ReconciliationResult | undefined> {
+  return deps.db.connection().execute(async (conn) => {
+    if (!(await store.tryReconciliationLock(conn))) return undefined;
+    try {
+      return await reconcilePayments(deps, ctx, options);
+    } finally {
+      await store.releaseReconciliationLock(conn);
+    }
+  });
+}
+
+/** Reconciles every `everyMs` (one pass at a time, across processes) until stopped. */
 export function startReconciliation(deps: PaymentDeps, logger: Logger, options: { everyMs?: number; olderThanMinutes?: number } = {}): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    running = running.then(() => reconcilePayments(deps, systemContext('payments reconciliation'), { logger, olderThanMinutes: options.olderThanMinutes }))
+    running = running.then(() => reconcileUnlessRunning(deps, systemContext('payments reconciliation'), { logger, olderThanMinutes: options.olderThanMinutes }))
       .catch((error: unknown) => logger.warn({ err: error }, 'payments reconciliation failed; retrying'));
   }, options.everyMs ?? 5 * 60_000);
   timer.unref();
@@ -91,7 +106,7 @@ export function startReconciliation(deps: PaymentDeps, logger: Logger, options: 
 /**
  * Every running app reconciles every 5 minutes, so that a payment whose payer never came back and whose webhooks were
  * lost settles (and its record moves on) without an operator; `smartgov payments reconcile` does the same on demand.
- * Processes that reconcile at the same moment settle each payment once all the same.
+ * The passes of several processes take turns (see reconcileUnlessRunning).
  */
 export const reconciliationLoop: ModuleRoutes = async (app, services) => {
   const loop = startReconciliation(paymentDeps(services), services.logger);

@@ -129,6 +129,17 @@ export const unfinishedPayments = (db: Queryable, createdBefore: Date, after: { 
     .$if(after !== undefined, (qb) => qb.where((eb) => eb.or([eb('created_at', '>', after!.created_at), eb.and([eb('created_at', '=', after!.created_at), eb('id', '>', after!.id)])])))
     .orderBy('created_at').orderBy('id').limit(limit).execute();
 
+// --- reconciliation ---
+const RECONCILIATION_LOCK = 727_601; // pg_advisory_lock key: one scheduled reconciliation pass at a time, across processes
+/** Takes the reconciliation lock on this connection if no other holds it; release it on the same connection. */
+export async function tryReconciliationLock(conn: Queryable): Promise<boolean> {
+  const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${RECONCILIATION_LOCK}) AS locked`.execute(conn);
+  return rows[0]?.locked === true;
+}
+export async function releaseReconciliationLock(conn: Queryable): Promise<void> {
+  await sql`SELECT pg_advisory_unlock(${RECONCILIATION_LOCK})`.execute(conn);
+}
+
 // --- refunds ---
 export const refundByKey = (db: Queryable, paymentId: string, key: string) =>
   db.selectFrom('payment_refunds').selectAll().where('payment_id', '=', paymentId).where('idempotency_key', '=', key).executeTakeFirst();

@@ -9,7 +9,8 @@ import { signWebhook, webhookSecret } from './provider/signature.ts';
 import { testLogger } from '../../test/support/database.ts';
 import { createPayment, type Payment } from './payment.ts';
 import { onPaymentSettled } from './settled-handlers.ts';
-import { reconcilePayments, startReconciliation } from './reconciliation.ts';
+import { reconcilePayments, reconcileUnlessRunning, startReconciliation } from './reconciliation.ts';
+import * as store from './store.ts';
 import type { PaymentDeps } from './deps.ts';
 
 let t: TestApp;
@@ -203,6 +204,27 @@ describe('the reconciliation loop every app runs', () => {
     }
     assert.equal(await auditCount(t.db, 'payment.settled', payment.id), 1);
     assert.equal(settledCalls.get(payment.id), 1);
+  });
+});
+
+describe('scheduled reconciliation across processes', () => {
+  test('a pass does not start while another process runs one', async () => {
+    const payment = await feePayment();
+    await paidAtProvider(payment);
+    // Another process, in the middle of its pass, holds the lock on its connection.
+    const other = await t.db.connection().execute(async (conn) => {
+      assert.equal(await store.tryReconciliationLock(conn), true);
+      try {
+        return await reconcileUnlessRunning(deps, ctx, { olderThanMinutes: 0 });
+      } finally {
+        await store.releaseReconciliationLock(conn);
+      }
+    });
+    assert.equal(other, undefined);
+    assert.equal((await paymentRow(t.db, payment.id)).state, 'created');
+    const run = await reconcileUnlessRunning(deps, ctx, { olderThanMinutes: 0 });
+    assert.ok(run && run.settled >= 1);
+    assert.equal((await paymentRow(t.db, payment.id)).state, 'success');
   });
 });
 
