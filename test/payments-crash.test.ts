@@ -76,7 +76,9 @@ test('a server killed after the provider took the money, before our webhook hand
   const undelivered = await providerStore.webhookEvents(t.db, providerPaymentId);
   assert.ok(undelivered.length >= 1 && undelivered.every((e) => e.delivered_at === null), 'no webhook reached us');
 
-  // 3. Restart, and reconcile as the operator would: a separate `smartgov payments reconcile` process.
+  // 3. Restart, and reconcile as the operator would: a separate `smartgov payments reconcile` process. The provider's
+  // next retry is set for later, so the reconciliation is what settles the payment (the retry comes in step 4).
+  await t.db.updateTable('provider_webhook_events').set({ next_attempt_at: new Date(Date.now() + 3_600_000) }).where('payment_id', '=', providerPaymentId).execute();
   const restarted = start(laterPort, laterBase);
   assert.equal(await restarted.address, laterBase);
   const reconciled = await reconcile();
