@@ -9,6 +9,8 @@ import { seedOrganisations } from '../organisations/index.ts';
 import { seedSyntheticDatasets } from './index.ts';
 import { packageSearch, packageShow } from './ckan/package-actions.ts';
 import type { Db } from '../platform/db/database.ts';
+import { searchCatalogue, type SearchOptions } from './search.ts';
+import { disableSearchCache } from './search-cache.ts';
 
 let t: TestApp;
 before(async () => {
@@ -70,4 +72,32 @@ test('the whole catalogue\'s count, kept by triggers, follows datasets added, ch
   assert.equal(await total(), await counted());
   const filtered = (await t.app.inject({ method: 'GET', url: `/api/3/action/package_search?rows=0&fq=organization:${organisation.code.toLowerCase()}` })).json().result.count;
   assert.equal(filtered, 2);
+});
+
+describe('kept search matches', () => {
+  const options = (offset: number, limit: number): SearchOptions => ({ q: 'rainfall', filters: {}, sort: [{ key: 'score', direction: 'desc' }, { key: 'metadata_modified', direction: 'desc' }], limit, offset });
+  const facets = { fields: ['tags' as const], limit: 5 };
+
+  test('a later page of the same search reads only its rows, and answers as the database does', async () => {
+    const { db, counter } = counting(t.db);
+    const fresh = counting(t.db).db;
+    disableSearchCache(fresh);
+    await searchCatalogue(db, options(0, 10), facets);
+    for (const [offset, limit] of [[10, 10], [0, 1000], [60, 7], [5000, 10]] as const) {
+      const before = counter.statements;
+      const kept = await searchCatalogue(db, options(offset, limit), facets, true);
+      assert.equal(counter.statements - before, 1);
+      assert.deepEqual(kept, await searchCatalogue(fresh, options(offset, limit), facets, true), `${offset}+${limit}`);
+    }
+  });
+
+  test('a change committed elsewhere (no word to this process) is seen by the next call', async () => {
+    const everyTag = { fields: ['tags' as const], limit: 1000 };
+    const before = await searchCatalogue(t.db, options(0, 10), everyTag);
+    await sql`UPDATE opendata_datasets SET search_text = search_text || ' rainfall' WHERE name = 'synthetic-000002'`.execute(t.db);
+    const after = await searchCatalogue(t.db, options(0, 10), everyTag);
+    assert.equal(after.count, before.count + 1);
+    assert.equal(before.facets.tags.find((f) => f.value === 'school'), undefined);
+    assert.equal(after.facets.tags.find((f) => f.value === 'school')?.count, 1);
+  });
 });

@@ -2,12 +2,14 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Queryable } from '../platform/db/database.ts';
 import { searchQuery } from './search-text.ts';
 import { DATASET_COLUMNS, resourcesFromJson, RESOURCES_JSON, type DatasetRow, type ResourceRow } from './store.ts';
+import { KEPT_IDS, searchCacheFor } from './search-cache.ts';
 
 // Catalogue search for the CKAN API and the portal: full text over the segmented, script-folded search_text
 // (a GIN index), filters on organisation, category, tags and formats (indexed), sorting, paging and facets.
 // One statement whatever the page size: the matching datasets are read once (the full-text index finds them, the
 // narrow search table gives what ranking, counting and facets need), and the same statement counts them, ranks
-// them, counts the facets, and joins the page's full rows (with their resources when asked).
+// them, counts the facets, and joins the page's full rows (with their resources when asked). A search seen before
+// (at the same catalogue version) reads only its page's rows.
 
 export interface SearchFilters {
   organisationIds?: string[];
@@ -68,18 +70,45 @@ function facetsJson(facets: FacetRequest): RawBuilder<unknown> {
   return sql`(SELECT coalesce(json_agg(f), '[]') FROM (${sql.join(selects, sql` UNION ALL `)}) f)`;
 }
 
-interface Row extends DatasetRow { n: number; total: number; facets: { field: FacetField; value: string; n: number }[]; resources_json: unknown[] | null }
+interface PageRow extends DatasetRow { n: number; resources_json: unknown[] | null }
+interface Row extends PageRow { total: number; facets: { field: FacetField; value: string; n: number }[]; version: number; ranked: string[] | null }
+
+const pageColumns = (withResources: boolean) =>
+  sql`${sql.join(DATASET_COLUMNS.map((c) => sql.ref(`d.${c}`)))}, p.n ${withResources ? sql`, ${RESOURCES_JSON} AS resources_json` : sql``}`;
+
+/** The page's datasets (and resources) from rows that may also carry the statement's other columns. */
+function page(rows: (PageRow & Partial<Row>)[], withResources: boolean): Pick<SearchResult, 'rows' | 'resources'> {
+  const found = rows.filter((r) => r.id !== null);
+  return {
+    resources: new Map(withResources ? found.map((r) => [r.id, resourcesFromJson(r.resources_json)]) : []),
+    rows: found.map(({ n: _n, resources_json: _r, total: _t, facets: _f, version: _v, ranked: _k, ...dataset }) => dataset as DatasetRow),
+  };
+}
 
 /**
  * The page of datasets matching `options`, their total count and the asked facets, in one statement. Without a text
  * query or facets the matches need not be gathered at all: the page follows an index in sort order and the count is
- * an index-only scan (or, for the whole catalogue, a number kept by triggers). With either, the matching rows are read once into a materialized set used by all three parts.
+ * an index-only scan (or, for the whole catalogue, a number kept by triggers). With either, the matching rows are read
+ * once into a materialized set used by all three parts, and the best-ranked ids are kept (search-cache.ts) so that
+ * the next page of the same search reads only its own rows.
  */
 export async function searchCatalogue(db: Queryable, options: SearchOptions, facets: FacetRequest = { fields: [], limit: 0 }, withResources = false): Promise<SearchResult> {
   const { where, tsquery, everything } = whereClause(options);
   const gather = tsquery !== undefined || facets.fields.length > 0;
+  const cache = gather ? searchCacheFor<Facets>(db) : undefined;
+  const key = JSON.stringify([options.q ?? '', options.filters, options.sort, options.titleColumn ?? 'title_en', facets.fields, facets.limit]);
+  const kept = cache?.get(key, options.offset + options.limit);
+  if (cache && kept) {
+    const ids = kept.ids.slice(options.offset, options.offset + options.limit);
+    const result = await sql<PageRow & { version: number }>`SELECT v.version, page.* FROM opendata_catalogue_size v LEFT JOIN LATERAL (
+        SELECT ${pageColumns(withResources)} FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS p(id, n) JOIN opendata_datasets d ON d.id = p.id
+      ) page ON true ORDER BY page.n`.execute(db);
+    if (result.rows[0]?.version === kept.version) return { count: kept.count, facets: kept.facets, ...page(result.rows, withResources) };
+    cache.delete(key);
+  }
   const titleColumn = sql.ref(options.titleColumn ?? 'title_en');
   const source = gather ? sql`matching` : sql`opendata_dataset_search WHERE ${where}`;
+  const order = orderBy(options, tsquery !== undefined);
   const matching = gather
     ? sql`WITH matching AS MATERIALIZED (
         SELECT id, name, created_at, modified_at, ${titleColumn}, organisation_id, category, tags, formats, licence
@@ -87,24 +116,22 @@ export async function searchCatalogue(db: Queryable, options: SearchOptions, fac
         FROM opendata_dataset_search WHERE ${where})`
     : sql``;
   const result = await sql<Row>`${matching}
-    SELECT meta.total, meta.facets, page.* FROM
-      (SELECT (${everything ? sql`SELECT datasets::int FROM opendata_catalogue_size` : sql`SELECT count(*)::int FROM ${source}`}) AS total, ${facetsJson(facets)} AS facets) meta
+    SELECT meta.*, page.* FROM
+      (SELECT (${everything ? sql`SELECT datasets::int FROM opendata_catalogue_size` : sql`SELECT count(*)::int FROM ${source}`}) AS total, ${facetsJson(facets)} AS facets,
+        ${cache ? sql`(SELECT version FROM opendata_catalogue_size) AS version, ARRAY(SELECT id FROM matching ORDER BY ${order} LIMIT ${KEPT_IDS}) AS ranked` : sql`NULL AS version, NULL AS ranked`}) meta
       LEFT JOIN LATERAL (
-        SELECT ${sql.join(DATASET_COLUMNS.map((c) => sql.ref(`d.${c}`)))}, p.n ${withResources ? sql`, ${RESOURCES_JSON} AS resources_json` : sql``}
-        FROM unnest(ARRAY(SELECT id FROM ${source} ORDER BY ${orderBy(options, tsquery !== undefined)} LIMIT ${options.limit} OFFSET ${options.offset}))
+        SELECT ${pageColumns(withResources)}
+        FROM unnest(ARRAY(SELECT id FROM ${source} ORDER BY ${order} LIMIT ${options.limit} OFFSET ${options.offset}))
           WITH ORDINALITY AS p(id, n)
         JOIN opendata_datasets d ON d.id = p.id
       ) page ON true
     ORDER BY page.n`.execute(db);
   const first = result.rows[0];
-  const out = Object.fromEntries(FACET_FIELDS.map((f) => [f, []])) as unknown as Facets;
-  for (const f of first?.facets ?? []) out[f.field].push({ value: f.value, count: f.n });
-  const rows = result.rows.filter((r) => r.id !== null);
-  const resources = new Map(withResources ? rows.map((r) => [r.id, resourcesFromJson(r.resources_json)]) : []);
-  return {
-    count: first?.total ?? 0, facets: out, resources,
-    rows: rows.map(({ total: _t, facets: _f, resources_json: _r, n: _n, ...dataset }) => dataset),
-  };
+  const found = Object.fromEntries(FACET_FIELDS.map((f) => [f, []])) as unknown as Facets;
+  for (const f of first?.facets ?? []) found[f.field].push({ value: f.value, count: f.n });
+  const count = first?.total ?? 0;
+  if (cache && first?.ranked) cache.set(key, { version: first.version, count, ids: first.ranked, facets: found });
+  return { count, facets: found, ...page(result.rows, withResources) };
 }
 
 export async function searchDatasets(db: Queryable, options: SearchOptions): Promise<{ count: number; rows: DatasetRow[] }> {

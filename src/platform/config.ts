@@ -34,6 +34,7 @@ const ConfigSchema = Type.Object({
   S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
   S3_FORCE_PATH_STYLE: Type.Boolean({ default: false }),
   APPLICATION_FILE_MAX_MB: Type.Integer({ minimum: 1, maximum: 1024, default: 10 }),
+  DRAFT_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }),
   OPENDATA_CACHE: Type.Boolean({ default: true }),
 });
 

@@ -7,6 +7,7 @@ import { ACTIONS, WRITE_ACTIONS } from './actions.ts';
 import { CkanError, ckanBadRequest, isBadValueError } from './errors.ts';
 import { readParams, type Params } from './params.ts';
 import { AnswerCache, catalogueVersion } from './cache.ts';
+import { disableSearchCache } from '../search-cache.ts';
 
 // The CKAN Action API v3, at /api/3/action/{name} and under the current portal's language prefixes
 // (/en-data, /tc-data, /sc-data pick the metadata language). Every answer, errors included, is CKAN's envelope.
@@ -41,7 +42,9 @@ const cacheKey = (locale: Locale, name: string, params: Params) =>
 const UNCACHED = new Set(['status_show', 'help_show']);
 
 export const ckanRoutes: ModuleRoutes = async (app, { db, config }) => {
-  const cache = new AnswerCache();
+  // OPENDATA_CACHE=false: every call answered from the database (to measure it, or to rule the caches out).
+  const cache = config.OPENDATA_CACHE ? new AnswerCache() : undefined;
+  if (!config.OPENDATA_CACHE) disableSearchCache(db);
   const inflight = new Map<string, Promise<Buffer>>();
   const helpUrl = (name: string) => `${config.BASE_URL}/api/3/action/help_show?name=${encodeURIComponent(name)}`;
   const actionName = (request: FastifyRequest) => (request.params as { name?: string } | undefined)?.name ?? '';
@@ -79,7 +82,7 @@ export const ckanRoutes: ModuleRoutes = async (app, { db, config }) => {
         reply.header('cache-control', 'public, max-age=60').type('application/json; charset=utf-8');
         const key = UNCACHED.has(name) ? undefined : cacheKey(locale, name, params);
         const answer = async () => Buffer.from(JSON.stringify({ help: helpUrl(name), success: true, result: await action.run({ db, params, locale, baseUrl: config.BASE_URL }) }));
-        if (!key) return reply.send(await answer());
+        if (!key || !cache) return reply.send(await answer());
         const cached = cache.get(key);
         if (cached) return reply.send(cached);
         // When an answer expires under load, the callers asking for it at that moment share one computation.
