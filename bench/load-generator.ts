@@ -9,6 +9,8 @@ export interface LoadRequest {
   method: 'GET' | 'POST';
   body?: string | undefined;
   headers: Record<string, string>;
+  /** Paths (with query) asked for in turn across all connections (each request the next one), instead of the URL's own. */
+  paths?: string[] | undefined;
 }
 
 export interface LoadAnswer {
@@ -19,9 +21,12 @@ export interface LoadAnswer {
 }
 
 process.once('message', async (request: LoadRequest) => {
+  const paths = request.paths;
+  let asked = 0;
   const options = {
     url: request.url, connections: request.connections, method: request.method,
     ...(request.body ? { body: request.body } : {}), headers: request.headers,
+    ...(paths ? { requests: [{ setupRequest: (next: autocannon.Request) => ({ ...next, path: paths[asked++ % paths.length]! }) }] } : {}),
   };
   // One second of the same load first, not counted: JIT compilation and cold caches are not steady-state figures.
   await autocannon({ ...options, duration: 1 });
