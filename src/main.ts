@@ -7,11 +7,12 @@ import { DataDirInUseError } from './platform/db/embedded.ts';
 import { startAuditChainer, verifyAuditChain } from './platform/audit/index.ts';
 import { systemContext } from './platform/context.ts';
 import { seedSampleData } from './sample.ts';
-import { generateServices } from './services/index.ts';
+import { deleteAbandonedDrafts, generateServices } from './services/index.ts';
 import { sendExpiryReminders } from './wallet/index.ts';
 import { runReconciliation } from './payments/index.ts';
 import { seedSyntheticDatasets } from './opendata/index.ts';
 import { outboxMailer } from './platform/mail/index.ts';
+import { fileStoreFor } from './platform/files/index.ts';
 
 const USAGE = `Usage: smartgov <command>
 
@@ -25,6 +26,7 @@ Commands:
   payments reconcile  ask the payment provider about unfinished payments and settle each once
                  --older-than-minutes N  only payments started at least N minutes ago (default 5)
   remind         email holders of wallet documents that expire within 30 days (start does this hourly)
+  cleanup        delete application drafts not changed for DRAFT_RETENTION_DAYS days, with their files
 
 Configuration comes from environment variables: see README.md.`;
 
@@ -132,6 +134,12 @@ export async function main(argv: string[]): Promise<number> {
     case 'remind':
       return withDatabase(config, logger, async (db) => {
         console.log(`Sent ${await sendExpiryReminders(db, (trx) => outboxMailer(trx, logger))} expiry reminders.`);
+        return 0;
+      });
+    case 'cleanup':
+      return withDatabase(config, logger, async (db) => {
+        const deleted = await deleteAbandonedDrafts(db, fileStoreFor(config), systemContext('smartgov cleanup'), config.DRAFT_RETENTION_DAYS);
+        console.log(`Deleted ${deleted.drafts} application drafts not changed for ${config.DRAFT_RETENTION_DAYS} days, and their ${deleted.files} files.`);
         return 0;
       });
     case 'audit':

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Client, createTestApp, signInStaff, type TestApp } from '../../test/support/app.ts';
 import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
 import { buildCitizen, signInCitizen } from '../../test/support/identity-factories.ts';
-import { uniqueSlug } from '../../test/support/services-factories.ts';
+import { startApplicationAsNewCitizen, uniqueSlug } from '../../test/support/services-factories.ts';
 import { buildPaymentItem, UNREACHABLE_BASE_URL } from '../../test/support/payments-factories.ts';
 import { DRIVING_LICENCE_FORM } from './sample-form.ts';
 import type { StaffRole } from '../platform/context.ts';
@@ -34,13 +34,7 @@ before(async () => {
 });
 after(async () => { await t.close(); });
 
-async function applyAsNewCitizen() {
-  const citizen = await signInCitizen(t.app, await buildCitizen(t.db));
-  const started = await citizen.submit(`/services/${slug}`, `/services/${slug}/apply`, {});
-  assert.equal(started.statusCode, 303);
-  const id = /\/applications\/([0-9a-f-]{36})\//.exec(started.headers.location as string)![1]!;
-  return { citizen, id };
-}
+const applyAsNewCitizen = () => startApplicationAsNewCitizen(t.app, t.db, slug);
 
 describe('applying online', () => {
   test('step by step with routing, error summary, save and resume, check answers, submit once', async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createTestApp, signInStaff, type Client, type TestApp } from '../../test/support/app.ts';
 import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
 import { buildCitizen, signInCitizen } from '../../test/support/identity-factories.ts';
-import { buildServiceWithForm, SAMPLE_FILES, submitMultipart } from '../../test/support/services-factories.ts';
+import { buildServiceWithForm, SAMPLE_FILES, startApplicationAsNewCitizen, submitMultipart } from '../../test/support/services-factories.ts';
 import type { FormDefinition } from './form-definition.ts';
 
 // File questions: multipart steps, type checked by content, replace before submitting, downloads for the applicant and
@@ -34,9 +34,7 @@ before(async () => {
 after(async () => { await t.close(); });
 
 async function start() {
-  const citizen = await signInCitizen(t.app, await buildCitizen(t.db));
-  const started = await citizen.submit(`/services/${slug}`, `/services/${slug}/apply`, {});
-  const id = /\/applications\/([0-9a-f-]{36})\//.exec(started.headers.location as string)![1]!;
+  const { citizen, id } = await startApplicationAsNewCitizen(t.app, t.db, slug);
   return { citizen, id, step: `/applications/${id}/steps/evidence` };
 }
 

@@ -238,3 +238,21 @@ export async function replaceApplicationFile(db: Queryable, row: Insertable<Appl
   const saved = await db.insertInto('application_files').values({ ...row, size_bytes: Number(row.size_bytes) }).returningAll().executeTakeFirstOrThrow();
   return { saved, replaced };
 }
+
+// --- Abandoned drafts ---
+
+/**
+ * Deletes up to `limit` drafts last changed before `cutoff`, with their files' rows and events; returns each one with
+ * the keys of its files (whose bytes the caller deletes after commit). A draft a citizen is saving right now is locked,
+ * so skipped; one saved since the statement began no longer matches (PostgreSQL re-checks the newest version it locks).
+ */
+export async function deleteDraftsUnchangedSince(trx: Queryable, cutoff: Date, limit: number) {
+  const drafts = await trx.selectFrom('applications').select(['id', 'organisation_id', 'service_id', 'updated_at'])
+    .where('status', '=', 'draft').where('updated_at', '<', cutoff).orderBy('updated_at').limit(limit).forUpdate().skipLocked().execute();
+  if (drafts.length === 0) return [];
+  const ids = drafts.map((d) => d.id);
+  const files = await trx.deleteFrom('application_files').where('application_id', 'in', ids).returning(['application_id', 'file_key']).execute();
+  await trx.deleteFrom('application_events').where('application_id', 'in', ids).execute();
+  await trx.deleteFrom('applications').where('id', 'in', ids).where('status', '=', 'draft').execute();
+  return drafts.map((d) => ({ ...d, fileKeys: files.filter((f) => f.application_id === d.id).map((f) => f.file_key) }));
+}

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../src/platform/db/database.ts';
+import type { App } from '../../src/app.ts';
 import { systemContext } from '../../src/platform/context.ts';
 import { buildOrganisation } from './factories.ts';
 import { csrfToken, type Client } from './app.ts';
+import { buildCitizen, signInCitizen } from './identity-factories.ts';
 import { generateServices } from '../../src/services/index.ts';
 import * as store from '../../src/services/store.ts';
 import type { FormDefinition } from '../../src/services/form-definition.ts';
@@ -27,6 +29,15 @@ export async function buildServiceWithForm(db: Db, definition: FormDefinition, o
   const form = await store.insertForm(db, service.id, definition);
   await store.makeFormLive(db, form);
   return { service, form };
+}
+
+/** A new citizen, signed in, who has started applying for the service at `slug` (the draft's id). */
+export async function startApplicationAsNewCitizen(app: App, db: Db, slug: string): Promise<{ citizen: Client; id: string }> {
+  const citizen = await signInCitizen(app, await buildCitizen(db));
+  const started = await citizen.submit(`/services/${slug}`, `/services/${slug}/apply`, {});
+  const id = /\/applications\/([0-9a-f-]{36})\//.exec(started.headers.location as string ?? '')?.[1];
+  if (started.statusCode !== 303 || !id) throw new Error(`starting an application for ${slug} failed: ${started.statusCode}`);
+  return { citizen, id };
 }
 
 export interface FilePart { name: string; content: Buffer | string; type?: string }
