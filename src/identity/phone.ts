@@ -34,7 +34,9 @@ export async function sendPhoneCode(db: Db, mail: Pick<MailService, 'sms' | 'del
     await store.insertPhoneCode(trx, { citizen_id: actor.id, phone: number, code_hash: hashShortCode(secret, code), expires_at: expiresAt });
     return mail.sms(trx).send({ to: number, text, deliverBefore: expiresAt });
   });
-  return mail.deliverNow(queued.id);
+  const delivery = await mail.deliverNow(queued.id);
+  if (delivery === 'failed') throw new DomainError('invalid_input', 'The text message could not be delivered.', { fields: [{ field: 'code', reason: identityMessages(locale)('phone.undeliverable') }] });
+  return delivery;
 }
 
 /** Confirms the number: it becomes a verified e-ME field, unless the profile's number changed since the code was sent. */

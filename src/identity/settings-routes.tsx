@@ -39,9 +39,16 @@ export const settingsRoutes: IdentityRoutes = async (app, { db, config, mail }) 
   });
 
   app.post('/account/profile/phone', { schema: { hide: true } }, async (request, reply) => {
-    if (!citizenOrSignIn(request, reply)) return reply;
-    const delivery = await sendPhoneCode(db, mail, config.SESSION_SECRET, requestContext(request), ctxOf(request, reply).locale);
-    return reply.redirect(`/account/profile/phone${delivery === 'sent' ? '' : '?delayed=1'}`, 303);
+    const actor = citizenOrSignIn(request, reply);
+    if (!actor) return reply;
+    const ctx = ctxOf(request, reply);
+    try {
+      const delivery = await sendPhoneCode(db, mail, config.SESSION_SECRET, requestContext(request), ctx.locale);
+      return reply.redirect(`/account/profile/phone${delivery === 'sent' ? '' : '?delayed=1'}`, 303);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== 'invalid_input') throw error;
+      return sendPage(reply, <PhoneCodePage ctx={ctx} phone={(await loadProfile(db, actor.id)).phone?.value ?? ''} errors={error.extra.fields ?? []} />, 400);
+    }
   });
 
   app.get('/account/profile/phone', { schema: { hide: true, querystring: Type.Object({ delayed: Type.Optional(FormText(2)) }) } }, async (request, reply) => {

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, createTestApp, signInStaff, type TestApp } from '../../../test/support/app.ts';
 import { buildStaff } from '../../../test/support/factories.ts';
+import { buildCitizen, signInCitizen } from '../../../test/support/identity-factories.ts';
 import { testLogger } from '../../../test/support/database.ts';
 import { deliverDue, logTransport, outboxSms, smsGatewayTransport } from './index.ts';
 
@@ -100,4 +101,19 @@ test('the console outbox shows delivery, not the codes sent to real people', asy
   assert.match(page.body, /withheld/);
   assert.doesNotMatch(page.body, /confirmation code is/);
   assert.match(page.body, /delivered/);
+});
+
+test('verifying a profile number: a refused number is an error on the page; a gateway outage says the code may be late', async () => {
+  for (const [phone, status, text] of [['+85260001400', 400, /We could not send a text message to this number/], ['+85260001503', 303, null]] as const) {
+    const citizen = await buildCitizen(t.db, { profile: { phone } });
+    const client = await signInCitizen(t.app, citizen);
+    const response = await client.submit('/account/profile', '/account/profile/phone', {});
+    assert.equal(response.statusCode, status);
+    if (text) assert.match(response.body, text);
+    else {
+      assert.equal(response.headers.location, '/account/profile/phone?delayed=1');
+      assert.match((await client.get('/account/profile/phone?delayed=1')).body, /Sending the text message is taking longer than usual/);
+      assert.equal((await rowFor(phone)).failed_at, null, 'still queued');
+    }
+  }
 });
