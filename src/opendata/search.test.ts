@@ -94,9 +94,11 @@ describe('kept search matches', () => {
   test('a change committed elsewhere (no word to this process) is seen by the next call', async () => {
     const everyTag = { fields: ['tags' as const], limit: 1000 };
     const before = await searchCatalogue(t.db, options(0, 10), everyTag);
+    const wordsBefore = await searchCatalogue(t.db, options(0, 10));
     await sql`UPDATE opendata_datasets SET search_text = search_text || ' rainfall' WHERE name = 'synthetic-000002'`.execute(t.db);
     const after = await searchCatalogue(t.db, options(0, 10), everyTag);
     assert.equal(after.count, before.count + 1);
+    assert.equal((await searchCatalogue(t.db, options(0, 10))).count, wordsBefore.count + 1, 'words alone (the narrow words table) too');
     assert.equal(before.facets.tags.find((f) => f.value === 'school'), undefined);
     assert.equal(after.facets.tags.find((f) => f.value === 'school')?.count, 1);
   });

@@ -85,6 +85,11 @@ function page(rows: (PageRow & Partial<Row>)[], withResources: boolean): Pick<Se
   };
 }
 
+/** Words alone, ranked or by date: the narrowest table (opendata_dataset_words) holds all the search reads. */
+const wordsOnly = (options: SearchOptions, facets: FacetRequest) =>
+  facets.fields.length === 0 && Object.values(options.filters).every((f) => f === undefined)
+  && options.sort.every((s) => ['score', 'metadata_modified', 'metadata_created'].includes(s.key));
+
 /**
  * The page of datasets matching `options`, their total count and the asked facets, in one statement. Without a text
  * query or facets the matches need not be gathered at all: the page follows an index in sort order and the count is
@@ -109,12 +114,13 @@ export async function searchCatalogue(db: Queryable, options: SearchOptions, fac
   const titleColumn = sql.ref(options.titleColumn ?? 'title_en');
   const source = gather ? sql`matching` : sql`opendata_dataset_search WHERE ${where}`;
   const order = orderBy(options, tsquery !== undefined);
-  const matching = gather
-    ? sql`WITH matching AS MATERIALIZED (
-        SELECT id, name, created_at, modified_at, ${titleColumn}, organisation_id, category, tags, formats, licence
-          ${tsquery ? sql`, ts_rank(search_vector, to_tsquery('simple', ${tsquery})) AS score` : sql``}
-        FROM opendata_dataset_search WHERE ${where})`
-    : sql``;
+  const score = tsquery ? sql`, ts_rank(search_vector, to_tsquery('simple', ${tsquery})) AS score` : sql``;
+  const matching = !gather ? sql``
+    : wordsOnly(options, facets)
+      ? sql`WITH matching AS MATERIALIZED (SELECT id, created_at, modified_at ${score} FROM opendata_dataset_words WHERE ${where})`
+      : sql`WITH matching AS MATERIALIZED (
+          SELECT id, name, created_at, modified_at, ${titleColumn}, organisation_id, category, tags, formats, licence ${score}
+          FROM opendata_dataset_search WHERE ${where})`;
   const result = await sql<Row>`${matching}
     SELECT meta.*, page.* FROM
       (SELECT (${everything ? sql`SELECT datasets::int FROM opendata_catalogue_size` : sql`SELECT count(*)::int FROM ${source}`}) AS total, ${facetsJson(facets)} AS facets,
