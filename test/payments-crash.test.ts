@@ -1,8 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { createTestApp, type TestApp } from './support/app.ts';
 import { Browser, buildCitizen } from './support/identity-factories.ts';
-import { auditCount, buildFeeService, freePort, paymentRow } from './support/payments-factories.ts';
+import { auditCount, buildFeeService, paymentRow } from './support/payments-factories.ts';
 import { runSmartgov, startSmartgov, type SmartgovProcess } from './support/process.ts';
 import * as providerStore from '../src/payments/provider/store.ts';
 import { WEBHOOK_PATH } from '../src/payments/provider/builtin.ts';
@@ -11,8 +12,8 @@ import { SIGNATURE_HEADER, signWebhook, webhookSecret } from '../src/payments/pr
 // The issue's "Done when": a server killed (SIGKILL, a real process) between the provider's success and our webhook
 // handling ends, after restart and reconciliation, with the payment recorded once and the application moved on once.
 //
-// Deterministic without timing: the first server's BASE_URL names a port nothing listens on yet (the address the
-// restarted server will take), so the provider's webhooks cannot reach us before the kill; they reach the new server later.
+// Deterministic without timing: the first server's BASE_URL names the address the restarted server will take, where
+// nothing handles webhooks yet, so the provider's webhooks cannot reach us before the kill; they reach the new server later.
 let t: TestApp;
 // Every process shares one secret, as a deployment's do: it also keys the built-in provider's webhook signatures, and
 // this test process's own app (used to set up the service) runs a provider retry loop of its own on the same database.
@@ -44,13 +45,15 @@ async function applicationOf(id: string) {
 test('a server killed after the provider took the money, before our webhook handling, settles once after restart and reconciliation', async () => {
   const { slug } = await buildFeeService(t);
   const citizen = await buildCitizen(t.db);
-  const firstPort = await freePort();
-  let laterPort = await freePort();
-  while (laterPort === firstPort) laterPort = await freePort();
+  // The restarted server's address is held meanwhile by a stand-in that refuses every request (as a server that is down
+  // would), so no other test can take the port and nothing can handle the provider's webhooks.
+  const standIn = createServer((_request, response) => void response.writeHead(503).end());
+  await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
+  const laterPort = (standIn.address() as { port: number }).port;
   const laterBase = `http://127.0.0.1:${laterPort}`;
 
   // 1. The citizen applies and pays on the first server; the provider records success and tries to send its webhooks.
-  const first = start(firstPort, laterBase);
+  const first = start(0, laterBase);
   const browser = new Browser(await first.address);
   const signIn = await browser.follow('/account/sign-in', laterBase);
   assert.equal((await browser.submit(signIn, { email: citizen.email, password: citizen.password }, laterBase)).response.status, 200);
@@ -79,6 +82,7 @@ test('a server killed after the provider took the money, before our webhook hand
   // 3. Restart, and reconcile as the operator would: a separate `smartgov payments reconcile` process. The provider's
   // next retry is set for later, so the reconciliation is what settles the payment (the retry comes in step 4).
   await t.db.updateTable('provider_webhook_events').set({ next_attempt_at: new Date(Date.now() + 3_600_000) }).where('payment_id', '=', providerPaymentId).execute();
+  await new Promise((resolve) => standIn.close(resolve));
   const restarted = start(laterPort, laterBase);
   assert.equal(await restarted.address, laterBase);
   const reconciled = await reconcile();
