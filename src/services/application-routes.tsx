@@ -12,18 +12,21 @@ import { ApplicationPage, MyApplicationsPage } from './views/applications.tsx';
 import { OfficerApplicationPage, QueuePage } from './views/officer.tsx';
 import { PrefillPage } from './views/prefill.tsx';
 import { getOrganisationById } from '../organisations/index.ts';
-import { fileStoreFor, multipartParser, type UploadBody } from '../platform/files/index.ts';
+import { fileStoreFor, pendingUploadParser, type PendingUpload } from '../platform/files/index.ts';
 import { attachmentMaxBytes, discardUnkept, fileOf, filesById, recordFileRead } from './attachment.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Value } from 'typebox/value';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const StepParams = Type.Object({ id: Type.String({ format: 'uuid' }), step: Type.String({ pattern: '^[a-z][a-zA-Z0-9_]{0,39}$' }) });
 const FileParams = Type.Object({ id: Type.String({ format: 'uuid' }), fileId: Type.String({ format: 'uuid' }) });
 const Answers = Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 5000 }));
 const QUESTION_ID = /^[a-z][a-zA-Z0-9_]{0,39}$/;
-/** Where a multipart step body keeps its files: a symbol, so schema validation sees only the answers. */
+/** Where a multipart step body keeps its pending files: a symbol, so schema validation sees only the answers. */
 const SENT = Symbol('uploads');
-type StepBody = Record<string, string> & { [SENT]?: UploadBody };
+type StepBody = Record<string, string> & { [SENT]?: PendingUpload };
+/** The answers in a step's body (symbol keys are not answers). */
+const answersOf = (body: StepBody): Record<string, string> => Object.fromEntries(Object.entries(body));
 const MessageBody = Type.Object({ message: Type.Optional(Type.String({ maxLength: 5000 })), decision: Type.Optional(Type.Union([Type.Literal('approved'), Type.Literal('rejected')])), _csrf: Type.Optional(Type.String()) });
 const STATUSES = ['submitted', 'information_requested', 'recommended', 'approved', 'rejected', 'withdrawn'] as const;
 
@@ -85,28 +88,42 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
     return sendPage(reply, <StepPage ctx={page(request, reply)} applicationId={view.application.id} service={view.service} definition={view.definition} step={step} answers={view.application.answers} errors={[]} files={await filesById(db, view.application.id)} fileMaxMb={config.APPLICATION_FILE_MAX_MB} />);
   });
 
-  // A step's answers: a form, or multipart when the step asks for files. Uploads are streamed into the file store while
-  // the body is parsed (the CSRF token is a field like any other); whatever no answer keeps is deleted before the reply.
+  // A step's answers: a form, or multipart when the step asks for files. A multipart body is parsed only up to its first
+  // file (the CSRF token comes first, like any form's); saveStep reads the files into the store only once it has found
+  // the citizen's own draft, so a refused request stores nothing. Whatever no answer keeps is deleted before the reply.
   await app.register(async (plugin) => {
     const steps = plugin.withTypeProvider<TypeBoxTypeProvider>();
-    const multipart = multipartParser(files, attachmentMaxBytes(config), { fileFields: (name) => QUESTION_ID.test(name), maxFiles: 10 });
+    const parse = pendingUploadParser(attachmentMaxBytes(config), { fileFields: (name) => QUESTION_ID.test(name), maxFiles: 10 });
+    // The body is the form's live field record: fields sent after a file join it as the files are received.
     steps.addContentTypeParser('multipart/form-data', (request, payload, done) =>
-      multipart(request, payload, (error, body) => done(error, body && Object.assign({ ...body.fields }, { [SENT]: body }))));
+      parse(request, payload, (error, body) => done(error, body && Object.assign(body.fields, { [SENT]: body }))));
+    const stored = new WeakMap<FastifyRequest, string[]>();
     steps.addHook('onSend', async (request, _reply, payload) => {
-      const sent = (request.body as StepBody | undefined)?.[SENT];
-      if (sent) await discardUnkept(db, files, Object.values(sent.uploads).map((f) => f.key));
+      (request.body as StepBody | undefined)?.[SENT]?.discard();
+      await discardUnkept(db, files, stored.get(request) ?? []);
       return payload;
     });
+    const readStep = (request: FastifyRequest) => async (): Promise<applications.SentStep> => {
+      const body = request.body as StepBody;
+      const pending = body[SENT];
+      if (!pending) return { answers: answersOf(body) };
+      const received = await pending.receive(files);
+      stored.set(request, Object.values(received.uploads).map((f) => f.key));
+      // The route's schema saw only the fields before the first file; the rest are held to the same one here.
+      const answers = answersOf(body);
+      if (!Value.Check(Answers, answers)) throw new DomainError('invalid_input', 'Some answers are too long.', { fields: [{ field: 'body', reason: 'is not valid' }] });
+      return { answers, sent: { files, uploads: received.uploads, tooLarge: received.tooLargeFields } };
+    };
     steps.post('/applications/:id/steps/:step', { schema: { hide: true, params: StepParams, body: Answers } }, async (request, reply) => {
       requireCitizen(request.actor);
       const ctx = requestContext(request);
-      const { [SENT]: sent, ...input } = request.body as StepBody;
       try {
-        const next = await applications.saveStep(db, ctx, request.params.id, request.params.step, input, sent && { files, uploads: sent.uploads, tooLarge: sent.tooLarge });
+        const next = await applications.saveStep(db, ctx, request.params.id, request.params.step, readStep(request));
         return reply.redirect(next === 'check' ? `/applications/${request.params.id}/check` : `/applications/${request.params.id}/steps/${next}`, 303);
       } catch (error) {
         const fields = invalid(error);
         if (!fields) throw error;
+        const input = answersOf(request.body as StepBody);
         const view = await applications.getOwnApplication(db, ctx, request.params.id);
         const step = view.definition.steps.find((s) => s.id === request.params.step)!;
         const answers = { ...view.application.answers, ...Object.fromEntries(Object.entries(input).filter(([key]) => step.questions.some((q) => q.id === key && q.type !== 'file'))) };

@@ -61,13 +61,18 @@ export async function startApplication(db: Db, ctx: RequestContext, slug: string
   });
 }
 
+/** One step as sent: its answers, and the files for its file questions (already in the file store). */
+export interface SentStep { answers: Answers; sent?: StepUploads }
+
 /** Checks and keeps one step's answers (save and resume come free: answers live on the draft). A file question keeps
- * its earlier file unless a new one is sent, which replaces it. */
-export async function saveStep(db: Db, ctx: RequestContext, id: string, stepId: string, input: Answers, sent?: StepUploads): Promise<string> {
+ * its earlier file unless a new one is sent, which replaces it. The step is read (its files stored) only once the
+ * application is known to be the citizen's own draft, so a refused request stores nothing. */
+export async function saveStep(db: Db, ctx: RequestContext, id: string, stepId: string, read: () => Promise<SentStep>): Promise<string> {
   const view = await getOwnApplication(db, ctx, id);
   if (view.application.status !== 'draft') throw conflict('This application has been submitted and can no longer be changed.');
   const step = view.definition.steps.find((s) => s.id === stepId);
   if (!step) throw notFound('That step');
+  const { answers: input, sent } = await read();
   const { accepted, problems } = await checkStepUploads(step, sent);
   const given: Answers = { ...input };
   for (const q of step.questions) if (q.type === 'file') given[q.id] = accepted.has(q.id) ? 'attached' : (view.application.answers[q.id] ?? '');

@@ -1,8 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
+import http from 'node:http';
 import path from 'node:path';
-import { createTestApp, signInStaff, type Client, type TestApp } from '../../test/support/app.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, createTestApp, csrfToken, signInStaff, type TestApp } from '../../test/support/app.ts';
 import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
 import { buildCitizen, signInCitizen } from '../../test/support/identity-factories.ts';
 import { buildServiceWithForm, SAMPLE_FILES, startApplicationAsNewCitizen, submitMultipart } from '../../test/support/services-factories.ts';
@@ -18,6 +20,14 @@ const FORM: FormDefinition = {
     ] },
     { id: 'declaration', title: { en: 'Declaration', 'zh-HK': '聲明' }, questions: [{ id: 'declare', type: 'declaration', label: { en: 'Declaration', 'zh-HK': '聲明' }, required: true }] },
   ],
+};
+/** Two file questions with a typed answer between them: fields after a file must be read too. */
+const TWO_FILES: FormDefinition = {
+  steps: [{ id: 'documents', title: { en: 'Documents', 'zh-HK': '文件' }, questions: [
+    { id: 'front', type: 'file', label: { en: 'Front of the card', 'zh-HK': '證件正面' }, required: true },
+    { id: 'note', type: 'text', label: { en: 'Card number', 'zh-HK': '證件號碼' }, required: true },
+    { id: 'back', type: 'file', label: { en: 'Back of the card', 'zh-HK': '證件背面' }, required: true },
+  ] }],
 };
 
 let t: TestApp;
@@ -36,6 +46,23 @@ after(async () => { await t.close(); });
 async function start() {
   const { citizen, id } = await startApplicationAsNewCitizen(t.app, t.db, slug);
   return { citizen, id, step: `/applications/${id}/steps/evidence` };
+}
+
+/** A multipart body with its parts in the given order, as a browser sends a form's fields in page order. */
+function multipart(parts: ({ field: string; value: string } | { field: string; file: string; content: Buffer })[]) {
+  const boundary = '----ordered';
+  const body = Buffer.concat([...parts.map((p) => Buffer.concat('file' in p
+    ? [Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.field}"; filename="${p.file}"\r\n\r\n`), p.content, Buffer.from('\r\n')]
+    : [Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.field}"\r\n\r\n${p.value}\r\n`)])), Buffer.from(`--${boundary}--\r\n`)]);
+  return { payload: body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** Waits for something the server does in its own time (no limit on how fast; a generous one on how long). */
+async function until(condition: () => Promise<boolean>) {
+  for (let tries = 0; !(await condition()); tries++) {
+    if (tries > 1500) throw new Error('gave up waiting');
+    await sleep(20);
+  }
 }
 
 /** Every file in the store, temporary ones included. */
@@ -140,5 +167,86 @@ describe('file questions', () => {
     assert.equal((await submitMultipart(stranger, '/applications', step, { note: 'x' }, { certificate: { name: 'ok.pdf', content: SAMPLE_FILES.pdf } })).statusCode, 404);
     assert.deepEqual(await storedFiles(), before, 'every refused upload was deleted');
     assert.equal((await t.db.selectFrom('application_files').select('id').where('application_id', '=', id).execute()).length, 0);
+  });
+
+  test('two files and an answer sent between them are all kept', async () => {
+    const twoFiles = (await buildServiceWithForm(t.db, TWO_FILES, { organisationId })).service.slug;
+    const { citizen, id } = await startApplicationAsNewCitizen(t.app, t.db, twoFiles);
+    const step = `/applications/${id}/steps/documents`;
+    const _csrf = csrfToken((await citizen.get(step)).body);
+    const saved = await citizen.request({ method: 'POST', url: step, ...multipart([
+      { field: '_csrf', value: _csrf }, { field: 'front', file: 'front.png', content: SAMPLE_FILES.png },
+      { field: 'note', value: 'A123456(3)' }, { field: 'back', file: 'back.pdf', content: SAMPLE_FILES.pdf },
+    ]) });
+    assert.equal(saved.statusCode, 303);
+    const rows = await t.db.selectFrom('application_files').select(['question_id', 'file_name']).where('application_id', '=', id).orderBy('question_id').execute();
+    assert.deepEqual(rows, [{ question_id: 'back', file_name: 'back.pdf' }, { question_id: 'front', file_name: 'front.png' }]);
+    const answers = (await t.db.selectFrom('applications').select('answers').where('id', '=', id).executeTakeFirstOrThrow()).answers as Record<string, string>;
+    assert.equal(answers.note, 'A123456(3)', 'the answer after the first file is read');
+  });
+
+  test('a request that may not change the application stores nothing: no session, another citizen, bad CSRF token, a submitted application', async () => {
+    const { citizen, id, step } = await start();
+    const other = await start();
+    await submitMultipart(other.citizen, other.step, other.step, { note: 'Sent' }, { certificate: { name: 'sent.pdf', content: SAMPLE_FILES.pdf } });
+    await other.citizen.submit(`/applications/${other.id}/steps/declaration`, `/applications/${other.id}/steps/declaration`, { declare: 'yes' });
+    assert.equal((await other.citizen.submit(`/applications/${other.id}/check`, `/applications/${other.id}/submit`, {})).statusCode, 303);
+    const visitor = new Client(t.app);
+    const before = await storedFiles();
+    const pdf = { certificate: { name: 'ok.pdf', content: SAMPLE_FILES.pdf } };
+    const cases = [
+      { name: 'no session', send: () => submitMultipart(visitor, '/account/sign-in', step, { note: 'x' }, pdf), status: 401 },
+      { name: 'another citizen', send: () => submitMultipart(other.citizen, '/applications', step, { note: 'x' }, pdf), status: 404 },
+      { name: 'bad CSRF token', send: () => citizen.request({ method: 'POST', url: step, ...multipart([{ field: '_csrf', value: 'forged' }, { field: 'certificate', file: 'ok.pdf', content: SAMPLE_FILES.pdf }]) }), status: 403 },
+      { name: 'a submitted application', send: () => submitMultipart(other.citizen, `/applications/${other.id}`, other.step, { note: 'x' }, pdf), status: 409 },
+    ];
+    for (const c of cases) assert.equal((await c.send()).statusCode, c.status, c.name);
+    assert.deepEqual(await storedFiles(), before, 'nothing reached the file store');
+    assert.equal((await t.db.selectFrom('application_files').select('id').where('application_id', '=', id).execute()).length, 0);
+  });
+
+  test('a refused request is answered while its file is still being sent, and an interrupted upload leaves nothing', async () => {
+    const { citizen, step } = await start();
+    const other = await start();
+    const visitor = new Client(t.app);
+    const visitorToken = csrfToken((await visitor.get('/account/sign-in')).body);
+    const address = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const before = await storedFiles();
+    /** Sends the fields and the start of a file, never the end of the body. */
+    const halfSend = (client: Client, token: string) => {
+      const boundary = '----unfinished';
+      const request = http.request(`${address}${step}`, {
+        method: 'POST',
+        headers: { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; '), accept: 'text/html', 'content-type': `multipart/form-data; boundary=${boundary}` },
+      });
+      const answered = new Promise<http.IncomingMessage>((resolve, reject) => { request.on('response', resolve); request.on('error', reject); });
+      request.write(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n`);
+      request.write(`--${boundary}\r\nContent-Disposition: form-data; name="certificate"; filename="scan.pdf"\r\n\r\n`);
+      request.write(Buffer.concat([SAMPLE_FILES.pdf, Buffer.alloc(256 * 1024, 'pdf ')]));
+      return { request, answered };
+    };
+    const cases = [
+      { name: 'no session', client: visitor, token: visitorToken, status: 401 },
+      { name: 'another citizen', client: other.citizen, token: csrfToken((await other.citizen.get(other.step)).body), status: 404 },
+      { name: 'bad CSRF token', client: citizen, token: 'forged', status: 403 },
+    ];
+    for (const c of cases) {
+      const { request, answered } = halfSend(c.client, c.token);
+      // The body is never finished: only a server that refuses before reading the file can answer.
+      const response = await answered;
+      assert.equal(response.statusCode, c.status, c.name);
+      response.resume();
+      request.destroy();
+    }
+    assert.deepEqual(await storedFiles(), before, 'nothing of the refused files is on disk, not even half-written');
+
+    // The owner's upload is read into the store; the connection drops halfway, and the half-written file goes.
+    const { request, answered } = halfSend(citizen, csrfToken((await citizen.get(step)).body));
+    answered.catch(() => undefined);
+    const halfWritten = () => storedFiles().then((files) => files.filter((f) => f.endsWith('.part')));
+    await until(async () => (await halfWritten()).length > 0);
+    request.destroy();
+    await until(async () => (await halfWritten()).length === 0);
+    assert.deepEqual(await storedFiles(), before);
   });
 });

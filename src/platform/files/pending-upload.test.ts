@@ -25,6 +25,18 @@ before(async () => {
     const content = received.file ? await text(await store.get(received.file.key)) : undefined;
     return { fieldsBefore, fieldsAfter: body.fields, csrf: body._csrf, fileName: received.file?.fileName, size: received.file?.size, content, tooLarge: received.tooLarge ?? false };
   });
+  // Several file fields, as an application step with more than one file question sends.
+  await app.register(async (several) => {
+    several.removeContentTypeParser('multipart/form-data');
+    several.addContentTypeParser('multipart/form-data', pendingUploadParser(16, { fileFields: (name) => name.startsWith('doc'), maxFiles: 3 }));
+    several.post('/several', async (request) => {
+      const body = request.body;
+      if (!isPendingUpload(body)) throw new Error('not a pending upload');
+      const { uploads, tooLargeFields } = await body.receive(store);
+      const contents = Object.fromEntries(await Promise.all(Object.entries(uploads).map(async ([field, f]) => [field, await text(await store.get(f.key))])));
+      return { contents, tooLargeFields, fields: body.fields };
+    });
+  });
   app.post('/refuse', async (request, reply) => {
     if (isPendingUpload(request.body)) request.body.discard();
     return reply.code(403).send({ refused: true });
@@ -37,7 +49,7 @@ after(async () => {
 
 const boundary = '----pending';
 const field = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-const file = (name: string, content: string) => `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\n\r\n${content}\r\n`;
+const file = (name: string, content: string, field = 'file') => `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${name}"\r\n\r\n${content}\r\n`;
 const post = (url: string, ...parts: string[]) =>
   app.inject({ method: 'POST', url, payload: `${parts.join('')}--${boundary}--\r\n`, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
 const held = async () => (await readdir(root, { recursive: true, withFileTypes: true })).filter((f) => f.isFile()).length;
@@ -72,4 +84,13 @@ test('a refused request is answered without its file ever reaching the store', a
 test('a body that is not multipart at all is a bad request', async () => {
   const response = await app.inject({ method: 'POST', url: '/receive', payload: 'x', headers: { 'content-type': 'multipart/form-data' } });
   assert.equal(response.statusCode, 400);
+});
+
+test('with several file fields, each file is stored under its field, fields between them are read, a large one is named', async () => {
+  const before = await held();
+  const answer = (await post('/several', field('_csrf', 't'), file('a.txt', 'first', 'docA'), field('between', 'yes'), file('b.txt', 'x'.repeat(17), 'docB'), file('c.txt', 'third', 'docC'), file('d.txt', 'not a doc', 'other'))).json();
+  assert.deepEqual(answer.contents, { docA: 'first', docC: 'third' });
+  assert.deepEqual(answer.tooLargeFields, ['docB']);
+  assert.deepEqual(answer.fields, { _csrf: 't', between: 'yes' });
+  assert.equal(await held(), before + 2, 'only the two whole files are kept');
 });
