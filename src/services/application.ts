@@ -110,29 +110,23 @@ export function firstIncompleteStep(definition: FormDefinition, answers: Answers
  * application waits for its payment, and the payment's settlement submits it (see onFeeSettled). */
 export async function submitApplication(db: Db, payments: PaymentDeps, notify: SubmissionNotice, ctx: RequestContext, id: string): Promise<{ application: store.ApplicationRow; payUrl?: string }> {
   const citizen = requireCitizen(ctx.actor);
-  // One query for what submitting needs (the whole view, with events, only when a fee is to be paid): round trips
-  // are most of a submission's cost.
-  const found = await store.applicationToSubmit(db, id);
-  if (!found || found.citizen_id !== citizen.id) throw notFound('The application');
-  const { definition, fee_item_id: fee, ...current } = found;
-  const withPayment = async (application: store.ApplicationRow) =>
-    ({ application, payUrl: (await payFee(payments, ctx, { ...(await getOwnApplication(db, ctx, id)), application })).payUrl });
-  if (current.status === 'awaiting_payment') return withPayment(current);
-  if (current.status !== 'draft') return { application: current };
-  const incomplete = firstIncompleteStep(definition as FormDefinition, current.answers);
-  if (incomplete) throw invalidInput([{ field: incomplete, reason: 'required' }], 'Some questions still need an answer.');
-  const event = fee ? 'awaiting_payment' : 'submitted';
-  const row = await db.transaction().execute(async (trx) => {
-    const moved = await store.moveApplication(trx, id, ['draft'], fee ? { status: 'awaiting_payment' } : { status: 'submitted', submitted_at: new Date() },
-      { actor_kind: 'citizen', actor_label: ctx.actor.label, kind: event, message: null });
-    if (!moved) return undefined;
-    await recordAudit(trx, ctx, { action: `application.${event}`, recordType: 'application', recordId: id, organisationId: moved.organisation_id, detail: { reference: moved.reference } });
+  // The draft is moved on first and checked after, in one transaction that a missing answer rolls back: one statement
+  // then the audit entry, since round trips are most of a submission's cost.
+  const submitted = await db.transaction().execute(async (trx) => {
+    const found = await store.submitDraft(trx, id, citizen.id, ctx.actor.label);
+    if (!found) return undefined;
+    const { definition, fee_item_id: fee, ...moved } = found;
+    const incomplete = firstIncompleteStep(definition as FormDefinition, moved.answers);
+    if (incomplete) throw invalidInput([{ field: incomplete, reason: 'required' }], 'Some questions still need an answer.');
+    await recordAudit(trx, ctx, { action: `application.${moved.status}`, recordType: 'application', recordId: id, organisationId: moved.organisation_id, detail: { reference: moved.reference } });
     if (!fee) await notify(trx, moved);
     return moved;
   });
-  const application = row ?? (await store.applicationById(db, id))!;
-  if (application.status !== 'awaiting_payment') return { application };
-  return withPayment(application);
+  if (submitted?.status === 'submitted') return { application: submitted };
+  // Waiting for its fee, or not a draft of this citizen's (any more, or at all): as it is now, with the payment to make.
+  const view = await getOwnApplication(db, ctx, id);
+  if (view.application.status !== 'awaiting_payment') return { application: view.application };
+  return { application: view.application, payUrl: (await payFee(payments, ctx, view)).payUrl };
 }
 
 /** The fee payment: the same one while it is under way; a new one after a failed or cancelled attempt. */

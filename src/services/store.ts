@@ -174,20 +174,26 @@ export async function updateApplication(db: Queryable, id: string, from: Applica
     .where('id', '=', id).where('status', 'in', from).returningAll().executeTakeFirst();
 }
 
-/** updateApplication and the event that records it, in one statement (one round trip); undefined if it had moved on. */
-export async function moveApplication(db: Queryable, id: string, from: ApplicationStatus[], changes: Updateable<ApplicationsTable>, event: Omit<Insertable<ApplicationEventsTable>, 'application_id'>): Promise<ApplicationRow | undefined> {
-  return db.with('moved', (qb) => qb.updateTable('applications').set((eb) => ({ ...changes, version: eb('version', '+', 1), updated_at: new Date() }))
-    .where('id', '=', id).where('status', 'in', from).returningAll())
+/**
+ * Submits the citizen's draft in one statement: its new status ('awaiting_payment' when its service charges a fee,
+ * else 'submitted') and the event that records it. Returns the row, with its form's definition and its service's fee
+ * item for the caller to check before committing; undefined if the citizen has no such draft.
+ */
+export async function submitDraft(db: Queryable, id: string, citizenId: string, actorLabel: string) {
+  const now = new Date();
+  return db.with('moved', (qb) => qb.updateTable('applications as a').from('services as s')
+    .set((eb) => ({
+      status: sql<ApplicationStatus>`CASE WHEN s.fee_item_id IS NULL THEN 'submitted' ELSE 'awaiting_payment' END`,
+      submitted_at: sql<Date | null>`CASE WHEN s.fee_item_id IS NULL THEN ${now}::timestamptz END`,
+      version: eb('a.version', '+', 1), updated_at: now,
+    }))
+    .whereRef('s.id', '=', 'a.service_id').where('a.id', '=', id).where('a.citizen_id', '=', citizenId).where('a.status', '=', 'draft')
+    .returningAll('a').returning('s.fee_item_id'))
     .with('event', (qb) => qb.insertInto('application_events').columns(['application_id', 'actor_kind', 'actor_label', 'kind', 'message'])
-      .expression((eb) => eb.selectFrom('moved').select((m) => [m.ref('moved.id').as('application_id'), sql<string>`${event.actor_kind}::text`.as('actor_kind'),
-        sql<string>`${event.actor_label}::text`.as('actor_label'), sql<string>`${event.kind}::text`.as('kind'), sql<string | null>`${event.message ?? null}::text`.as('message')])))
-    .selectFrom('moved').selectAll().executeTakeFirst();
+      .expression((eb) => eb.selectFrom('moved').select((m) => [m.ref('moved.id').as('application_id'), sql<string>`'citizen'`.as('actor_kind'),
+        sql<string>`${actorLabel}::text`.as('actor_label'), m.ref('moved.status').as('kind'), sql<null>`NULL::text`.as('message')])))
+    .selectFrom('moved').innerJoin('service_forms as f', 'f.id', 'moved.form_id').selectAll('moved').select('f.definition').executeTakeFirst();
 }
-
-/** What submitting needs, in one query: the application, its form's definition and its service's fee item. */
-export const applicationToSubmit = (db: Queryable, id: string) =>
-  db.selectFrom('applications as a').innerJoin('service_forms as f', 'f.id', 'a.form_id').innerJoin('services as s', 's.id', 'a.service_id')
-    .selectAll('a').select(['f.definition', 's.fee_item_id']).where('a.id', '=', id).executeTakeFirst();
 
 export async function addEvent(db: Queryable, row: Insertable<ApplicationEventsTable>): Promise<void> {
   await db.insertInto('application_events').values(row).execute();
