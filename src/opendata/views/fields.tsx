@@ -1,8 +1,8 @@
 import type { Child } from '#jsx/jsx-runtime';
 import type { FieldError } from '../../platform/errors.ts';
-import { fieldId, type PageContext } from '../../ui/index.ts';
+import { fieldId, Form, type PageContext } from '../../ui/index.ts';
 
-// Form parts the shared UI does not have yet: a checkbox, a file input and a multipart form.
+// Form parts the shared UI does not have yet: a checkbox and a file input; and the upload form the console pages use.
 
 const errorFor = (errors: FieldError[] | undefined, name: string) => errors?.find((e) => e.field === name || e.field === `body.${name}`);
 
@@ -29,12 +29,7 @@ export function FileField(props: { name: string; label: string; hint?: string; e
   );
 }
 
-/** A file upload form; the CSRF token travels in the multipart body like any other field. */
+/** A file upload form: the shared Form, sent as multipart (the CSRF token travels in the body like any other field). */
 export function UploadForm(props: { ctx: PageContext; action: string; children?: Child }) {
-  return (
-    <form method="post" action={props.action} enctype="multipart/form-data" novalidate>
-      <input type="hidden" name="_csrf" value={props.ctx.csrfToken()} />
-      {props.children}
-    </form>
-  );
+  return <Form ctx={props.ctx} action={props.action} enctype="multipart/form-data">{props.children}</Form>;
 }
