@@ -81,6 +81,16 @@ test('a refused request is answered without its file ever reaching the store', a
   assert.equal(await held(), before);
 });
 
+test('a body that ends in the middle of its file is a bad request, and nothing of the file is kept', async () => {
+  const before = await held();
+  const cutBody = `${field('_csrf', 't')}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\na,b\n1,`;
+  const cut = await app.inject({ method: 'POST', url: '/receive', payload: cutBody, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+  assert.equal(cut.statusCode, 400);
+  const refused = await app.inject({ method: 'POST', url: '/refuse', payload: cutBody, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+  assert.equal(refused.statusCode, 403, 'a refused one is answered as usual (its unread file part failing harms nothing)');
+  assert.equal(await held(), before);
+});
+
 test('a body that is not multipart at all is a bad request', async () => {
   const response = await app.inject({ method: 'POST', url: '/receive', payload: 'x', headers: { 'content-type': 'multipart/form-data' } });
   assert.equal(response.statusCode, 400);

@@ -108,13 +108,16 @@ export function pendingUploadParser(maxBytes: number, options: PendingUploadOpti
           // A file the store could not take stops the request: busboy would wait for it forever.
           put.catch((error: unknown) => {
             stopReading();
-            for (const other of sent) other.stream.destroy();
+            for (const other of sent) other.stream.destroy(error as Error);
             failed(error);
           });
           storing.push(put);
         };
         waiting.splice(0).forEach(store);
         const outcome = await Promise.race([finished, failure]).then(() => undefined, (error: unknown) => error ?? new Error('upload failed'));
+        // A failed body leaves no file half-read: each put ends, and what it stored is deleted below. (Destroyed with an
+        // error: a stream destroyed without one after its end was pushed would leave a pipeline waiting.)
+        if (outcome) for (const file of sent) file.stream.destroy(outcome as Error);
         const results = await Promise.allSettled(storing);
         const kept = results.flatMap((r) => (r.status === 'fulfilled' && r.value.file ? [r.value.file] : []));
         const refused = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -142,6 +145,9 @@ export function pendingUploadParser(maxBytes: number, options: PendingUploadOpti
 
     busboy.on('field', (name: string, value: string) => { fields[name] = value.replace(/\u0000/g, ''); });
     busboy.on('file', (field: string, stream: FileStream, fileName: string) => {
+      // A body cut off inside a file part errors its stream, perhaps before anyone reads it (or after a refusal):
+      // without a listener that would end the process. The request fails through `finished` (or the store's put).
+      stream.on('error', () => undefined);
       if (!isFileField(field) || !fileName || sent.some((f) => f.field === field)) {
         stream.resume();
         return;
