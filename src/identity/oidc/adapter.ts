@@ -1,6 +1,7 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Db } from '../../platform/db/database.ts';
 import * as store from './store.ts';
+import { modelKey, readAhead } from './read-ahead.ts';
 
 /**
  * oidc-provider's storage port on PostgreSQL: every model (sessions, interactions, codes, tokens, grants, clients)
@@ -12,6 +13,7 @@ export function postgresAdapter(db: Db) {
     constructor(private readonly kind: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      readAhead.forgetAll();
       if (this.kind === 'Client') clients.forget(id);
       await store.upsertModel(db, {
         kind: this.kind, id, payload: payload as Record<string, unknown>,
@@ -23,22 +25,47 @@ export function postgresAdapter(db: Db) {
     private async load(by: 'id' | 'uid' | 'user_code', value: string): Promise<AdapterPayload | undefined> {
       // Identifiers come from requests: one PostgreSQL text cannot hold (NUL) is simply not found, not an error.
       if (value.includes('\u0000') || value.length > 512) return undefined;
-      const row = await store.findModel(db, this.kind, by, value);
+      const ahead = readAhead.take(modelKey(this.kind, by, value));
+      if (ahead.found) return ahead.payload;
+      if (by === 'id' && TOKENS.has(this.kind)) return this.loadToken(value);
+      return payloadOf(await store.findModel(db, this.kind, by, value));
+    }
+
+    /** A token with its grant and session, which the library asks for next (see read-ahead.ts). */
+    private async loadToken(id: string): Promise<AdapterPayload | undefined> {
+      const row = await store.findTokenWithGrantAndSession(db, this.kind, id);
       if (!row) return undefined;
-      // `consumed` is how the library recognises a replayed authorization code or rotated refresh token.
-      return { ...(row.payload as AdapterPayload), ...(row.consumed_at ? { consumed: Math.floor(row.consumed_at.getTime() / 1000) } : {}) };
+      const token = payloadOf(row)!;
+      if (typeof token.grantId === 'string') readAhead.put(modelKey('Grant', 'id', token.grantId), payloadOf(row.grant));
+      if (typeof token.sessionUid === 'string') readAhead.put(modelKey('Session', 'uid', token.sessionUid), payloadOf(row.session));
+      return token;
     }
 
     find(id: string) { return this.kind === 'Client' ? clients.get(id, () => this.load('id', id)) : this.load('id', id); }
     findByUid(uid: string) { return this.load('uid', uid); }
     findByUserCode(userCode: string) { return this.load('user_code', userCode); }
-    async consume(id: string): Promise<void> { await store.consumeModel(db, this.kind, id); }
+    async consume(id: string): Promise<void> {
+      readAhead.forgetAll();
+      await store.consumeModel(db, this.kind, id);
+    }
     async destroy(id: string): Promise<void> {
+      readAhead.forgetAll();
       if (this.kind === 'Client') clients.forget(id);
       await store.destroyModel(db, this.kind, id);
     }
-    async revokeByGrantId(grantId: string): Promise<void> { await store.destroyKindByGrant(db, this.kind, grantId); }
+    async revokeByGrantId(grantId: string): Promise<void> {
+      readAhead.forgetAll();
+      await store.destroyKindByGrant(db, this.kind, grantId);
+    }
   };
+}
+
+const TOKENS = new Set(['AccessToken', 'RefreshToken']);
+
+// `consumed` is how the library recognises a replayed authorization code or rotated refresh token.
+function payloadOf(row: { payload: unknown; consumed_at: Date | null } | null | undefined): AdapterPayload | undefined {
+  if (!row) return undefined;
+  return { ...(row.payload as AdapterPayload), ...(row.consumed_at ? { consumed: Math.floor(row.consumed_at.getTime() / 1000) } : {}) };
 }
 
 const CLIENT_CACHE_MS = 30_000;

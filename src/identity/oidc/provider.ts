@@ -11,6 +11,7 @@ import { signingKeys } from './keys.ts';
 import * as oidcStore from './store.ts';
 import { endCitizenSessionOnLogout, renderProviderError } from './provider-pages.ts';
 import { throttleTokenEndpoints } from './throttle.ts';
+import { readAheadPerRequest } from './read-ahead.ts';
 
 export const OIDC_PREFIX = '/oidc';
 
@@ -109,6 +110,7 @@ export async function createProvider(services: Services): Promise<Provider> {
     oidcStore.deleteGrantById(db, grantId).catch((error: unknown) => logger.error({ err: error }, 'could not forget a revoked grant'));
   });
   endCitizenSessionOnLogout(provider, services);
+  readAheadPerRequest(provider);
   throttleTokenEndpoints(provider, db);
   provider.on('server_error', (_ctx: unknown, error: Error) => logger.error({ err: error }, 'openid provider error'));
   return provider;

@@ -40,6 +40,24 @@ export async function findModel(db: Queryable, kind: string, by: 'id' | 'uid' | 
   return db.selectFrom('oidc_models').select(['payload', 'consumed_at']).where('kind', '=', kind).where(by, '=', value)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())])).executeTakeFirst();
 }
+type ModelRead = { payload: Record<string, unknown>; consumed_at: Date | null };
+/** A live token and, in the same statement, its live grant and session (each null when missing or expired). */
+export async function findTokenWithGrantAndSession(db: Queryable, kind: string, id: string): Promise<(ModelRead & { grant: ModelRead | null; session: ModelRead | null }) | undefined> {
+  const now = new Date();
+  const { rows } = await sql<ModelRead & { grant_payload: Record<string, unknown> | null; grant_consumed_at: Date | null; session_payload: Record<string, unknown> | null; session_consumed_at: Date | null }>`
+    SELECT t.payload, t.consumed_at, g.payload AS grant_payload, g.consumed_at AS grant_consumed_at, s.payload AS session_payload, s.consumed_at AS session_consumed_at
+    FROM oidc_models t
+    LEFT JOIN oidc_models g ON g.kind = 'Grant' AND g.id = t.payload->>'grantId' AND (g.expires_at IS NULL OR g.expires_at > ${now})
+    LEFT JOIN oidc_models s ON s.kind = 'Session' AND s.uid = t.payload->>'sessionUid' AND (s.expires_at IS NULL OR s.expires_at > ${now})
+    WHERE t.kind = ${kind} AND t.id = ${id} AND (t.expires_at IS NULL OR t.expires_at > ${now})`.execute(db);
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    payload: row.payload, consumed_at: row.consumed_at,
+    grant: row.grant_payload ? { payload: row.grant_payload, consumed_at: row.grant_consumed_at } : null,
+    session: row.session_payload ? { payload: row.session_payload, consumed_at: row.session_consumed_at } : null,
+  };
+}
 export async function consumeModel(db: Queryable, kind: string, id: string): Promise<void> {
   await db.updateTable('oidc_models').set({ consumed_at: new Date() }).where('kind', '=', kind).where('id', '=', id).execute();
 }
