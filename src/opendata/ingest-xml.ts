@@ -10,8 +10,14 @@ import { RowWriter, type Row } from './ingest-rows.ts';
 // are fields too. The parser streams and expands no entities of a DTD (only XML's five and character references):
 // no entity bombs, no external files. Anything else is published for download but not ingested (undefined).
 
+/** Records sit a few levels down; a document nested deeper is no table, and no element's path grows without end. */
+const MAX_DEPTH = 64;
+
 interface Open {
+  /** The names of the open elements down to this one, joined by `/`: built once, when the element opens. */
+  path: string;
   attributes: Row;
+  /** Without a prototype, so that a field named `constructor` or `__proto__` is a field like any other. */
   fields: Row;
   text: string;
   /** Has element children, so it is a record or a container, not a field. */
@@ -58,7 +64,6 @@ export async function ingestXml(trx: Trx, resourceId: string, content: Readable)
   const picker = new RecordPicker(rows);
   const parser = new SaxesParser();
   const open: Open[] = [];
-  const names: string[] = [];
   const found: [string, Row][] = [];
   let tabular = true;
   let failure: Error | undefined;
@@ -66,30 +71,41 @@ export async function ingestXml(trx: Trx, resourceId: string, content: Readable)
 
   parser.on('doctype', () => { doctype = true; });
   parser.on('error', (error) => { failure ??= error; });
+  // Once the document is known to be no table, the handlers do nothing: the parser only checks that it is well-formed.
   parser.on('opentag', (tag: SaxesTagPlain) => {
+    if (!tabular) return;
+    if (open.length === MAX_DEPTH) {
+      tabular = false;
+      open.length = 0;
+      return;
+    }
     const parent = open.at(-1);
     if (parent) {
       parent.parent = true;
+      parent.text = ''; // a parent's own text (white space between its children, mixed content) is no value
       const grandparent = open.at(-2);
       if (grandparent) grandparent.flat = false; // the parent has children of its own: it is no field
     }
-    open.push({ attributes: { ...tag.attributes }, fields: {}, text: '', parent: false, flat: true });
-    names.push(tag.name);
+    const path = parent ? `${parent.path}/${tag.name}` : tag.name;
+    open.push({ path, attributes: { ...tag.attributes }, fields: Object.create(null) as Row, text: '', parent: false, flat: true });
   });
-  parser.on('text', (text) => { const top = open.at(-1); if (top) top.text += text; });
-  parser.on('cdata', (text) => { const top = open.at(-1); if (top) top.text += text; });
+  const addText = (text: string) => {
+    const top = open.at(-1);
+    if (tabular && top && !top.parent) top.text += text;
+  };
+  parser.on('text', addText);
+  parser.on('cdata', addText);
   parser.on('closetag', (tag) => {
+    if (!tabular) return;
     const element = open.pop()!;
-    const path = names.join('/');
-    names.pop();
     const parent = open.at(-1);
     if (!element.parent) {
       if (parent) {
-        if (tag.name in parent.fields) parent.flat = false;
+        if (Object.hasOwn(parent.fields, tag.name)) parent.flat = false;
         else parent.fields[tag.name] = element.text.trim();
       }
     } else if (element.flat) {
-      found.push([path, { ...element.attributes, ...element.fields }]);
+      found.push([element.path, { ...element.attributes, ...element.fields }]);
     }
   });
 

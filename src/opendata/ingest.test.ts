@@ -5,7 +5,7 @@ import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
 import { buildDataset } from '../../test/support/opendata-factories.ts';
 import { multipartForm } from '../../test/support/opendata-uploads.ts';
 
-// JSON and XML resources, uploaded through the console like any file: tables among them are queried with
+// JSON, XML and GeoJSON resources, uploaded through the console like any file: tables among them are queried with
 // datastore_search like CSV; the rest are published for download only, and the page says so.
 
 let t: TestApp;
@@ -20,7 +20,7 @@ before(async () => {
 after(async () => { await t.close(); });
 
 /** Uploads `content` as a new resource of a new dataset; answers the response, the resource, and its rows (if any). */
-async function publish(format: 'JSON' | 'XML', fileName: string, content: string) {
+async function publish(format: 'JSON' | 'XML' | 'GeoJSON', fileName: string, content: string) {
   const dataset = await buildDataset(t.db, { organisationId });
   const page = `/console/opendata/${dataset.id}`;
   const response = await officer.request(await multipartForm(officer, page, `${page}/uploads`, { nameEn: 'Records', nameZhHk: '記錄', format }, { name: fileName, content }));
@@ -71,6 +71,28 @@ describe('JSON resources', () => {
       const download = await t.app.inject({ method: 'GET', url: `/opendata/download/${resource.id}/data.json` });
       assert.equal(download.body, content, 'the file itself is published whole');
     }
+  });
+
+  test('properties named like Object’s own (__proto__, constructor, toString) are columns like any other', async () => {
+    const records = '[{"__proto__": "a", "constructor": 1, "toString": "t"}, {"__proto__": "b", "constructor": 2, "toString": "u"}]';
+    const { response, resource } = await publish('JSON', 'names.json', records);
+    assert.equal(response.statusCode, 303);
+    assert.equal(resource.datastore_active, true);
+    const all = await search(`resource_id=${resource.id}`);
+    assert.deepEqual(all.result.fields.filter((f: { id: string }) => f.id !== '_id'), [{ id: '__proto__', type: 'text' }, { id: 'constructor', type: 'numeric' }, { id: 'toString', type: 'text' }]);
+    const rows = await t.db.selectFrom('opendata_rows').select('data').where('resource_id', '=', resource.id).orderBy('row_no').execute();
+    assert.deepEqual(rows.map((r) => r.data), JSON.parse(records)); // JSON.parse, as an object literal would take __proto__ for the prototype
+    // An object under "__proto__" is a nested object, not a prototype to ignore: not a table.
+    const nested = await publish('JSON', 'nested.json', '[{"id": 1, "__proto__": {"id": 2}}, {"id": 3}]');
+    assert.equal(nested.resource.datastore_active, false);
+  });
+
+  test('100,000 nested arrays are published for download, not ingested', async () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const { response, resource, confirmation } = await publish('JSON', 'deep.json', deep);
+    assert.equal(response.statusCode, 303);
+    assert.equal(resource.datastore_active, false);
+    assert.match(confirmation, /Published for download only: the content is not a table/);
   });
 
   test('a file that is not valid JSON is refused and nothing is published', async () => {
@@ -129,5 +151,49 @@ describe('XML resources', () => {
     assert.equal(broken.response.statusCode, 400);
     assert.match(broken.response.body, /not well-formed/);
     assert.equal(broken.resource, undefined);
+  });
+
+  test('fields and attributes named like Object’s own (__proto__, constructor, toString) are columns like any other', async () => {
+    const row = (n: number) => `<row hasOwnProperty="h${n}"><constructor>${n}</constructor><toString>t${n}</toString><__proto__>p${n}</__proto__></row>`;
+    const { response, resource } = await publish('XML', 'names.xml', `<rows>${row(1)}${row(2)}</rows>`);
+    assert.equal(response.statusCode, 303);
+    assert.equal(resource.datastore_active, true, 'a field named constructor or toString is no repeated field');
+    const all = await search(`resource_id=${resource.id}`);
+    assert.deepEqual(all.result.fields.filter((f: { id: string }) => f.id !== '_id'), [{ id: 'hasOwnProperty', type: 'text' }, { id: 'constructor', type: 'numeric' }, { id: 'toString', type: 'text' }, { id: '__proto__', type: 'text' }]);
+    const rows = await t.db.selectFrom('opendata_rows').select('data').where('resource_id', '=', resource.id).orderBy('row_no').execute();
+    assert.deepEqual(rows.map((r) => r.data), [1, 2].map((n) => JSON.parse(`{"hasOwnProperty": "h${n}", "constructor": "${n}", "toString": "t${n}", "__proto__": "p${n}"}`)));
+  });
+
+  test('records up to 64 elements deep are a table; deeper nesting, up to 100,000 levels, is published but not ingested', async () => {
+    const records = '<row><a>1</a></row><row><a>2</a></row>';
+    const nested = (levels: number, inner: string) => `${'<w>'.repeat(levels)}${inner}${'</w>'.repeat(levels)}`;
+    const shallow = await publish('XML', 'shallow.xml', nested(62, records)); // the fields are the 64th element down
+    assert.equal(shallow.resource.datastore_active, true);
+    assert.equal((await search(`resource_id=${shallow.resource.id}`)).result.total, 2);
+    const deeper = await publish('XML', 'deeper.xml', nested(63, records));
+    assert.equal(deeper.response.statusCode, 303);
+    assert.equal(deeper.resource.datastore_active, false);
+    assert.match(deeper.confirmation, /Published for download only/);
+    const deepest = await publish('XML', 'deepest.xml', nested(100_000, records));
+    assert.equal(deepest.response.statusCode, 303);
+    assert.equal(deepest.resource.datastore_active, false);
+    // Beyond the cap the file is still read to the end: one that is not well-formed is refused.
+    const broken = await publish('XML', 'broken-deep.xml', `${nested(100, records)}</w>`);
+    assert.equal(broken.response.statusCode, 400);
+    assert.match(broken.response.body, /not well-formed/);
+  });
+});
+
+describe('GeoJSON resources', () => {
+  test('each property is typed over every feature, whatever its name, also when each feature has its own', async () => {
+    const point = { type: 'Point', coordinates: [114.17, 22.3] };
+    const features = Array.from({ length: 3_000 }, (_, i) => ({ type: 'Feature', geometry: point, properties: { [`p${i}`]: i } }));
+    features[0]!.properties = { constructor: 1, toString: 2 }; // the other features have no such property: empty, not Object’s
+    const { response, resource } = await publish('GeoJSON', 'points.geojson', JSON.stringify({ type: 'FeatureCollection', features }));
+    assert.equal(response.statusCode, 303, response.body.slice(0, 400));
+    const fields = (await search(`resource_id=${resource.id}&limit=0`)).result.fields as { id: string; type: string }[];
+    assert.equal(fields.length, 1 + 2 + 2_999 + 1, '_id, the properties, geometry');
+    assert.deepEqual(fields.slice(1, 4), [{ id: 'constructor', type: 'numeric' }, { id: 'toString', type: 'numeric' }, { id: 'p1', type: 'numeric' }]);
+    assert.ok(fields.slice(1, -1).every((f) => f.type === 'numeric'));
   });
 });

@@ -41,16 +41,18 @@ export async function ingestGeoJson(trx: Trx, resourceId: string, content: Reada
   }
   const crs = crsOf(document);
   if (!crs) throw invalidInput([{ field: 'file', reason: 'The GeoJSON coordinate reference system is not supported (use EPSG:4326 or EPSG:2326).' }]);
-  const keys = new Set<string>();
+  // Each property, in order of appearance: numeric while every value of it so far is a number or empty. Typed as the
+  // features are read (never a pass over every row per property: features with a property each would be quadratic).
+  const numeric = new Map<string, boolean>();
   const rows: Record<string, unknown>[] = (document.features as Feature[]).map((feature) => {
     const properties = feature?.properties ?? {};
-    for (const key of Object.keys(properties)) keys.add(key);
+    for (const [key, value] of Object.entries(properties)) numeric.set(key, (numeric.get(key) ?? true) && (value == null || typeof value === 'number'));
     return { ...properties, geometry: toWgs84(feature?.geometry as never, crs) };
   });
   await store.replaceRows(trx, resourceId, []);
   for (let i = 0; i < rows.length; i += BATCH) await store.appendRows(trx, resourceId, i, rows.slice(i, i + BATCH));
-  keys.delete('geometry');
-  const fields = [...keys].map((id) => ({ id, type: rows.every((r) => r[id] == null || typeof r[id] === 'number') ? 'numeric' as const : 'text' as const }));
+  numeric.delete('geometry');
+  const fields = [...numeric].map(([id, isNumeric]) => ({ id, type: isNumeric ? 'numeric' as const : 'text' as const }));
   // The geometry is a column too (GeoJSON, WGS 84), so that datastore_search returns it with the properties.
   return { fields: [...fields, { id: 'geometry', type: 'text' }], rowCount: rows.length, sourceCrs: crs };
 }
