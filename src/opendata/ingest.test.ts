@@ -196,4 +196,13 @@ describe('GeoJSON resources', () => {
     assert.deepEqual(fields.slice(1, 4), [{ id: 'constructor', type: 'numeric' }, { id: 'toString', type: 'numeric' }, { id: 'p1', type: 'numeric' }]);
     assert.ok(fields.slice(1, -1).every((f) => f.type === 'numeric'));
   });
+
+  test('a feature nested deeper than any geometry (100,000 levels) is refused, not a server error', async () => {
+    const coordinates = `${'['.repeat(100_000)}114.17,22.3${']'.repeat(100_000)}`;
+    const collection = `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":${coordinates}}}]}`;
+    const { response, resource } = await publish('GeoJSON', 'deep.geojson', collection);
+    assert.equal(response.statusCode, 400, response.body.slice(0, 400));
+    assert.match(response.body, /nested too deeply/);
+    assert.equal(resource, undefined);
+  });
 });

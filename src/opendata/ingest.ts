@@ -26,6 +26,21 @@ export async function ingestCsv(trx: Trx, resourceId: string, content: Readable)
   return { ...(await rows.finish()), sourceCrs: null };
 }
 
+/** A feature is a few levels deep (a MultiPolygon's positions are four arrays down); this is far more than any needs. */
+const MAX_FEATURE_DEPTH = 32;
+
+/** Whether arrays or objects nest deeper than `limit` in `value`; walked with a stack of its own (no recursion to overflow). */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length > 0) {
+    const [item, depth] = pending.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth === limit) return true;
+    for (const inner of Object.values(item)) pending.push([inner, depth + 1]);
+  }
+  return false;
+}
+
 interface Feature { type: 'Feature'; id?: unknown; geometry: { type: string } | null; properties: Record<string, unknown> | null }
 
 /** Each feature becomes a row: its properties and its geometry, converted to WGS 84 (the source CRS is recorded). */
@@ -38,6 +53,10 @@ export async function ingestGeoJson(trx: Trx, resourceId: string, content: Reada
   }
   if (document?.type !== 'FeatureCollection' || !Array.isArray(document.features)) {
     throw invalidInput([{ field: 'file', reason: 'The GeoJSON file must be a FeatureCollection.' }]);
+  }
+  // The geometry is converted and bounded, and the row serialised, by recursive code: a deeper feature would overflow its stack.
+  if (document.features.some((feature) => nestedDeeperThan(feature, MAX_FEATURE_DEPTH))) {
+    throw invalidInput([{ field: 'file', reason: 'The GeoJSON file has a feature nested too deeply to be a geometry.' }]);
   }
   const crs = crsOf(document);
   if (!crs) throw invalidInput([{ field: 'file', reason: 'The GeoJSON coordinate reference system is not supported (use EPSG:4326 or EPSG:2326).' }]);
