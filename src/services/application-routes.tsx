@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ModuleRoutes } from '../platform/services.ts';
 import { hasRole, requireCitizen, requireRole } from '../platform/access.ts';
-import { DomainError, type FieldError } from '../platform/errors.ts';
+import { DomainError, notFound, type FieldError } from '../platform/errors.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
 import * as applications from './application.ts';
 import { onPaymentSettled, paymentDeps } from '../payments/index.ts';
@@ -12,7 +12,7 @@ import { ApplicationPage, MyApplicationsPage } from './views/applications.tsx';
 import { OfficerApplicationPage, QueuePage } from './views/officer.tsx';
 import { PrefillPage } from './views/prefill.tsx';
 import { getOrganisationById } from '../organisations/index.ts';
-import { fileStoreFor, pendingUploadParser, type PendingUpload } from '../platform/files/index.ts';
+import { FileNotFoundError, fileStoreFor, pendingUploadParser, type PendingUpload } from '../platform/files/index.ts';
 import { attachmentMaxBytes, discardUnkept, fileOf, filesById, recordFileRead } from './attachment.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Value } from 'typebox/value';
@@ -133,10 +133,12 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
   });
 
   const download = async (reply: FastifyReply, file: Awaited<ReturnType<typeof fileOf>>) => {
+    // A row whose bytes are gone (deleted by hand, a cleanup between the look-up and the read) is a missing file.
+    const content = await files.get(file.file_key).catch((error: unknown) => { throw error instanceof FileNotFoundError ? notFound('The file') : error; });
     const ascii = file.file_name.replace(/[^\x20-\x7e]|["\\]/g, '_');
     return reply.header('content-type', file.content_type).header('cache-control', 'private, no-store')
       .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.file_name)}`)
-      .send(await files.get(file.file_key));
+      .send(content);
   };
   app.get('/applications/:id/files/:fileId', { schema: { hide: true, params: FileParams } }, async (request, reply) => {
     requireCitizen(request.actor);

@@ -86,14 +86,20 @@ export async function saveStep(db: Db, ctx: RequestContext, id: string, stepId: 
     const value = (given[q.id] ?? '').trim();
     if (q.type !== 'file') answers[q.id] = q.type === 'id_number' ? value.toUpperCase() : value;
   }
-  const stale = () => conflict('This application has been submitted and can no longer be changed.');
+  // Not a draft any more: submitted since (a conflict), or deleted as abandoned by the draft cleanup (gone).
+  const stale = async () => ((await store.applicationById(db, id)) ? conflict('This application has been submitted and can no longer be changed.') : notFound('The application'));
   if (accepted.size === 0) {
-    if (!(await store.updateApplication(db, id, ['draft'], { answers: JSON.stringify(answers) as never }))) throw stale();
+    if (!(await store.updateApplication(db, id, ['draft'], { answers: JSON.stringify(answers) as never }))) throw await stale();
   } else {
     const replacedKeys = await db.transaction().execute(async (trx) => {
+      // Locked first: the same step sent twice at once saves one file after the other, and the draft cleanup
+      // (which skips locked drafts) cannot delete the draft under the files' rows.
+      const locked = await store.lockApplication(trx, id);
+      if (!locked) throw notFound('The application');
+      if (locked.status !== 'draft') throw conflict('This application has been submitted and can no longer be changed.');
       const attached = await attachFiles(trx, ctx, view.application, accepted);
       Object.assign(answers, attached.answers);
-      if (!(await store.updateApplication(trx, id, ['draft'], { answers: JSON.stringify(answers) as never }))) throw stale();
+      await store.updateApplication(trx, id, ['draft'], { answers: JSON.stringify(answers) as never });
       return attached.replacedKeys;
     });
     await Promise.all(replacedKeys.map((key) => sent!.files.delete(key)));

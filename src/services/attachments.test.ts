@@ -1,13 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
-import http from 'node:http';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, createTestApp, csrfToken, signInStaff, type TestApp } from '../../test/support/app.ts';
 import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
 import { buildCitizen, signInCitizen } from '../../test/support/identity-factories.ts';
 import { buildServiceWithForm, SAMPLE_FILES, startApplicationAsNewCitizen, submitMultipart } from '../../test/support/services-factories.ts';
+import { halfSendMultipart, multipartBody } from '../../test/support/multipart.ts';
+import { waitFor } from '../../test/support/wait.ts';
 import type { FormDefinition } from './form-definition.ts';
 
 // File questions: multipart steps, type checked by content, replace before submitting, downloads for the applicant and
@@ -46,23 +46,6 @@ after(async () => { await t.close(); });
 async function start() {
   const { citizen, id } = await startApplicationAsNewCitizen(t.app, t.db, slug);
   return { citizen, id, step: `/applications/${id}/steps/evidence` };
-}
-
-/** A multipart body with its parts in the given order, as a browser sends a form's fields in page order. */
-function multipart(parts: ({ field: string; value: string } | { field: string; file: string; content: Buffer })[]) {
-  const boundary = '----ordered';
-  const body = Buffer.concat([...parts.map((p) => Buffer.concat('file' in p
-    ? [Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.field}"; filename="${p.file}"\r\n\r\n`), p.content, Buffer.from('\r\n')]
-    : [Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.field}"\r\n\r\n${p.value}\r\n`)])), Buffer.from(`--${boundary}--\r\n`)]);
-  return { payload: body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
-
-/** Waits for something the server does in its own time (no limit on how fast; a generous one on how long). */
-async function until(condition: () => Promise<boolean>) {
-  for (let tries = 0; !(await condition()); tries++) {
-    if (tries > 1500) throw new Error('gave up waiting');
-    await sleep(20);
-  }
 }
 
 /** Every file in the store, temporary ones included. */
@@ -174,7 +157,7 @@ describe('file questions', () => {
     const { citizen, id } = await startApplicationAsNewCitizen(t.app, t.db, twoFiles);
     const step = `/applications/${id}/steps/documents`;
     const _csrf = csrfToken((await citizen.get(step)).body);
-    const saved = await citizen.request({ method: 'POST', url: step, ...multipart([
+    const saved = await citizen.request({ method: 'POST', url: step, ...multipartBody([
       { field: '_csrf', value: _csrf }, { field: 'front', file: 'front.png', content: SAMPLE_FILES.png },
       { field: 'note', value: 'A123456(3)' }, { field: 'back', file: 'back.pdf', content: SAMPLE_FILES.pdf },
     ]) });
@@ -183,6 +166,37 @@ describe('file questions', () => {
     assert.deepEqual(rows, [{ question_id: 'back', file_name: 'back.pdf' }, { question_id: 'front', file_name: 'front.png' }]);
     const answers = (await t.db.selectFrom('applications').select('answers').where('id', '=', id).executeTakeFirstOrThrow()).answers as Record<string, string>;
     assert.equal(answers.note, 'A123456(3)', 'the answer after the first file is read');
+  });
+
+  test('the same step sent with a file many times at once: each one saved in turn, one file kept, the others\' bytes deleted', async () => {
+    const { citizen, id, step } = await start();
+    const before = await storedFiles();
+    const _csrf = csrfToken((await citizen.get(step)).body);
+    const sends = Array.from({ length: 12 }, (_, i) => citizen.request({ method: 'POST', url: step, ...multipartBody([
+      { field: '_csrf', value: _csrf }, { field: 'note', value: 'Sample Star' }, { field: 'certificate', file: `survey-${i}.pdf`, content: SAMPLE_FILES.pdf },
+    ]) }));
+    const answers = await Promise.all(sends);
+    assert.deepEqual(answers.map((a) => a.statusCode), answers.map(() => 303), 'no conflict from sending at once');
+    const rows = await t.db.selectFrom('application_files').selectAll().where('application_id', '=', id).execute();
+    assert.equal(rows.length, 1);
+    const answer = (await t.db.selectFrom('applications').select('answers').where('id', '=', id).executeTakeFirstOrThrow()).answers as Record<string, string>;
+    assert.equal(answer.certificate, rows[0]!.id, 'the answer names the file kept');
+    const after = await storedFiles();
+    assert.equal(after.length, before.length + 1, 'only the kept file\'s bytes remain');
+    assert.ok(after.some((f) => f.endsWith(rows[0]!.file_key.split('/')[1]!)));
+  });
+
+  test('a file whose bytes are gone is not found, for the applicant and the department (never a 500)', async () => {
+    const { citizen, id, step } = await start();
+    await submitMultipart(citizen, step, step, { note: 'Sample Star' }, { certificate: { name: 'gone.pdf', content: SAMPLE_FILES.pdf } });
+    await citizen.submit(`/applications/${id}/steps/declaration`, `/applications/${id}/steps/declaration`, { declare: 'yes' });
+    assert.equal((await citizen.submit(`/applications/${id}/check`, `/applications/${id}/submit`, {})).statusCode, 303);
+    const file = await t.db.selectFrom('application_files').select(['id', 'file_key']).where('application_id', '=', id).executeTakeFirstOrThrow();
+    await rm(path.join(t.config.DATA_DIR, 'files', file.file_key));
+    const own = await citizen.get(`/applications/${id}/files/${file.id}`);
+    assert.equal(own.statusCode, 404);
+    assert.match(own.body, /The file was not found/);
+    assert.equal((await officer.get(`/console/applications/${id}/files/${file.id}`)).statusCode, 404);
   });
 
   test('a request that may not change the application stores nothing: no session, another citizen, bad CSRF token, a submitted application', async () => {
@@ -197,7 +211,7 @@ describe('file questions', () => {
     const cases = [
       { name: 'no session', send: () => submitMultipart(visitor, '/account/sign-in', step, { note: 'x' }, pdf), status: 401 },
       { name: 'another citizen', send: () => submitMultipart(other.citizen, '/applications', step, { note: 'x' }, pdf), status: 404 },
-      { name: 'bad CSRF token', send: () => citizen.request({ method: 'POST', url: step, ...multipart([{ field: '_csrf', value: 'forged' }, { field: 'certificate', file: 'ok.pdf', content: SAMPLE_FILES.pdf }]) }), status: 403 },
+      { name: 'bad CSRF token', send: () => citizen.request({ method: 'POST', url: step, ...multipartBody([{ field: '_csrf', value: 'forged' }, { field: 'certificate', file: 'ok.pdf', content: SAMPLE_FILES.pdf }]) }), status: 403 },
       { name: 'a submitted application', send: () => submitMultipart(other.citizen, `/applications/${other.id}`, other.step, { note: 'x' }, pdf), status: 409 },
     ];
     for (const c of cases) assert.equal((await c.send()).statusCode, c.status, c.name);
@@ -212,19 +226,10 @@ describe('file questions', () => {
     const visitorToken = csrfToken((await visitor.get('/account/sign-in')).body);
     const address = await t.app.listen({ host: '127.0.0.1', port: 0 });
     const before = await storedFiles();
-    /** Sends the fields and the start of a file, never the end of the body. */
-    const halfSend = (client: Client, token: string) => {
-      const boundary = '----unfinished';
-      const request = http.request(`${address}${step}`, {
-        method: 'POST',
-        headers: { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; '), accept: 'text/html', 'content-type': `multipart/form-data; boundary=${boundary}` },
-      });
-      const answered = new Promise<http.IncomingMessage>((resolve, reject) => { request.on('response', resolve); request.on('error', reject); });
-      request.write(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n`);
-      request.write(`--${boundary}\r\nContent-Disposition: form-data; name="certificate"; filename="scan.pdf"\r\n\r\n`);
-      request.write(Buffer.concat([SAMPLE_FILES.pdf, Buffer.alloc(256 * 1024, 'pdf ')]));
-      return { request, answered };
-    };
+    /** Sends the token and the start of a file, never the end of the body. */
+    const halfSend = (client: Client, token: string) => halfSendMultipart(`${address}${step}`, client, [
+      { field: '_csrf', value: token }, { field: 'certificate', file: 'scan.pdf', content: Buffer.concat([SAMPLE_FILES.pdf, Buffer.alloc(256 * 1024, 'pdf ')]) },
+    ]);
     const cases = [
       { name: 'no session', client: visitor, token: visitorToken, status: 401 },
       { name: 'another citizen', client: other.citizen, token: csrfToken((await other.citizen.get(other.step)).body), status: 404 },
@@ -244,9 +249,9 @@ describe('file questions', () => {
     const { request, answered } = halfSend(citizen, csrfToken((await citizen.get(step)).body));
     answered.catch(() => undefined);
     const halfWritten = () => storedFiles().then((files) => files.filter((f) => f.endsWith('.part')));
-    await until(async () => (await halfWritten()).length > 0);
+    await waitFor('the upload is being written', async () => (await halfWritten()).length > 0);
     request.destroy();
-    await until(async () => (await halfWritten()).length === 0);
+    await waitFor('the half-written file is removed', async () => (await halfWritten()).length === 0);
     assert.deepEqual(await storedFiles(), before);
   });
 });

@@ -1,4 +1,5 @@
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -8,6 +9,11 @@ import { systemContext } from '../platform/context.ts';
 import { fileStoreFor, type FileStore } from '../platform/files/index.ts';
 import type { FormDefinition } from './form-definition.ts';
 import { deleteAbandonedDrafts } from './draft-retention.ts';
+import { deleteDraftsUnchangedSince } from './store.ts';
+import { csrfToken } from '../../test/support/app.ts';
+import { multipartBody } from '../../test/support/multipart.ts';
+import { waitFor } from '../../test/support/wait.ts';
+import { readdir } from 'node:fs/promises';
 
 // Abandoned drafts and their files are deleted after DRAFT_RETENTION_DAYS without a change; nothing else is.
 const FORM: FormDefinition = {
@@ -70,6 +76,26 @@ describe('deleting abandoned drafts', () => {
     assert.deepEqual([detail.files, detail.retentionDays], [1, 30]);
     assert.ok(new Date(detail.lastChanged) < new Date(Date.now() - 30 * 86_400_000));
     assert.deepEqual(await deleteAbandonedDrafts(t.db, files, systemContext('test'), 30), { drafts: 0, files: 0 }, 'running again finds nothing');
+  });
+
+  test('a step saved with a file while the cleanup deletes its draft: not found, and the new file is not kept', async () => {
+    const { citizen, id } = await application(1000);
+    const step = `/applications/${id}/steps/evidence`;
+    const _csrf = csrfToken((await citizen.get(step)).body);
+    await t.db.updateTable('applications').set({ updated_at: new Date(Date.now() - 1000 * 86_400_000) }).where('id', '=', id).execute();
+    const stored = async () => (await readdir(`${t.config.DATA_DIR}/files`, { recursive: true, withFileTypes: true })).filter((f) => f.isFile()).length;
+    const before = await stored();
+    let saved: ReturnType<typeof citizen.request> | undefined;
+    // The cleanup's transaction has deleted the draft and not yet committed when the step's save reaches it.
+    await t.db.transaction().execute(async (trx) => {
+      assert.deepEqual((await deleteDraftsUnchangedSince(trx, new Date(Date.now() - 999 * 86_400_000), 200)).map((d) => d.id), [id]);
+      saved = citizen.request({ method: 'POST', url: step, ...multipartBody([{ field: '_csrf', value: _csrf }, { field: 'photo', file: 'late.png', content: SAMPLE_FILES.png }]) });
+      await waitFor('the step waits for the cleanup', async () => Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(t.db)).rows[0]!.n) > 0);
+    });
+    const answer = await saved!;
+    assert.equal(answer.statusCode, 404, answer.body.slice(0, 300));
+    assert.equal(await exists(id), false);
+    assert.equal(await stored(), before, 'the file sent with the step is not kept');
   });
 
   test('smartgov cleanup deletes them with the configured retention', async () => {

@@ -164,6 +164,11 @@ export const applicationById = (db: Queryable, id: string) => db.selectFrom('app
 export const draftOf = (db: Queryable, citizenId: string, serviceId: string) =>
   db.selectFrom('applications').selectAll().where('citizen_id', '=', citizenId).where('service_id', '=', serviceId).where('status', '=', 'draft').executeTakeFirst();
 
+/** In a transaction: holds the application until it commits, so that its changes (a step's files, the cleanup of an
+ * abandoned draft) queue one behind the other; undefined if it is gone. */
+export const lockApplication = (trx: Queryable, id: string) =>
+  trx.selectFrom('applications').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+
 export async function insertApplication(db: Queryable, row: Insertable<ApplicationsTable>): Promise<ApplicationRow> {
   return db.insertInto('applications').values(row).returningAll().executeTakeFirstOrThrow();
 }
@@ -238,7 +243,9 @@ export type ApplicationFileRow = Selectable<ApplicationFilesTable>;
 export const filesOfApplication = (db: Queryable, applicationId: string) =>
   db.selectFrom('application_files').selectAll().where('application_id', '=', applicationId).orderBy('created_at').execute();
 
-/** Keeps a file as the answer to a question, replacing any earlier one; returns the replaced row, whose bytes the caller deletes. */
+/** Keeps a file as the answer to a question, replacing any earlier one; returns the replaced row, whose bytes the caller
+ * deletes. Run it with the application locked (lockApplication): two replacements of one answer at once would otherwise
+ * both delete nothing and both insert. */
 export async function replaceApplicationFile(db: Queryable, row: Insertable<ApplicationFilesTable>): Promise<{ saved: ApplicationFileRow; replaced?: ApplicationFileRow | undefined }> {
   const replaced = await db.deleteFrom('application_files').where('application_id', '=', row.application_id).where('question_id', '=', row.question_id).returningAll().executeTakeFirst();
   const saved = await db.insertInto('application_files').values({ ...row, size_bytes: Number(row.size_bytes) }).returningAll().executeTakeFirstOrThrow();

@@ -4,6 +4,7 @@ import type { App } from '../../src/app.ts';
 import { systemContext } from '../../src/platform/context.ts';
 import { buildOrganisation } from './factories.ts';
 import { csrfToken, type Client } from './app.ts';
+import { multipartBody, type Part } from './multipart.ts';
 import { buildCitizen, signInCitizen } from './identity-factories.ts';
 import { generateServices } from '../../src/services/index.ts';
 import * as store from '../../src/services/store.ts';
@@ -45,16 +46,11 @@ export interface FilePart { name: string; content: Buffer | string; type?: strin
 /** Posts a multipart form the way a browser does: the CSRF token from `formPage` as a field, files by field name. */
 export async function submitMultipart(client: Client, formPage: string, action: string, fields: Record<string, string>, files: Record<string, FilePart> = {}, withToken = true) {
   const token = withToken ? { _csrf: csrfToken((await client.get(formPage)).body) } : {};
-  const boundary = `----smartgov${randomUUID()}`;
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries({ ...fields, ...token })) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  for (const [field, file] of Object.entries(files)) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${file.name}"\r\nContent-Type: ${file.type ?? 'application/octet-stream'}\r\n\r\n`));
-    parts.push(Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content));
-    parts.push(Buffer.from('\r\n'));
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return client.request({ method: 'POST', url: action, payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+  const parts: Part[] = [
+    ...Object.entries({ ...fields, ...token }).map(([field, value]) => ({ field, value })),
+    ...Object.entries(files).map(([field, file]) => ({ field, file: file.name, content: file.content, ...(file.type ? { type: file.type } : {}) })),
+  ];
+  return client.request({ method: 'POST', url: action, ...multipartBody(parts) });
 }
 
 /** Small files whose first bytes make them what their names say. */

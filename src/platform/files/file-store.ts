@@ -34,8 +34,17 @@ export class FileTooLargeError extends Error {
   }
 }
 
+/** No bytes under the key (deleted, or never finished): callers answer "not found" rather than fail. */
+export class FileNotFoundError extends Error {
+  override name = 'FileNotFoundError';
+  constructor(readonly key: string) {
+    super(`No file is stored under ${key}.`);
+  }
+}
+
 export interface FileStore {
   put(content: Readable, options?: PutOptions): Promise<StoredFile>;
+  /** Rejects with FileNotFoundError when nothing is stored under the key (before any byte is streamed). */
   get(key: string, range?: ByteRange): Promise<Readable>;
   stat(key: string): Promise<FileStat | undefined>;
   delete(key: string): Promise<void>;

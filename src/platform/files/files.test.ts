@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { startTestS3, type TestS3 } from '../../../test/support/s3.ts';
 import { loadConfig } from '../config.ts';
-import { FileTooLargeError, fileStoreFor, LocalDiskFileStore, S3FileStore, type FileStore } from './index.ts';
+import { FileNotFoundError, FileTooLargeError, fileStoreFor, LocalDiskFileStore, S3FileStore, type FileStore } from './index.ts';
 
 // One contract, every adapter: what a module may rely on whichever store the deployment configures.
 
@@ -38,6 +38,8 @@ function contract(name: string, adapter: () => Adapter) {
       assert.ok((await store.stat(stored.key))!.modifiedAt instanceof Date);
       await store.delete(stored.key);
       assert.equal(await store.stat(stored.key), undefined);
+      await assert.rejects(store.get(stored.key), FileNotFoundError, 'a deleted file is not found, before any byte is streamed');
+      await assert.rejects(store.get(stored.key, { start: 0, end: 3 }), FileNotFoundError);
     });
 
     test('a file over the limit is refused and leaves nothing behind', async () => {

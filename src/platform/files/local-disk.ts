@@ -1,9 +1,9 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ByteRange, FileStat, FileStore, PutOptions, StoredFile } from './file-store.ts';
+import { FileNotFoundError, type ByteRange, type FileStat, type FileStore, type PutOptions, type StoredFile } from './file-store.ts';
 import { isFileKey, measure, newFileKey } from './measure.ts';
 
 /**
@@ -36,8 +36,11 @@ export class LocalDiskFileStore implements FileStore {
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
-    const file = this.pathOf(key);
-    return createReadStream(file, range ? { start: range.start, end: range.end } : {});
+    // Opened here, not by the stream: a missing file is a rejection the caller can answer, not a stream error mid-reply.
+    const file = await open(this.pathOf(key), 'r').catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'ENOENT' ? new FileNotFoundError(key) : error;
+    });
+    return file.createReadStream(range ? { start: range.start, end: range.end } : {});
   }
 
   async stat(key: string): Promise<FileStat | undefined> {

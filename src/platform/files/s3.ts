@@ -1,7 +1,7 @@
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { pipeline, type Readable } from 'node:stream';
-import { FileTooLargeError, type ByteRange, type FileStat, type FileStore, type PutOptions, type StoredFile } from './file-store.ts';
+import { FileNotFoundError, FileTooLargeError, type ByteRange, type FileStat, type FileStore, type PutOptions, type StoredFile } from './file-store.ts';
 import { isFileKey, measure, newFileKey } from './measure.ts';
 
 export interface S3Options {
@@ -72,7 +72,10 @@ export class S3FileStore implements FileStore {
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
-    const answer = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.checked(key), ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) }));
+    const answer = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.checked(key), ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) }))
+      .catch((error: unknown) => {
+        throw error instanceof S3ServiceException && (error.name === 'NoSuchKey' || error.$metadata.httpStatusCode === 404) ? new FileNotFoundError(key) : error;
+      });
     return answer.Body as Readable;
   }
 
