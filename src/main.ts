@@ -13,6 +13,7 @@ import { runReconciliation } from './payments/index.ts';
 import { seedSyntheticDatasets } from './opendata/index.ts';
 import { outboxMailer } from './platform/mail/index.ts';
 import { fileStoreFor } from './platform/files/index.ts';
+import { documentKeys, rekeyIdentityDocuments } from './identity/index.ts';
 
 const USAGE = `Usage: smartgov <command>
 
@@ -27,6 +28,7 @@ Commands:
                  --older-than-minutes N  only payments started at least N minutes ago (default 5)
   remind         email holders of wallet documents that expire within 30 days (start does this hourly)
   cleanup        delete application drafts not changed for DRAFT_RETENTION_DAYS days, with their files
+  identity rekey re-seal identity documents sealed before IDENTITY_KEY was set (with SESSION_SECRET) with IDENTITY_KEY
 
 Configuration comes from environment variables: see README.md.`;
 
@@ -141,6 +143,15 @@ export async function main(argv: string[]): Promise<number> {
         const deleted = await deleteAbandonedDrafts(db, fileStoreFor(config), systemContext('smartgov cleanup'), config.DRAFT_RETENTION_DAYS);
         console.log(`Deleted ${deleted.drafts} application drafts not changed for ${config.DRAFT_RETENTION_DAYS} days, and their ${deleted.files} files.`);
         return 0;
+      });
+    case 'identity':
+      if (sub !== 'rekey') break;
+      return withDatabase(config, logger, async (db) => {
+        const result = await rekeyIdentityDocuments(db, documentKeys(config), systemContext('smartgov identity rekey'));
+        console.log(`Re-sealed ${result.resealed} identity documents with IDENTITY_KEY; ${result.current} already were.`);
+        if (result.unreadable.length) console.error(`No key opens the document of citizens ${result.unreadable.join(', ')}: left as they are.`);
+        if (result.shared.length) console.error(`Another account already holds the document of citizens ${result.shared.join(', ')}: left as they are for an officer to decide.`);
+        return result.unreadable.length || result.shared.length ? 1 : 0;
       });
     case 'audit':
       if (sub !== 'verify') break;

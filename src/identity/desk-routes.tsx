@@ -7,7 +7,7 @@ import { pageErrors } from './routes.tsx';
 import { identityMessages } from './messages.ts';
 import { citizenOrSignIn } from './settings-routes.tsx';
 import { confirmPersonalCode, issuePersonalCode, PERSONAL_CODE_MINUTES } from './personal-code.ts';
-import { DOCUMENT_TYPES, proofIdentity, type DocumentType } from './proofing.ts';
+import { DOCUMENT_TYPES, documentKeys, proofIdentity, type DocumentType } from './proofing.ts';
 import { ConfirmedPersonPage, HelpDeskPage, PersonalCodePage } from './views/desk.tsx';
 
 const Text = (max: number) => Type.Optional(FormText(max));
@@ -40,7 +40,7 @@ export const helpDeskRoutes: ModuleRoutes = async (app, { db, config }) => {
     requireRole(request.actor, 'officer');
     const { email = '', documentType = 'hkid', documentNumber = '' } = request.body;
     try {
-      await proofIdentity(db, config.IDENTITY_KEY, requestContext(request), { email, documentType: documentType as DocumentType, documentNumber });
+      await proofIdentity(db, documentKeys(config), requestContext(request), { email, documentType: documentType as DocumentType, documentNumber });
       return reply.redirect('/console/identity?proofed=1', 303);
     } catch (error) {
       const errors = pageErrors(error, reply, { throttled: () => '', fallback: '', field: 'email' });

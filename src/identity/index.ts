@@ -5,3 +5,5 @@ export { seedIdentity, SAMPLE_CITIZEN_PASSWORD, SAMPLE_CLIENT } from './sample.t
 export { registerClient, type ClientRegistration } from './oidc/clients.ts';
 export { rotateSigningKeys } from './oidc/keys.ts';
 export { loadProfile, type Profile } from './profile.ts';
+export { documentKeys } from './proofing.ts';
+export { rekeyIdentityDocuments, type RekeyResult } from './rekey.ts';

@@ -1,5 +1,6 @@
+import type { Logger } from 'pino';
 import type { Profile } from '../profile.ts';
-import { decryptDocument } from '../proofing.ts';
+import { openDocument, type DocumentKeys } from '../proofing.ts';
 import type { CitizenRow } from '../store.ts';
 
 /** OpenID Connect scopes and the claims each releases, all taken from the e-ME profile. */
@@ -26,8 +27,16 @@ export function claimsFromProfile(profile: Profile): Record<string, unknown> {
   return claims;
 }
 
-/** The document checked at the help desk (iAM Smart+ accounts only), decrypted only to be released to a service. */
-export function identityDocumentClaims(secret: string, citizen: CitizenRow): Record<string, unknown> {
+/**
+ * The document checked at the help desk (iAM Smart+ accounts only), decrypted only to be released to a service.
+ * One no key opens (sealed with a key since removed) is left out with a warning: the rest of the sign-in still works.
+ */
+export function identityDocumentClaims(keys: DocumentKeys, citizen: CitizenRow, logger: Pick<Logger, 'warn'>): Record<string, unknown> {
   if (!citizen.proofed_at || !citizen.document_ciphertext) return {};
-  return { identity_document_type: citizen.document_type, identity_document_number: decryptDocument(secret, citizen.document_ciphertext) };
+  const opened = openDocument(keys, citizen.document_ciphertext);
+  if (!opened) {
+    logger.warn({ citizen: citizen.id }, 'identity document cannot be opened with IDENTITY_KEY or SESSION_SECRET: identity_document claims left out');
+    return {};
+  }
+  return { identity_document_type: citizen.document_type, identity_document_number: opened.number };
 }

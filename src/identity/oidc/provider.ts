@@ -7,6 +7,7 @@ import * as store from '../store.ts';
 import { postgresAdapter } from './adapter.ts';
 import { claimsFromProfile, identityDocumentClaims, SCOPE_CLAIMS } from './claims.ts';
 import { profileOf } from '../profile.ts';
+import { documentKeys } from '../proofing.ts';
 import { signingKeys } from './keys.ts';
 import * as oidcStore from './store.ts';
 import { endCitizenSessionOnLogout, renderProviderError } from './provider-pages.ts';
@@ -57,6 +58,7 @@ function pairwiseIdentifier(secret: string) {
 
 export async function createProvider(services: Services): Promise<Provider> {
   const { config, db, logger } = services;
+  const keys = documentKeys(config);
   const provider = new Provider(`${config.BASE_URL}${OIDC_PREFIX}`, {
     adapter: postgresAdapter(db),
     jwks: { keys: await signingKeys(db) },
@@ -66,7 +68,7 @@ export async function createProvider(services: Services): Promise<Provider> {
       const citizen = await store.citizenWithProfile(db, id);
       if (!citizen || citizen.disabled_at) return undefined;
       // The provider releases only the claims of scopes the citizen granted; identity_document needs the highest level.
-      return { accountId: id, claims: async () => ({ sub: id, ...claimsFromProfile(profileOf(citizen.profile)), ...identityDocumentClaims(config.IDENTITY_KEY, citizen) }) };
+      return { accountId: id, claims: async () => ({ sub: id, ...claimsFromProfile(profileOf(citizen.profile)), ...identityDocumentClaims(keys, citizen, logger) }) };
     },
     claims: { acr: null, auth_time: null, iss: null, sid: null, amr: null, openid: ['sub', 'acr', 'amr', 'auth_time'], ...SCOPE_CLAIMS },
     scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'address', 'identity_document'],
