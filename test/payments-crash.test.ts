@@ -5,6 +5,7 @@ import { createTestApp, type TestApp } from './support/app.ts';
 import { Browser, buildCitizen } from './support/identity-factories.ts';
 import { auditCount, buildFeeService, paymentRow } from './support/payments-factories.ts';
 import { runSmartgov, startSmartgov, type SmartgovProcess } from './support/process.ts';
+import { waitFor } from './support/wait.ts';
 import * as providerStore from '../src/payments/provider/store.ts';
 import { WEBHOOK_PATH } from '../src/payments/provider/builtin.ts';
 import { SIGNATURE_HEADER, signWebhook, webhookSecret } from '../src/payments/provider/signature.ts';
@@ -102,11 +103,8 @@ test('a server killed after the provider took the money, before our webhook hand
     });
     assert.equal(late.status, 204);
   }
-  const deadline = Date.now() + 120_000;
-  while ((await providerStore.webhookEvents(t.db, providerPaymentId)).some((e) => e.delivered_at === null)) {
-    assert.ok(Date.now() < deadline, 'the restarted server takes the retried webhooks within its retry period');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  await waitFor('the restarted server takes the retried webhooks within its retry period',
+    async () => (await providerStore.webhookEvents(t.db, providerPaymentId)).every((e) => e.delivered_at !== null), { timeoutMs: 120_000, everyMs: 500 });
   assert.match((await reconcile()).stdout, /0 settled/);
   assert.equal((await paymentRow(t.db, paymentId)).settled_at!.getTime(), settled.settled_at!.getTime());
   assert.equal(await auditCount(t.db, 'payment.settled', paymentId), 1);

@@ -7,6 +7,7 @@ import { auditCount, buildBill, buildPaymentItem, deliverWebhook, newKey, paymen
 import { systemContext } from '../src/platform/context.ts';
 import { createPayment, onPaymentSettled, paymentDeps, reconcilePayments, type PaymentDeps } from '../src/payments/index.ts';
 import { settleFromProvider } from '../src/payments/settlement.ts';
+import { conflict } from '../src/platform/errors.ts';
 import * as providerStore from '../src/payments/provider/store.ts';
 
 // Two tabs, two devices, a payer who pays again because the first page seemed stuck: a bill or fee paid twice is
@@ -50,6 +51,11 @@ describe('a bill paid twice', () => {
     const thirdTab = await new Client(t.app).get(`/payments/${third}/pay`);
     assert.equal(thirdTab.statusCode, 409, 'a tab that had not reached the provider yet is stopped: the bill is paid');
     assert.match(thirdTab.body, /already been paid by another payment/);
+    const thirdInChinese = await new Client(t.app).get(`/payments/${third}/pay?lang=zh-HK`);
+    assert.equal(thirdInChinese.statusCode, 409);
+    assert.match(thirdInChinese.body, /此項目已由另一筆付款繳付，你無須再付款。/);
+    assert.doesNotMatch(thirdInChinese.body, /already been paid/, 'no English on a Chinese page');
+    assert.doesNotMatch(thirdInChinese.body, /href="\/payments\/[0-9a-f-]+\/pay"/, 'no way to pay again');
     assert.equal((await new Client(t.app).get(`/bills/${bill.id}`)).body.includes('This bill is paid.'), true);
     const secondPage = await new Client(t.app).get(`/payments/${second}/return`);
     assert.match(secondPage.body, /already been paid by an earlier payment, so this payment was refunded in full: HK\$320\.00 goes back/);
@@ -142,5 +148,48 @@ describe('a duplicate refund the provider could not take at once', () => {
     assert.equal((await providerStore.paymentById(t.db, second.providerId))!.refunded_cents, 9_000);
     assert.match((await new Client(t.app).get(`/payments/${second.id}`)).body, /this payment was refunded in full: HK\$90\.00/);
     assert.equal((await paymentRow(t.db, first.id)).duplicate_of, null);
+  });
+});
+
+describe('a duplicate refund the provider refused', () => {
+  test('is kept and marked for an operator (audited), never dropped; an approver sends it again from the console', async () => {
+    const item = await buildPaymentItem(t.db, { amountCents: 7_000 });
+    const reference = `application-${newKey()}`;
+    onPaymentSettled('test_refused', async () => undefined);
+    const pay = async () => {
+      const { payment } = await createPayment(deps, ctx, { itemId: item.id, purpose: 'test_refused', reference, idempotencyKey: newKey() });
+      const providerId = (await paymentRow(t.db, payment.id)).provider_payment_id!;
+      await payOnHostedPage(t, payment.id);
+      return { id: payment.id, providerId };
+    };
+    const [first, second] = [await pay(), await pay()];
+    // The provider answers the automatic refund with a 4xx (say, the card account is closed).
+    const refusing: PaymentDeps = { ...deps, provider: { ...deps.provider, refund: async () => { throw conflict('The card account is closed.'); } } };
+    for (const payment of [first, second]) await settleFromProvider(refusing, ctx, await deps.provider.status(payment.providerId));
+
+    const kept = await refundsOf(second.id);
+    assert.equal(kept.ours.length, 1, 'the reservation is kept');
+    assert.equal(kept.ours[0]!.provider_refund_id, null);
+    assert.ok(kept.ours[0]!.refused_at, 'marked for an operator');
+    assert.equal(kept.theirs.length, 0);
+    assert.equal((await paymentRow(t.db, second.id)).refunded_cents, 7_000);
+    assert.equal(await auditCount(t.db, 'payment.refund_refused', second.id), 1);
+    assert.match((await new Client(t.app).get(`/payments/${second.id}`)).body, /this payment is being refunded in full: HK\$70\.00/);
+    assert.equal((await reconcilePayments(deps, ctx, { olderThanMinutes: 0 })).refunded, 0, 'reconciliation leaves a refused refund to the operator');
+    assert.equal((await refundsOf(second.id)).ours.length, 1);
+
+    const approver = await buildStaff(t.db, { organisationId: item.organisation_id, roles: ['approver'] });
+    const operator = await signInStaff(t.app, approver.email, approver.password);
+    const page = `/console/payments/${second.id}`;
+    const shown = await operator.get(page);
+    assert.match(shown.body, /refused the automatic refund of HK\$70\.00 for this duplicate payment/);
+    assert.match((await operator.get(`${page}?lang=zh-HK`)).body, /付款服務供應商拒絕了此重複付款 HK\$70\.00 的自動退款/);
+    const sent = await operator.submit(page, `${page}/refunds/${kept.ours[0]!.id}/send`, {});
+    assert.equal(sent.statusCode, 303);
+    const done = await refundsOf(second.id);
+    assert.deepEqual([done.ours.length, done.theirs.length, done.audits], [1, 1, 1]);
+    assert.ok(done.ours[0]!.provider_refund_id);
+    assert.doesNotMatch((await operator.get(page)).body, /refused the automatic refund/);
+    assert.match((await new Client(t.app).get(`/payments/${second.id}`)).body, /this payment was refunded in full: HK\$70\.00/);
   });
 });

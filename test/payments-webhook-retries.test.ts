@@ -10,11 +10,14 @@ import { createPayment, paymentDeps } from '../src/payments/index.ts';
 import * as providerStore from '../src/payments/provider/store.ts';
 import { createTestApp, type TestApp } from './support/app.ts';
 import { testConfig, testLogger } from './support/database.ts';
+import { waitFor } from './support/wait.ts';
 import { buildPaymentItem, newKey, paymentRow } from './support/payments-factories.ts';
 
 // Every smartgov process runs the built-in provider's webhook retry loop on the one database. Two apps here: each
 // webhook must go out from one process at a time (never twice at once), and one a process took and then died with
-// must still go out. A plain HTTP server stands in for the merchant's endpoint and counts what arrives.
+// must still go out. A plain HTTP server stands in for the merchant's endpoint and counts what arrives. The apps' own
+// retry loops are off (PAYMENT_WEBHOOK_RETRY_SECONDS=0): on a slow machine they would take events before the test's
+// explicit redeliver calls do, so the test makes the loops' calls itself.
 let receiver: Server;
 let base: string;
 /** The merchant's endpoint: down (503), up (204), or holding each request until released (a slow merchant). */
@@ -49,8 +52,8 @@ before(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
-  first = await createTestApp({ BASE_URL: base });
-  const config = testConfig({ DATABASE_URL: first.config.DATABASE_URL!, BASE_URL: base });
+  first = await createTestApp({ BASE_URL: base, PAYMENT_WEBHOOK_RETRY_SECONDS: '0' });
+  const config = testConfig({ DATABASE_URL: first.config.DATABASE_URL!, BASE_URL: base, PAYMENT_WEBHOOK_RETRY_SECONDS: '0' });
   const { db } = createDatabase(config.DATABASE_URL!, { poolSize: 4, logger: testLogger });
   second = { app: await buildApp({ config, db, logger: testLogger }), db };
   providers.push(builtinProviderFor({ config: first.config, db: first.db, logger: testLogger }), builtinProviderFor({ config, db, logger: testLogger }));
@@ -78,18 +81,10 @@ async function payAtProvider(count: number, through: BuiltinProvider): Promise<s
 
 const eventsOf = async (ids: string[]) => (await Promise.all(ids.map((id) => providerStore.webhookEvents(first.db, id)))).flat();
 
-/** Waits (bounded) until a condition over the database holds: the background sends report nothing else. */
-async function until(what: string, holds: () => Promise<boolean>) {
-  for (const deadline = Date.now() + 30_000; !(await holds());) {
-    assert.ok(Date.now() < deadline, what);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** Paid payments whose first webhook attempts are over. */
 async function paidPayments(count: number, through: BuiltinProvider) {
   const ids = await payAtProvider(count, through);
-  await until('first attempts end', async () => (await eventsOf(ids)).every((e) => e.attempts > 0 || e.delivered_at !== null));
+  await waitFor('first attempts end', async () => (await eventsOf(ids)).every((e) => e.attempts > 0 || e.delivered_at !== null));
   return eventsOf(ids);
 }
 
@@ -114,11 +109,11 @@ test('a webhook being sent by the process that made it is not sent again by anot
   hold();
   const ids = await payAtProvider(3, providers[0]!);
   // The first process's sends are under way (the merchant is slow to answer) while the other's loop comes round.
-  await until('the first sends reach the merchant', async () => held === 6);
+  await waitFor('the first sends reach the merchant', async () => held === 6);
   const others = Promise.all([1, 2, 3].map(() => providers[1]!.redeliver()));
   release();
   assert.deepEqual(await others, [0, 0, 0]);
-  await until('the first sends are answered', async () => (await eventsOf(ids)).every((e) => e.delivered_at !== null));
+  await waitFor('the first sends are answered', async () => (await eventsOf(ids)).every((e) => e.delivered_at !== null));
   for (const event of await eventsOf(ids)) assert.equal(received.get((event.body as { eventId: string }).eventId), 1);
   mode = 'up';
 });

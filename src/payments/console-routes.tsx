@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Type } from 'typebox';
 import type { ModuleRoutes } from '../platform/services.ts';
 import { hasRole, requireRole, requireStaff } from '../platform/access.ts';
-import { DomainError, notFound, type FieldError } from '../platform/errors.ts';
+import { notFound, type FieldError } from '../platform/errors.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
 import { paymentDeps } from './deps.ts';
 import * as items from './item.ts';
+import { formatHkd } from './item.ts';
 import * as payments from './payment.ts';
 import * as refunds from './refund.ts';
 import * as bills from './bill.ts';
@@ -97,8 +98,22 @@ export const paymentConsoleRoutes: ModuleRoutes = async (app, services) => {
     const ctx = requestContext(request);
     const payment = await payments.getOrganisationPayment(db, ctx, id);
     const canRefund = hasRole(request.actor, 'approver') || hasRole(request.actor, 'organisation_admin');
-    const list = canRefund || hasRole(request.actor, 'officer') ? await refunds.listRefunds(deps, ctx, id) : [];
-    return { payment, item: await items.findPaymentItem(db, payment.itemId), refunds: list, canRefund, idempotencyKey: randomUUID() };
+    const seesRefunds = canRefund || hasRole(request.actor, 'officer');
+    const list = seesRefunds ? await refunds.listRefunds(deps, ctx, id) : [];
+    const pending = seesRefunds ? await refunds.listPendingRefunds(deps, ctx, id) : [];
+    return { payment, item: await items.findPaymentItem(db, payment.itemId), refunds: list, pending, canRefund, idempotencyKey: randomUUID() };
+  };
+
+  /** A refund the page could not make, in the reader's language (never the error's English detail). */
+  const refundError = (error: unknown, t: ReturnType<typeof paymentMessages>, left: string): string => {
+    if (error instanceof refunds.RefundNotSent) return t('console.refundNotSent');
+    if (!(error instanceof refunds.RefundRefused)) throw error;
+    return error.refusal === 'pending' ? t('console.refundPending') : error.refusal === 'tooMuch' ? t('console.refundTooMuch', { left })
+      : error.refusal === 'notPaid' ? t('console.refundNotPaid') : error.refusal === 'keyReused' ? t('console.refundKeyReused') : t('console.refundRefusedByProvider');
+  };
+  const leftToRefund = async (request: Parameters<typeof requestContext>[0], id: string) => {
+    const payment = await payments.getOrganisationPayment(db, requestContext(request), id);
+    return formatHkd(payment.amountCents - payment.refundedCents);
   };
 
   app.get('/console/payments/:id', { schema: { hide: true, params: IdParams, querystring: Type.Object({ refunded: Type.Optional(Type.String({ maxLength: 1 })) }) } }, async (request, reply) => {
@@ -115,16 +130,35 @@ export const paymentConsoleRoutes: ModuleRoutes = async (app, services) => {
     const t = paymentMessages(ctx.locale);
     const amountCents = parseDollars(request.body.amount ?? '');
     let errors: FieldError[] = amountCents === undefined ? [{ field: 'amount', reason: t('items.badAmount') }] : [];
+    let status = 400;
+    if (!/^[A-Za-z0-9_.:-]{8,200}$/.test(request.body.idempotencyKey ?? '')) errors.push({ field: 'amount', reason: t('console.refundFormIncomplete') });
     if (errors.length === 0) {
       try {
-        await refunds.refundPayment(deps, requestContext(request), request.params.id, amountCents!, request.body.idempotencyKey ?? '');
+        await refunds.refundPayment(deps, requestContext(request), request.params.id, amountCents!, request.body.idempotencyKey!);
         return reply.redirect(`/console/payments/${request.params.id}?refunded=1`, 303);
       } catch (error) {
-        if (!(error instanceof DomainError) || !['conflict', 'invalid_input'].includes(error.code)) throw error;
-        errors = [{ field: 'amount', reason: error.message }];
+        errors = [{ field: 'amount', reason: refundError(error, t, await leftToRefund(request, request.params.id)) }];
+        if (error instanceof refunds.RefundNotSent) status = 503;
       }
     }
     const view = await paymentPage(request, request.params.id);
-    return sendPage(reply, <ConsolePaymentPage ctx={ctx} {...view} amount={request.body.amount} errors={errors} />, 400);
+    return sendPage(reply, <ConsolePaymentPage ctx={ctx} {...view} amount={request.body.amount} errors={errors} />, status);
+  });
+
+  // Sends again a refund the provider has not confirmed (an outage, or a refused duplicate refund): same reservation, same key.
+  app.post('/console/payments/:id/refunds/:refundId/send', {
+    schema: { hide: true, params: Type.Object({ id: Type.String({ format: 'uuid' }), refundId: Type.String({ format: 'uuid' }) }), body: Type.Object({ _csrf: Type.Optional(Type.String()) }) },
+  }, async (request, reply) => {
+    requireRole(request.actor, 'approver', 'organisation_admin');
+    const ctx = pageContext(request, reply, sample);
+    const t = paymentMessages(ctx.locale);
+    try {
+      await refunds.sendPendingRefund(deps, requestContext(request), request.params.id, request.params.refundId);
+      return reply.redirect(`/console/payments/${request.params.id}?refunded=1`, 303);
+    } catch (error) {
+      const errors = [{ field: `pending-${request.params.refundId}`, reason: refundError(error, t, await leftToRefund(request, request.params.id)) }];
+      const view = await paymentPage(request, request.params.id);
+      return sendPage(reply, <ConsolePaymentPage ctx={ctx} {...view} errors={errors} />, error instanceof refunds.RefundNotSent ? 503 : 400);
+    }
   });
 };

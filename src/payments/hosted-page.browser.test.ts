@@ -6,6 +6,7 @@ import { checkAccessibility, launchBrowser, newPage } from '../../test/support/b
 import { sql } from 'kysely';
 import { auditCount, buildBill, freePort } from '../../test/support/payments-factories.ts';
 import { testLogger } from '../../test/support/database.ts';
+import { waitFor } from '../../test/support/wait.ts';
 import { builtinPaymentProvider } from './provider/builtin.ts';
 import { webhookSecret } from './provider/signature.ts';
 
@@ -28,14 +29,10 @@ after(async () => {
   await t?.close();
 });
 
-/** Waits for the provider's webhooks to be answered by our endpoint (they are sent after its response). */
+/** Whether the provider's webhooks were answered by our endpoint (they are sent after its response). */
 async function webhooksDelivered(providerPaymentId: string): Promise<boolean> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const events = await t.db.selectFrom('provider_webhook_events').select('delivered_at').where('payment_id', '=', providerPaymentId).execute();
-    if (events.length > 0 && events.every((e) => e.delivered_at)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return false;
+  const events = await t.db.selectFrom('provider_webhook_events').select('delivered_at').where('payment_id', '=', providerPaymentId).execute();
+  return events.length > 0 && events.every((e) => e.delivered_at);
 }
 
 describe('paying a bill in a browser', () => {
@@ -59,7 +56,7 @@ describe('paying a bill in a browser', () => {
     assert.match(await page.getByRole('status').textContent() ?? '', /Your payment was received/);
     assert.deepEqual(await checkAccessibility(page), []);
     const paymentId = page.url().split('/').at(-2)!;
-    assert.ok(await webhooksDelivered(providerPaymentId), 'the provider delivered its signed webhooks to our endpoint');
+    await waitFor('the provider delivers its signed webhooks to our endpoint', () => webhooksDelivered(providerPaymentId));
     assert.equal(await auditCount(t.db, 'payment.settled', paymentId), 1);
     assert.equal(await auditCount(t.db, 'bill.paid', bill.id), 1);
     // Lost on the way (as far as the provider knows): its retry sends them again, and nothing settles twice.
@@ -90,7 +87,7 @@ describe('paying a bill in a browser', () => {
     assert.match(await second.getByRole('status').textContent() ?? '', /already been paid by an earlier payment, so this payment (was|is being) refunded in full: HK\$120\.00/);
     assert.deepEqual(await checkAccessibility(second), []);
     const duplicate = second.url().split('/').at(-2)!;
-    for (let attempt = 0; attempt < 100 && (await auditCount(t.db, 'payment.refunded', duplicate)) === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor('the duplicate is refunded', async () => (await auditCount(t.db, 'payment.refunded', duplicate)) > 0);
     assert.equal(await auditCount(t.db, 'payment.refunded', duplicate), 1);
     assert.equal(await auditCount(t.db, 'bill.paid', bill.id), 1);
     await context.close();

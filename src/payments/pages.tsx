@@ -31,7 +31,10 @@ export const paymentPageRoutes: ModuleRoutes = async (app, services) => {
   });
 
   app.get('/payments/:id/pay', { schema: { hide: true, params: IdParams } }, async (request, reply) => {
-    return reply.redirect(await payments.hostedPageUrl(db, request.params.id), 303);
+    const next = await payments.hostedPageUrl(db, request.params.id);
+    if ('url' in next) return reply.redirect(next.url, 303);
+    const shown = await showPayment(request.params.id);
+    return sendPage(reply, <PaymentPage ctx={pageContext(request, reply, sample)} {...shown} stopped={next.stopped} />, 409);
   });
 
   // The payer's way back from the provider. The outcome comes from the provider itself, never from the query string.

@@ -97,16 +97,15 @@ export async function getPayment(db: Queryable, id: string): Promise<Payment> {
 
 /**
  * Where the payer continues: the provider's hosted page, while the payment is unfinished and what it pays for has not
- * been paid meanwhile (by the same payer in another tab, say): paying then would only be refunded.
+ * been paid meanwhile (by the same payer in another tab, say): paying then would only be refunded. Otherwise why not,
+ * for the page to say in the payer's language.
  */
-export async function hostedPageUrl(db: Queryable, id: string): Promise<string> {
+export async function hostedPageUrl(db: Queryable, id: string): Promise<{ url: string } | { stopped: 'finishedAlready' | 'paidElsewhere' }> {
   const row = await store.paymentById(db, id);
   if (!row || !row.next_url) throw notFound('The payment');
-  if (row.finished) throw conflict('This payment is already finished.');
-  if (row.reference && settledHandlerFor(row.purpose) && (await store.settledPaymentFor(db, row.purpose, row.reference, row.id))) {
-    throw conflict('This has already been paid by another payment. Nothing more is needed.');
-  }
-  return row.next_url;
+  if (row.finished) return { stopped: 'finishedAlready' };
+  if (row.reference && settledHandlerFor(row.purpose) && (await store.settledPaymentFor(db, row.purpose, row.reference, row.id))) return { stopped: 'paidElsewhere' };
+  return { url: row.next_url };
 }
 
 /** For other modules: the successful payments for a record, e.g. `findSettledPayments(db, 'fee', applicationId)`. */

@@ -4,7 +4,7 @@ import { systemContext } from '../platform/context.ts';
 import type { ModuleRoutes, Services } from '../platform/services.ts';
 import { paymentDeps, type PaymentDeps } from './deps.ts';
 import { settleFromProvider, type Applied, type Warnings } from './settlement.ts';
-import { DUPLICATE_REFUND_KEY, sendRefund } from './refund.ts';
+import { reasonOf, sendRefund } from './refund.ts';
 import { presentPayment } from './payment.ts';
 import * as store from './store.ts';
 
@@ -18,12 +18,16 @@ export async function refreshFromProvider(deps: PaymentDeps, ctx: RequestContext
 
 export interface ReconciliationResult { checked: number; changed: number; settled: number; failed: number; refunded: number }
 
-/** Sends refunds that were reserved but never confirmed (a crash, or the provider out of reach), each once. */
+/**
+ * Sends refunds that were reserved but never confirmed (a crash, or the provider out of reach), each once, with the
+ * key they were reserved under: a person's refund whose first sending failed goes out once, since the console refuses
+ * a new one while it is pending. Refunds the provider refused are left to an operator (see refund.ts).
+ */
 async function sendPendingRefunds(deps: PaymentDeps, ctx: RequestContext, reservedBefore: Date, result: ReconciliationResult, logger?: Logger): Promise<void> {
   for (const refund of await store.pendingRefunds(deps.db, reservedBefore, 500)) {
     const payment = (await store.paymentById(deps.db, refund.payment_id))!;
     try {
-      if ((await sendRefund(deps, ctx, refund, payment, refund.idempotency_key === DUPLICATE_REFUND_KEY ? 'duplicate' : 'requested')).confirmed) result.refunded++;
+      if ((await sendRefund(deps, ctx, refund, payment, reasonOf(refund))).confirmed) result.refunded++;
     } catch (error) {
       logger?.warn({ err: error, paymentId: payment.id, refundId: refund.id }, 'refund could not be sent');
       result.failed++;

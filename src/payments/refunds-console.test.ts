@@ -2,6 +2,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, createTestApp, type TestApp } from '../../test/support/app.ts';
+import { testLogger } from '../../test/support/database.ts';
+import { systemContext } from '../platform/context.ts';
+import { builtinProviderFor, paymentDeps } from './deps.ts';
+import { reconcilePayments } from './reconciliation.ts';
 import { auditCount, buildDepartment, buildPaymentItem, newKey, paymentRow, payOnHostedPage, postJson, tomorrow, UNREACHABLE_BASE_URL } from '../../test/support/payments-factories.ts';
 
 let t: TestApp;
@@ -92,6 +96,81 @@ describe('payments in the console', () => {
     assert.equal((await stranger.client.get(`/console/payments/${payment.id}`)).statusCode, 404);
     assert.doesNotMatch((await stranger.client.get('/console/payments')).body, new RegExp(payment.id));
     assert.equal((await new Client(t.app).get('/console/payments')).statusCode, 303);
+  });
+});
+
+describe('a refund the provider did not confirm', () => {
+  test('stays pending: a new refund is refused until it is sent again with its own key, and it goes out once', async () => {
+    const { client, item } = await buildDepartment(t, ['approver']);
+    const payment = (await postJson(client, '/api/v1/payments', { itemId: item.id }, newKey())).json();
+    await payOnHostedPage(t, payment.id);
+    await new Client(t.app).get(`/payments/${payment.id}/return`);
+    const page = `/console/payments/${payment.id}`;
+    const providerId = (await paymentRow(t.db, payment.id)).provider_payment_id!;
+    const providerRefunded = async () => (await t.db.selectFrom('provider_payments').select('refunded_cents').where('id', '=', providerId).executeTakeFirstOrThrow()).refunded_cents;
+
+    // The provider answers 502 to the first attempt: the app's own provider fails, as an outage would make it.
+    const provider = builtinProviderFor({ config: t.config, db: t.db, logger: testLogger });
+    const refund = provider.refund;
+    provider.refund = async () => { throw new Error('provider answered 502 Bad Gateway'); };
+    let failed;
+    try {
+      failed = await client.submit(page, `${page}/refunds`, { amount: '250', idempotencyKey: newKey() });
+    } finally {
+      provider.refund = refund;
+    }
+    assert.equal(failed.statusCode, 503);
+    assert.match(failed.body, /did not confirm the refund. It is kept/);
+    assert.equal((await paymentRow(t.db, payment.id)).refunded_cents, 25_000, 'reserved');
+    assert.equal(await providerRefunded(), 0);
+
+    // Reloading gives a fresh form (a new key): the page offers the pending refund instead, and a new one is refused.
+    const reloaded = await client.get(page);
+    assert.match(reloaded.body, /A refund of HK\$250\.00 has not been confirmed/);
+    assert.doesNotMatch(reloaded.body, /name="amount"/, 'no new refund form while one is pending');
+    assert.match((await client.get(`${page}?lang=zh-HK`)).body, /一筆 HK\$250\.00 的退款尚未獲付款服務供應商確認/);
+    const second = await client.submit(page, `${page}/refunds`, { amount: '250', idempotencyKey: newKey() });
+    assert.equal(second.statusCode, 400);
+    assert.match(second.body, /still waiting for the payment provider/);
+    const api = await postJson(client, `/api/v1/payments/${payment.id}/refunds`, { amountCents: 25_000 }, newKey());
+    assert.equal(api.statusCode, 409);
+    assert.equal((await paymentRow(t.db, payment.id)).refunded_cents, 25_000, 'still only the first reserved');
+
+    const pendingId = /refunds\/([0-9a-f-]{36})\/send/.exec(reloaded.body)![1]!;
+    const sent = await client.submit(page, `${page}/refunds/${pendingId}/send`, {});
+    assert.equal(sent.statusCode, 303);
+    assert.equal((await reconcilePayments(paymentDeps({ config: t.config, db: t.db, logger: testLogger }), systemContext('test'), { olderThanMinutes: 0 })).refunded, 0);
+    assert.equal(await providerRefunded(), 25_000, 'HK$250 went out, once');
+    assert.equal((await paymentRow(t.db, payment.id)).refunded_cents, 25_000);
+    assert.equal(await auditCount(t.db, 'payment.refunded', payment.id), 1);
+    assert.match((await client.get(page)).body, /name="amount"/, 'the refund form is back');
+  });
+
+  test('through the API: 503, then 409 for another key; reconciliation sends it once and the same key gets it', async () => {
+    const { client, item } = await buildDepartment(t, ['approver']);
+    const payment = (await postJson(client, '/api/v1/payments', { itemId: item.id }, newKey())).json();
+    await payOnHostedPage(t, payment.id);
+    await new Client(t.app).get(`/payments/${payment.id}/return`);
+    const provider = builtinProviderFor({ config: t.config, db: t.db, logger: testLogger });
+    const refund = provider.refund;
+    provider.refund = async () => { throw new Error('connect ECONNREFUSED'); };
+    const key = newKey();
+    let failed;
+    try {
+      failed = await postJson(client, `/api/v1/payments/${payment.id}/refunds`, { amountCents: 5_000 }, key);
+    } finally {
+      provider.refund = refund;
+    }
+    assert.equal(failed.statusCode, 503);
+    assert.match(failed.json().detail, /same Idempotency-Key/);
+    assert.equal((await postJson(client, `/api/v1/payments/${payment.id}/refunds`, { amountCents: 5_000 }, newKey())).statusCode, 409);
+    const run = await reconcilePayments(paymentDeps({ config: t.config, db: t.db, logger: testLogger }), systemContext('test'), { olderThanMinutes: 0 });
+    assert.equal(run.refunded, 1);
+    const again = await postJson(client, `/api/v1/payments/${payment.id}/refunds`, { amountCents: 5_000 }, key);
+    assert.equal(again.statusCode, 200);
+    const providerId = (await paymentRow(t.db, payment.id)).provider_payment_id!;
+    assert.equal((await t.db.selectFrom('provider_payments').select('refunded_cents').where('id', '=', providerId).executeTakeFirstOrThrow()).refunded_cents, 5_000);
+    assert.equal(await auditCount(t.db, 'payment.refunded', payment.id), 1);
   });
 });
 

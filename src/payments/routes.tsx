@@ -64,8 +64,9 @@ export const paymentApiRoutes: ModuleRoutes = async (app, services) => {
   app.post('/api/v1/payments/:id/refunds', {
     schema: {
       tags, security, summary: 'Refund part or all of a payment (approver or organisation admin)', params: IdParams, headers: IdempotencyHeaders,
+      description: 'A 503 means the provider did not confirm: the refund stays reserved; send again with the same Idempotency-Key. Until it is confirmed, a refund with another key is refused (409).',
       body: Type.Object({ amountCents: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
-      response: { 200: refunds.Refund, 201: refunds.Refund, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
+      response: { 200: refunds.Refund, 201: refunds.Refund, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 503: Problem },
     },
   }, async (request, reply) => {
     requireRole(request.actor, 'approver', 'organisation_admin');

@@ -43,6 +43,9 @@ interface PaymentRefundsTable {
   provider_refund_id: string | null;
   created_by_id: string | null;
   created_at: Generated<Date>;
+  /** Set when the provider refused a refund that must not be dropped (a duplicate's): an operator sends it again. */
+  refused_at: Generated<Date | null>;
+  refusal: Generated<string | null>;
 }
 interface PaymentBillsTable {
   id: Generated<string>;
@@ -157,9 +160,18 @@ export async function releaseRefund(db: Db, id: string): Promise<void> {
 export const confirmRefund = (db: Queryable, id: string, providerRefundId: string) =>
   db.updateTable('payment_refunds').set({ provider_refund_id: providerRefundId }).where('id', '=', id).where('provider_refund_id', 'is', null).returningAll().executeTakeFirst();
 export const refundById = (db: Queryable, id: string) => db.selectFrom('payment_refunds').selectAll().where('id', '=', id).executeTakeFirst();
-/** Refunds reserved before a given time and never confirmed (the provider was not reached, or a crash came between). */
+/**
+ * Refunds reserved before a given time and never confirmed (the provider was not reached, or a crash came between),
+ * except those the provider refused: sending them again unchanged would only be refused again; an operator decides.
+ */
 export const pendingRefunds = (db: Queryable, reservedBefore: Date, limit: number) =>
-  db.selectFrom('payment_refunds').selectAll().where('provider_refund_id', 'is', null).where('created_at', '<', reservedBefore).orderBy('created_at').limit(limit).execute();
+  db.selectFrom('payment_refunds').selectAll().where('provider_refund_id', 'is', null).where('refused_at', 'is', null)
+    .where('created_at', '<', reservedBefore).orderBy('created_at').limit(limit).execute();
+/** A payment's reserved refunds that the provider has not confirmed (yet): sent again by a person or reconciliation. */
+export const unconfirmedRefunds = (db: Queryable, paymentId: string) =>
+  db.selectFrom('payment_refunds').selectAll().where('payment_id', '=', paymentId).where('provider_refund_id', 'is', null).orderBy('created_at').execute();
+export const markRefundRefused = (db: Queryable, id: string, refusal: string) =>
+  db.updateTable('payment_refunds').set({ refused_at: new Date(), refusal }).where('id', '=', id).where('provider_refund_id', 'is', null).returningAll().executeTakeFirst();
 export const refundsOfPayment = (db: Queryable, paymentId: string) => db.selectFrom('payment_refunds').selectAll().where('payment_id', '=', paymentId).orderBy('created_at').execute();
 
 // --- bills ---

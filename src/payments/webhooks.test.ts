@@ -7,6 +7,7 @@ import { systemContext } from '../platform/context.ts';
 import { builtinPaymentProvider } from './provider/builtin.ts';
 import { signWebhook, webhookSecret } from './provider/signature.ts';
 import { testLogger } from '../../test/support/database.ts';
+import { waitFor } from '../../test/support/wait.ts';
 import { createPayment, type Payment } from './payment.ts';
 import { onPaymentSettled } from './settled-handlers.ts';
 import { reconcilePayments, reconcileUnlessRunning, startReconciliation } from './reconciliation.ts';
@@ -195,10 +196,7 @@ describe('the reconciliation loop every app runs', () => {
     await paidAtProvider(payment);
     const loop = startReconciliation(deps, testLogger, { everyMs: 20, olderThanMinutes: 0 });
     try {
-      for (const deadline = Date.now() + 30_000; (await paymentRow(t.db, payment.id)).state !== 'success';) {
-        assert.ok(Date.now() < deadline, 'the loop comes round');
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await waitFor('the loop comes round and settles the payment', async () => (await paymentRow(t.db, payment.id)).state === 'success');
     } finally {
       await loop.stop();
     }

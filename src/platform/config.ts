@@ -36,6 +36,7 @@ const ConfigSchema = Type.Object({
   APPLICATION_FILE_MAX_MB: Type.Integer({ minimum: 1, maximum: 1024, default: 10 }),
   DRAFT_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }),
   OPENDATA_CACHE: Type.Boolean({ default: true }),
+  PAYMENT_WEBHOOK_RETRY_SECONDS: Type.Integer({ minimum: 0, maximum: 86400, default: 30 }),
 });
 
 type RawConfig = Static<typeof ConfigSchema>;

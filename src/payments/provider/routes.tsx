@@ -16,10 +16,14 @@ const Params = Type.Object({ id: Type.String({ format: 'uuid' }) });
 export const providerRoutes: ModuleRoutes = async (app, services) => {
   const provider = builtinProviderFor(services);
   const sample = services.config.SEED_SAMPLE_DATA;
-  // The provider's retry loop, as an acquirer runs one: every 30 s, webhooks our endpoint did not accept go again.
-  const retries = setInterval(() => void provider.redeliver().catch((error: unknown) => services.logger.warn({ err: error }, 'webhook retry failed')), 30_000);
-  retries.unref();
-  app.addHook('onClose', async () => clearInterval(retries));
+  // The provider's retry loop, as an acquirer runs one: every PAYMENT_WEBHOOK_RETRY_SECONDS (30 s), webhooks our
+  // endpoint did not accept go again. 0 turns it off, for tests that call redeliver themselves.
+  const everySeconds = services.config.PAYMENT_WEBHOOK_RETRY_SECONDS;
+  if (everySeconds > 0) {
+    const retries = setInterval(() => void provider.redeliver().catch((error: unknown) => services.logger.warn({ err: error }, 'webhook retry failed')), everySeconds * 1000);
+    retries.unref();
+    app.addHook('onClose', async () => clearInterval(retries));
+  }
 
   app.get('/pay/provider/payments/:id', { schema: { hide: true, params: Params } }, async (request, reply) => {
     if (!(await provider.hosted(request.params.id))) throw notFound('The payment');

@@ -1,9 +1,9 @@
 import type { FieldError } from '../../platform/errors.ts';
-import { Button, ErrorSummary, Form, Page, SelectField, TextField, type PageContext } from '../../ui/index.ts';
+import { Button, ErrorSummary, fieldId, Form, Page, SelectField, TextField, type PageContext } from '../../ui/index.ts';
 import { formatHkd, type PaymentItem } from '../item.ts';
 import { paymentMessages } from '../messages.ts';
 import type { Payment } from '../payment.ts';
-import type { Refund } from '../refund.ts';
+import type { PendingRefund, Refund } from '../refund.ts';
 
 export interface BillFormValues { itemId?: string; reference?: string; citizenId?: string; dueDate?: string }
 
@@ -49,9 +49,13 @@ export function ConsolePaymentsPage(props: { ctx: PageContext; payments: Payment
   );
 }
 
-/** One payment for its department: refunds so far, and a refund form for those allowed to refund. */
+/**
+ * One payment for its department: refunds so far, refunds the provider has not confirmed (each with a button to send it
+ * again, and no new refund form meanwhile), and a refund form for those allowed to refund.
+ */
 export function ConsolePaymentPage(props: {
-  ctx: PageContext; payment: Payment; item: PaymentItem; refunds: Refund[]; canRefund: boolean; idempotencyKey: string; amount?: string; errors: FieldError[]; done?: boolean;
+  ctx: PageContext; payment: Payment; item: PaymentItem; refunds: Refund[]; pending: PendingRefund[]; canRefund: boolean; idempotencyKey: string; amount?: string;
+  errors: FieldError[]; done?: boolean;
 }) {
   const { ctx, payment } = props;
   const t = paymentMessages(ctx.locale);
@@ -73,7 +77,18 @@ export function ConsolePaymentPage(props: {
       {props.refunds.length === 0 ? <p>{t('console.noRefunds')}</p> : (
         <ul>{props.refunds.map((r) => <li>{r.createdAt.slice(0, 16).replace('T', ' ')}: {formatHkd(r.amountCents)}</li>)}</ul>
       )}
-      {props.canRefund && payment.state === 'success' && left > 0 ? (
+      {props.pending.length > 0 ? (
+        <>
+          <h2>{t('console.pendingTitle')}</h2>
+          {props.pending.map((r) => (
+            <div id={fieldId(`pending-${r.id}`)} class="pending-refund">
+              <p>{t(r.refusedAt ? 'console.refusedRefund' : 'console.pendingRefund', { amount: formatHkd(r.amountCents) })}</p>
+              {props.canRefund ? <Form ctx={ctx} action={`/console/payments/${payment.id}/refunds/${r.id}/send`}><Button>{t('console.sendPending')}</Button></Form> : null}
+            </div>
+          ))}
+        </>
+      ) : null}
+      {props.canRefund && payment.state === 'success' && left > 0 && props.pending.length === 0 ? (
         <Form ctx={ctx} action={`/console/payments/${payment.id}/refunds`}>
           <input type="hidden" name="idempotencyKey" value={props.idempotencyKey} />
           <TextField name="amount" label={t('console.refundAmount')} hint={t('console.refundHint', { left: formatHkd(left) })} value={props.amount} errors={props.errors} />

@@ -19,11 +19,12 @@ function Summary(props: { ctx: PageContext; item: PaymentItem; amountCents: numb
 /**
  * The payer's view of one payment: where it stands, read from our records (never from the query string). A duplicate
  * payment (what it paid for was already paid) says that it is refunded, and whether the refund has gone through.
+ * `stopped`: the payer asked to pay, but there is nothing to pay (see hostedPageUrl).
  */
-export function PaymentPage(props: { ctx: PageContext; payment: Payment; item: PaymentItem; duplicateRefund?: 'refunded' | 'refunding' }) {
+export function PaymentPage(props: { ctx: PageContext; payment: Payment; item: PaymentItem; duplicateRefund?: 'refunded' | 'refunding'; stopped?: 'finishedAlready' | 'paidElsewhere' }) {
   const { ctx, payment } = props;
   const t = paymentMessages(ctx.locale);
-  const outcome = props.duplicateRefund ? t(props.duplicateRefund === 'refunded' ? 'payment.duplicate' : 'payment.duplicatePending', { amount: formatHkd(payment.amountCents) })
+  const outcome = props.stopped ? t(`payment.${props.stopped}`) : props.duplicateRefund ? t(props.duplicateRefund === 'refunded' ? 'payment.duplicate' : 'payment.duplicatePending', { amount: formatHkd(payment.amountCents) })
     : payment.state === 'success' ? t('payment.success') : payment.state === 'cancelled' ? t('payment.cancelled') : payment.finished ? t('payment.failed') : t('payment.pending');
   const retry = payment.finished && payment.state !== 'success' && payment.purpose === 'bill' && payment.reference ? `/bills/${payment.reference}` : undefined;
   return (
@@ -36,7 +37,7 @@ export function PaymentPage(props: { ctx: PageContext; payment: Payment; item: P
           {payment.refundedCents > 0 ? <><dt>{t('payment.refunded')}</dt><dd>{formatHkd(payment.refundedCents)}</dd></> : null}
         </>
       </Summary>
-      {!payment.finished ? <p><a class="button button-primary" href={`/payments/${payment.id}/pay`}>{t('payment.pay')}</a></p> : null}
+      {!payment.finished && !props.stopped ? <p><a class="button button-primary" href={`/payments/${payment.id}/pay`}>{t('payment.pay')}</a></p> : null}
       {payment.state === 'success' ? <p><a href={`/payments/${payment.id}/receipt.pdf`}>{t('payment.receipt')}</a></p> : null}
       {retry ? <p><a href={retry}>{t('payment.tryAgain')}</a></p> : null}
     </Page>
