@@ -2,11 +2,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, createTestApp, signInStaff, type TestApp } from '../../test/support/app.ts';
 import { multipartForm } from '../../test/support/opendata-uploads.ts';
+import { halfSendMultipart, multipartBody } from '../../test/support/multipart.ts';
 import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
 import { buildDataset } from '../../test/support/opendata-factories.ts';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import http from 'node:http';
 
 let t: TestApp;
 before(async () => { t = await createTestApp(); });
@@ -158,17 +158,12 @@ describe('publishers in the console', () => {
     const otherOrganisation = await upload(officer, page, `/console/opendata/${theirs.id}/uploads`, fields, csv);
     assert.equal(otherOrganisation.statusCode, 404);
 
-    const multipart = (token: string | undefined) => {
-      const boundary = '----refused';
-      const csrf = token === undefined ? '' : `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n`;
-      return {
-        payload: `${csrf}--${boundary}\r\nContent-Disposition: form-data; name="format"\r\n\r\nCSV\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\na,b\n1,2\n\r\n--${boundary}--\r\n`,
-        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-      };
-    };
-    const noToken = await officer.request({ method: 'POST', url: `${page}/uploads`, ...multipart(undefined) });
+    const refused = (token: string | undefined) => multipartBody([
+      ...(token === undefined ? [] : [{ field: '_csrf', value: token }]), { field: 'format', value: 'CSV' }, { field: 'file', file: 'a.csv', content: 'a,b\n1,2\n' },
+    ]);
+    const noToken = await officer.request({ method: 'POST', url: `${page}/uploads`, ...refused(undefined) });
     assert.equal(noToken.statusCode, 403);
-    const badToken = await officer.request({ method: 'POST', url: `${page}/uploads`, ...multipart('not-the-token') });
+    const badToken = await officer.request({ method: 'POST', url: `${page}/uploads`, ...refused('not-the-token') });
     assert.equal(badToken.statusCode, 403);
     assert.match(badToken.body, /expired/);
     assert.equal(await stored(), before, 'nothing reached the FileStore');
@@ -184,15 +179,9 @@ describe('publishers in the console', () => {
     const officer = await officerOf(organisation.id);
     await officer.get(`/console/opendata/${dataset.id}`);
     const address = await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const boundary = '----slow';
-    const request = http.request(`${address}/console/opendata/${dataset.id}/uploads`, {
-      method: 'POST',
-      headers: { cookie: [...officer.cookies].map(([k, v]) => `${k}=${v}`).join('; '), accept: 'text/html', 'content-type': `multipart/form-data; boundary=${boundary}` },
-    });
-    const answered = new Promise<http.IncomingMessage>((resolve, reject) => { request.on('response', resolve); request.on('error', reject); });
-    request.write(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\nforged\r\n`);
-    request.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n\r\n`);
-    request.write(Buffer.alloc(256 * 1024, 'a,b\n'));
+    const { request, answered } = halfSendMultipart(`${address}/console/opendata/${dataset.id}/uploads`, officer, [
+      { field: '_csrf', value: 'forged' }, { field: 'file', file: 'big.csv', content: Buffer.alloc(256 * 1024, 'a,b\n') },
+    ]);
     // The body is never finished: only a server that refuses before reading the file can answer.
     const response = await answered;
     assert.equal(response.statusCode, 403);
