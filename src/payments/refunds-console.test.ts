@@ -1,16 +1,23 @@
 // Refunds (API and console) and the console's payments and bills pages.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, createTestApp, type TestApp } from '../../test/support/app.ts';
+import { Client, createTestApp, signInStaff, type TestApp } from '../../test/support/app.ts';
 import { testLogger } from '../../test/support/database.ts';
 import { systemContext } from '../platform/context.ts';
 import { builtinProviderFor, paymentDeps } from './deps.ts';
 import { reconcilePayments } from './reconciliation.ts';
+import * as store from './store.ts';
+import { buildStaff } from '../../test/support/factories.ts';
 import { auditCount, buildDepartment, buildPaymentItem, newKey, paymentRow, payOnHostedPage, postJson, tomorrow, UNREACHABLE_BASE_URL } from '../../test/support/payments-factories.ts';
 
 let t: TestApp;
 before(async () => { t = await createTestApp({ BASE_URL: UNREACHABLE_BASE_URL }); });
 after(async () => { await t.close(); });
+
+async function staffOf(organisationId: string, roles: ('officer' | 'approver')[]): Promise<[string, string]> {
+  const staff = await buildStaff(t.db, { organisationId, roles });
+  return [staff.email, staff.password];
+}
 
 describe('refunds', () => {
   async function paidPayment() {
@@ -170,6 +177,31 @@ describe('a refund the provider did not confirm', () => {
     assert.equal(again.statusCode, 200);
     const providerId = (await paymentRow(t.db, payment.id)).provider_payment_id!;
     assert.equal((await t.db.selectFrom('provider_payments').select('refunded_cents').where('id', '=', providerId).executeTakeFirstOrThrow()).refunded_cents, 5_000);
+    assert.equal(await auditCount(t.db, 'payment.refunded', payment.id), 1);
+  });
+});
+
+describe('sending a pending refund again from the console', () => {
+  test('is for approvers of the payment\'s own department, and for a refund of that payment', async () => {
+    const { client, organisation, item } = await buildDepartment(t, ['approver']);
+    const payment = (await postJson(client, '/api/v1/payments', { itemId: item.id }, newKey())).json();
+    await payOnHostedPage(t, payment.id);
+    await new Client(t.app).get(`/payments/${payment.id}/return`);
+    // A crash between reserving and sending left this one pending.
+    const pending = await store.insertRefund(t.db, { payment_id: payment.id, amount_cents: 1_000, idempotency_key: newKey(), provider_refund_id: null, created_by_id: null });
+    const page = `/console/payments/${payment.id}`;
+    const send = `${page}/refunds/${pending.id}/send`;
+    const officer = await signInStaff(t.app, ...(await staffOf(organisation.id, ['officer'])));
+    assert.match((await officer.get(page)).body, /has not been confirmed/);
+    assert.doesNotMatch((await officer.get(page)).body, /\/send"/, 'officers see it, without the button');
+    assert.equal((await officer.submit(page, send, {})).statusCode, 403);
+    const stranger = await buildDepartment(t, ['approver']);
+    assert.equal((await stranger.client.submit('/console/payments', send, {})).statusCode, 404);
+    const other = (await postJson(client, '/api/v1/payments', { itemId: item.id }, newKey())).json();
+    assert.equal((await client.submit(page, `/console/payments/${other.id}/refunds/${pending.id}/send`, {})).statusCode, 404, 'not a refund of that payment');
+    assert.equal((await paymentRow(t.db, payment.id)).refunded_cents, 1_000);
+    assert.equal(await auditCount(t.db, 'payment.refunded', payment.id), 0);
+    assert.equal((await client.submit(page, send, {})).statusCode, 303);
     assert.equal(await auditCount(t.db, 'payment.refunded', payment.id), 1);
   });
 });
