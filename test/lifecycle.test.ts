@@ -1,6 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,27 +11,10 @@ import { createTestDatabase, testConfig, testLogger } from './support/database.t
 import { Client, createTestApp, signInStaff } from './support/app.ts';
 import { buildStaff } from './support/factories.ts';
 import { startDatabaseProxy } from './support/db-proxy.ts';
+import { startSmartgov } from './support/process.ts';
 
-const root = path.resolve(import.meta.dirname, '..');
-
-function startProcess(dataDir: string): { child: ChildProcess; output: () => string; address: Promise<string> } {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', NODE_ENV: 'development' };
-  delete env.DATABASE_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const address = new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /smartgov is running at (http:\/\/[^"\s]+)/.exec(output);
-      if (match) resolve(match[1]!);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
-  });
-  address.catch(() => undefined);
-  return { child, output: () => output, address };
-}
+// The embedded database under DATA_DIR, as a developer runs it: no DATABASE_URL.
+const startProcess = (dataDir: string) => startSmartgov({ DATA_DIR: dataDir, PORT: '0', NODE_ENV: 'development' });
 
 describe('running smartgov as a process on its embedded database', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'smartgov-process-'));

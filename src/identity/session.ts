@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { verify } from '@node-rs/argon2';
 import type { Db } from '../platform/db/database.ts';
 import type { Config } from '../platform/config.ts';
 import type { CitizenActor, RequestContext } from '../platform/context.ts';
 import { recordAudit } from '../platform/audit/index.ts';
 import { DomainError } from '../platform/errors.ts';
+import { defineSessions } from '../platform/sessions/index.ts';
 import { assertNotThrottled, clearFailures, recordFailure, type ThrottleRule } from '../platform/throttle/index.ts';
 import { acrFor } from './assurance.ts';
 import { hashPassword } from './password.ts';
@@ -13,10 +14,13 @@ import * as store from './store.ts';
 import { parseContact } from './contact.ts';
 import { sweepExpired } from './housekeeping.ts';
 
-export const CITIZEN_SESSION_COOKIE = 'sg_citizen';
 /** How long a citizen session lasts: CITIZEN_SESSION_IDLE_MINUTES without a request, CITIZEN_SESSION_MAX_HOURS in all. */
 export type SessionLimits = Pick<Config, 'CITIZEN_SESSION_IDLE_MINUTES' | 'CITIZEN_SESSION_MAX_HOURS'>;
-const hashSessionId = (id: string) => createHash('sha256').update(id).digest('hex');
+const sessions = defineSessions({
+  table: 'citizen_sessions', owner: 'citizen_id', cookie: 'sg_citizen', live: store.liveSession,
+  limits: (config: SessionLimits) => ({ idleMinutes: config.CITIZEN_SESSION_IDLE_MINUTES, maxHours: config.CITIZEN_SESSION_MAX_HOURS }),
+});
+export const CITIZEN_SESSION_COOKIE = sessions.cookie;
 
 let decoyHash: Promise<string> | undefined;
 const decoy = () => (decoyHash ??= hashPassword(randomBytes(16).toString('hex')));
@@ -70,16 +74,15 @@ export interface CitizenSession { sessionId: string; actor: CitizenActor }
 export async function openSession(db: Db, limits: SessionLimits, input: { citizenId: string; amr: string[]; replacing?: string | undefined } & Device): Promise<CitizenSession> {
   const citizen = await store.citizenById(db, input.citizenId);
   if (!citizen) throw new DomainError('unauthenticated');
-  const sessionId = randomBytes(32).toString('base64url');
+  const { sessionId, idHash, expiresAt } = sessions.issue(limits);
   const acr = acrFor(input.amr, citizen.proofed_at !== null);
-  const idHash = hashSessionId(sessionId);
   const authTime = new Date();
   const actor: CitizenActor = { kind: 'citizen', id: citizen.id, label: store.identifierOf(citizen), organisationId: null, sessionId: idHash, acr, amr: input.amr, authTime };
   await db.transaction().execute(async (trx) => {
-    if (input.replacing) await store.deleteSession(trx, citizen.id, hashSessionId(input.replacing));
+    if (input.replacing) await sessions.end(trx, citizen.id, sessions.hash(input.replacing));
     await store.insertSession(trx, {
       id_hash: idHash, citizen_id: citizen.id, acr, amr: input.amr, auth_time: authTime,
-      expires_at: new Date(Date.now() + limits.CITIZEN_SESSION_MAX_HOURS * 3_600_000), address: input.address ?? null, user_agent: input.userAgent?.slice(0, 300) ?? null,
+      expires_at: expiresAt, address: input.address ?? null, user_agent: input.userAgent?.slice(0, 300) ?? null,
     });
     await recordAudit(trx, { actor, requestId: input.requestId }, { action: 'citizen.signed_in', recordType: 'citizen', recordId: citizen.id, detail: { acr, amr: input.amr } });
   });
@@ -88,11 +91,9 @@ export async function openSession(db: Db, limits: SessionLimits, input: { citize
 }
 
 export async function resolveSession(db: Db, limits: SessionLimits, sessionId: string | undefined): Promise<CitizenActor | undefined> {
-  if (!sessionId || sessionId.length > 100) return undefined;
-  const idHash = hashSessionId(sessionId);
-  const row = await store.liveSession(db, idHash, limits.CITIZEN_SESSION_IDLE_MINUTES);
-  if (!row) return undefined;
-  if (Date.now() - row.last_seen_at.getTime() > 60_000) await store.touchSession(db, idHash);
+  const session = await sessions.resolve(db, limits, sessionId);
+  if (!session) return undefined;
+  const { row, idHash } = session;
   return { kind: 'citizen', id: row.id, label: store.identifierOf(row), organisationId: null, sessionId: idHash, acr: row.acr, amr: row.amr, authTime: row.auth_time };
 }
 
@@ -101,7 +102,7 @@ export async function signOut(db: Db, ctx: RequestContext): Promise<void> {
   const actor = ctx.actor;
   const idHash = ctx.actor.sessionId;
   await db.transaction().execute(async (trx) => {
-    await store.deleteSession(trx, actor.id, idHash);
+    await sessions.end(trx, actor.id, idHash);
     await recordAudit(trx, ctx, { action: 'citizen.signed_out', recordType: 'citizen', recordId: actor.id });
   });
 }
@@ -110,7 +111,7 @@ export async function signOutEverywhere(db: Db, ctx: RequestContext): Promise<nu
   if (ctx.actor.kind !== 'citizen') throw new DomainError('unauthenticated');
   const actor = ctx.actor;
   return db.transaction().execute(async (trx) => {
-    const ended = await store.deleteSessionsOf(trx, actor.id);
+    const ended = await sessions.endAll(trx, actor.id);
     await recordAudit(trx, ctx, { action: 'citizen.signed_out_everywhere', recordType: 'citizen', recordId: actor.id, detail: { sessions: ended } });
     return ended;
   });

@@ -106,18 +106,8 @@ export async function liveSession(db: Queryable, idHash: string, idleMinutes: nu
     .where('s.last_seen_at', '>', new Date(Date.now() - idleMinutes * 60_000)).where('c.disabled_at', 'is', null)
     .executeTakeFirst();
 }
-export async function touchSession(db: Queryable, idHash: string): Promise<void> {
-  await db.updateTable('citizen_sessions').set({ last_seen_at: new Date() }).where('id_hash', '=', idHash).execute();
-}
 export const sessionsOf = (db: Queryable, citizenId: string) =>
   db.selectFrom('citizen_sessions').selectAll().where('citizen_id', '=', citizenId).where('expires_at', '>', new Date()).orderBy('last_seen_at', 'desc').execute();
-export async function deleteSession(db: Queryable, citizenId: string, idHash: string): Promise<void> {
-  await db.deleteFrom('citizen_sessions').where('citizen_id', '=', citizenId).where('id_hash', '=', idHash).execute();
-}
-export async function deleteSessionsOf(db: Queryable, citizenId: string): Promise<number> {
-  const result = await db.deleteFrom('citizen_sessions').where('citizen_id', '=', citizenId).executeTakeFirst();
-  return Number(result.numDeletedRows);
-}
 
 /** A citizen with their e-ME profile fields, in one query. */
 export const citizenWithProfile = (db: Queryable, id: string) => db.selectFrom('citizens').selectAll('citizens')

@@ -1,16 +1,20 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { verify } from '@node-rs/argon2';
 import type { Db } from '../platform/db/database.ts';
 import type { Config } from '../platform/config.ts';
 import type { RequestContext, StaffActor } from '../platform/context.ts';
 import { recordAudit } from '../platform/audit/index.ts';
 import { DomainError } from '../platform/errors.ts';
+import { defineSessions } from '../platform/sessions/index.ts';
 import { assertNotThrottled, clearFailures, recordFailure, type ThrottleRule } from '../platform/throttle/index.ts';
 import { hashPassword } from './staff.ts';
 import * as store from './store.ts';
 
-export const STAFF_SESSION_COOKIE = 'sg_staff';
-const hashSessionId = (id: string) => createHash('sha256').update(id).digest('hex');
+const sessions = defineSessions({
+  table: 'staff_sessions', owner: 'staff_id', cookie: 'sg_staff', live: store.liveSession,
+  limits: (config: Config) => ({ idleMinutes: config.STAFF_SESSION_IDLE_MINUTES, maxHours: config.STAFF_SESSION_MAX_HOURS }),
+});
+export const STAFF_SESSION_COOKIE = sessions.cookie;
 
 // Verified against when the account does not exist, so both answers take as long.
 let decoyHash: Promise<string> | undefined;
@@ -38,15 +42,12 @@ export async function signIn(db: Db, config: Config, input: { email: string; pas
     await recordFailure(db, rules);
     throw new DomainError('unauthenticated', 'The email address or password is not right.');
   }
-  const sessionId = randomBytes(32).toString('base64url');
+  const { sessionId, idHash, expiresAt } = sessions.issue(config);
   const actor: StaffActor = {
-    kind: 'staff', id: account.id, label: account.display_name, organisationId: account.organisation_id, roles: account.roles, sessionId: hashSessionId(sessionId),
+    kind: 'staff', id: account.id, label: account.display_name, organisationId: account.organisation_id, roles: account.roles, sessionId: idHash,
   };
   await db.transaction().execute(async (trx) => {
-    await store.insertSession(trx, {
-      id_hash: actor.sessionId, staff_id: account.id, address: input.address,
-      expires_at: new Date(Date.now() + config.STAFF_SESSION_MAX_HOURS * 3_600_000),
-    });
+    await store.insertSession(trx, { id_hash: idHash, staff_id: account.id, address: input.address, expires_at: expiresAt });
     await recordAudit(trx, { actor, requestId: input.requestId }, { action: 'staff.signed_in', recordType: 'staff_account', recordId: account.id });
   });
   await clearFailures(db, [rules[1]!.key]);
@@ -55,12 +56,9 @@ export async function signIn(db: Db, config: Config, input: { email: string; pas
 
 /** The actor behind a session cookie, or undefined if it is unknown, expired or idle too long. */
 export async function resolveSession(db: Db, config: Config, sessionId: string | undefined): Promise<StaffActor | undefined> {
-  if (!sessionId || sessionId.length > 100) return undefined;
-  const idHash = hashSessionId(sessionId);
-  const row = await store.liveSession(db, idHash, config.STAFF_SESSION_IDLE_MINUTES);
-  if (!row) return undefined;
-  // Idle time is counted in minutes: one write a minute is enough.
-  if (Date.now() - row.last_seen_at.getTime() > 60_000) await store.touchSession(db, idHash);
+  const session = await sessions.resolve(db, config, sessionId);
+  if (!session) return undefined;
+  const { row, idHash } = session;
   return { kind: 'staff', id: row.id, label: row.display_name, organisationId: row.organisation_id, roles: row.roles, sessionId: idHash };
 }
 
@@ -68,7 +66,7 @@ export async function signOut(db: Db, ctx: RequestContext): Promise<void> {
   if (ctx.actor.kind !== 'staff') return;
   const actor = ctx.actor;
   await db.transaction().execute(async (trx) => {
-    await store.deleteSession(trx, actor.sessionId);
+    await sessions.end(trx, actor.id, actor.sessionId);
     await recordAudit(trx, ctx, { action: 'staff.signed_out', recordType: 'staff_account', recordId: actor.id });
   });
 }

@@ -86,12 +86,6 @@ export async function liveSession(db: Queryable, idHash: string, idleMinutes: nu
     .where('a.disabled_at', 'is', null)
     .executeTakeFirst();
 }
-export async function touchSession(db: Queryable, idHash: string): Promise<void> {
-  await db.updateTable('staff_sessions').set({ last_seen_at: new Date() }).where('id_hash', '=', idHash).execute();
-}
-export async function deleteSession(db: Queryable, idHash: string): Promise<void> {
-  await db.deleteFrom('staff_sessions').where('id_hash', '=', idHash).execute();
-}
 export async function deleteExpiredSessions(db: Queryable): Promise<void> {
   await db.deleteFrom('staff_sessions').where('expires_at', '<', new Date()).execute();
 }

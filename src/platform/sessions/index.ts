@@ -1,0 +1,1 @@
+export { defineSessions, type SessionKind, type SessionLimits } from './sessions.ts';
