@@ -35,10 +35,21 @@ async function attempt(db: Db, transports: Transports, logger: Logger, message: 
   }
 }
 
-/** Tries one message now (after the transaction that queued it committed); a failure leaves it for the queue. */
-export async function deliverNow(db: Db, transports: Transports, logger: Logger, id: string): Promise<DeliveryOutcome> {
+/**
+ * Tries one message now (after the transaction that queued it committed); a failure leaves it for the queue. When a
+ * background loop claimed it first, its attempt is awaited for a few seconds, so the person is told what happened,
+ * not "it may be late" for a message that was in fact sent.
+ */
+export async function deliverNow(db: Db, transports: Transports, logger: Logger, id: string, waitMs = 5_000): Promise<DeliveryOutcome> {
   const [message] = await store.claimMessages(db, { id, limit: 1, leaseSeconds: LEASE_SECONDS });
-  return message ? attempt(db, transports, logger, message) : 'queued';
+  if (message) return attempt(db, transports, logger, message);
+  for (const deadline = Date.now() + waitMs; ;) {
+    const state = await store.messageState(db, id);
+    if (state?.sent_at) return 'sent';
+    if (state?.failed_at) return 'failed';
+    if (!state || Date.now() >= deadline) return 'queued';
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** Delivers what is due, a batch at a time; returns how many were attempted. */

@@ -44,6 +44,11 @@ export async function claimMessages(db: Queryable, options: { id?: string; limit
     .where('id', 'in', due).returningAll().execute();
 }
 
+/** Where one message stands: sent, given up, or still to be (re)tried. */
+export async function messageState(db: Queryable, id: string): Promise<Pick<OutboxRow, 'sent_at' | 'failed_at' | 'last_error'> | undefined> {
+  return db.selectFrom('outbox_messages').select(['sent_at', 'failed_at', 'last_error']).where('id', '=', id).executeTakeFirst();
+}
+
 export async function markSent(db: Queryable, id: string): Promise<void> {
   await db.updateTable('outbox_messages').set({ sent_at: sql`now()`, last_error: null }).where('id', '=', id).execute();
 }
