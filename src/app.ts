@@ -12,8 +12,8 @@ import { registerObservability } from './platform/http/observability.ts';
 import { pageContext, preferencesPlugin } from './platform/http/pages.ts';
 import { registerSecurity } from './platform/http/security.ts';
 import { renderErrorPage, uiRoutes } from './ui/index.ts';
-import { organisationRoutes, staffSessionPlugin } from './organisations/index.ts';
-import { citizenSessionPlugin, identityRoutes } from './identity/index.ts';
+import { organisationRoutes, STAFF_SESSION_COOKIE, staffSessionPlugin } from './organisations/index.ts';
+import { CITIZEN_SESSION_COOKIE, citizenSessionPlugin, identityRoutes } from './identity/index.ts';
 import { portalRoutes } from './portal/index.ts';
 import { auditRoutes, consoleRoutes } from './console/index.ts';
 import { serviceRoutes } from './services/index.ts';
@@ -62,7 +62,7 @@ export async function buildApp(services: Services): Promise<App> {
     if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || !request.routeOptions.url) return;
     const type = request.headers['content-type'] ?? '';
     const api = /^\/((en|tc|sc)-data\/)?api\//.test(request.url);
-    const session = request.cookies.sg_staff !== undefined || request.cookies.sg_citizen !== undefined;
+    const session = request.cookies[STAFF_SESSION_COOKIE] !== undefined || request.cookies[CITIZEN_SESSION_COOKIE] !== undefined;
     if (type.startsWith('application/json') || (api && (!type || !session))) return;
     await new Promise<void>((resolve, reject) => app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve())));
   });
@@ -71,7 +71,7 @@ export async function buildApp(services: Services): Promise<App> {
     openapi: {
       openapi: '3.1.0',
       info: { title: 'smartgov API', version: '0.1.0', description: 'Errors are RFC 9457 problem documents (application/problem+json).' },
-      components: { securitySchemes: { staffSession: { type: 'apiKey', in: 'cookie', name: 'sg_staff' } } },
+      components: { securitySchemes: { staffSession: { type: 'apiKey', in: 'cookie', name: STAFF_SESSION_COOKIE } } },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, transformSpecificationClone: true });

@@ -7,3 +7,4 @@ export { rotateSigningKeys } from './oidc/keys.ts';
 export { loadProfile, type Profile } from './profile.ts';
 export { documentKeys } from './proofing.ts';
 export { rekeyIdentityDocuments, type RekeyResult } from './rekey.ts';
+export { CITIZEN_SESSION_COOKIE } from './session.ts';

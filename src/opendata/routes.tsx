@@ -12,6 +12,7 @@ import * as resources from './resource.ts';
 import * as store from './store.ts';
 import { openDataMessages } from './messages.ts';
 import { isPendingUpload, pendingUploadParser } from '../platform/files/index.ts';
+import { STAFF_SESSION_COOKIE } from '../organisations/index.ts';
 import { ckanRoutes } from './ckan/routes.ts';
 import { portalRoutes } from './portal-routes.tsx';
 import { archiveRoutes } from './archive-routes.ts';
@@ -26,7 +27,6 @@ const UploadedQuery = Type.Object({ uploaded: Type.Optional(Type.String({ format
 const FormBody = Type.Record(Type.String(), Type.String({ maxLength: 20_000, pattern: '^[^\\u0000]*$' }));
 const ANY_BODY = Type.Unknown();
 /** The organisations module's session cookie (app.ts's CSRF rule reads it by name too). */
-const STAFF_SESSION_COOKIE = 'sg_staff';
 
 /** The form's strings as a publisher's dataset input. */
 function datasetInput(body: DatasetFormValues): datasets.DatasetInput {

@@ -1,4 +1,5 @@
 export { organisationRoutes, staffSessionPlugin } from './routes.tsx';
+export { STAFF_SESSION_COOKIE } from './session.ts';
 export { listOrganisations, getOrganisation, getOrganisationById, createOrganisation, type Organisation } from './organisation.ts';
 export { createStaff, hashPassword } from './staff.ts';
 export { seedOrganisations, sampleEmail, SAMPLE_PASSWORD } from './sample.ts';
