@@ -13,6 +13,7 @@ import { OfficerApplicationPage, QueuePage } from './views/officer.tsx';
 import { PrefillPage } from './views/prefill.tsx';
 import { getOrganisationById } from '../organisations/index.ts';
 import { FileNotFoundError, fileStoreFor, pendingUploadParser, type PendingUpload } from '../platform/files/index.ts';
+import { applicationMessages } from './application-messages.ts';
 import { attachmentMaxBytes, discardUnkept, fileOf, filesById, recordFileRead } from './attachment.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Value } from 'typebox/value';
@@ -111,7 +112,7 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
       stored.set(request, Object.values(received.uploads).map((f) => f.key));
       // The route's schema saw only the fields before the first file; the rest are held to the same one here.
       const answers = answersOf(body);
-      if (!Value.Check(Answers, answers)) throw new DomainError('invalid_input', 'Some answers are too long.', { fields: [{ field: 'body', reason: 'is not valid' }] });
+      if (!Value.Check(Answers, answers)) throw new DomainError('invalid_input', 'Some answers are too long.', { fields: [{ field: 'body', reason: 'too_long' }] });
       return { answers, sent: { files, uploads: received.uploads, tooLarge: received.tooLargeFields } };
     };
     steps.post('/applications/:id/steps/:step', { schema: { hide: true, params: StepParams, body: Answers } }, async (request, reply) => {
@@ -127,7 +128,10 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
         const view = await applications.getOwnApplication(db, ctx, request.params.id);
         const step = view.definition.steps.find((s) => s.id === request.params.step)!;
         const answers = { ...view.application.answers, ...Object.fromEntries(Object.entries(input).filter(([key]) => step.questions.some((q) => q.id === key && q.type !== 'file'))) };
-        return sendPage(reply, <StepPage ctx={page(request, reply)} applicationId={view.application.id} service={view.service} definition={view.definition} step={step} answers={answers} errors={fields} files={await filesById(db, view.application.id)} fileMaxMb={config.APPLICATION_FILE_MAX_MB} />, 400);
+        // The page words a question's problem itself; any other (the whole body) is worded here, never the error's English.
+        const t = applicationMessages(request.locale);
+        const errors = fields.map((f) => (step.questions.some((q) => q.id === f.field) ? f : { field: f.field, reason: t(f.reason === 'too_long' ? 'apply.answersTooLong' : 'apply.checkAnswers') }));
+        return sendPage(reply, <StepPage ctx={page(request, reply)} applicationId={view.application.id} service={view.service} definition={view.definition} step={step} answers={answers} errors={errors} files={await filesById(db, view.application.id)} fileMaxMb={config.APPLICATION_FILE_MAX_MB} />, 400);
       }
     });
   });

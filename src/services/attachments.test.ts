@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { Client, createTestApp, csrfToken, signInStaff, type TestApp } from '../../test/support/app.ts';
 import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
 import { buildCitizen, signInCitizen } from '../../test/support/identity-factories.ts';
@@ -166,6 +167,22 @@ describe('file questions', () => {
     assert.deepEqual(rows, [{ question_id: 'back', file_name: 'back.pdf' }, { question_id: 'front', file_name: 'front.png' }]);
     const answers = (await t.db.selectFrom('applications').select('answers').where('id', '=', id).executeTakeFirstOrThrow()).answers as Record<string, string>;
     assert.equal(answers.note, 'A123456(3)', 'the answer after the first file is read');
+  });
+
+  test('an answer sent after a file that is too long is named in the page\'s language, never in the error\'s English', async () => {
+    const { citizen, step } = await start();
+    const shown = await citizen.request({ method: 'GET', url: `${step}?lang=zh-HK` });
+    const body = multipartBody([
+      { field: '_csrf', value: csrfToken(shown.body) }, { field: 'certificate', file: 'ok.pdf', content: Buffer.concat([SAMPLE_FILES.pdf, Buffer.alloc(512 * 1024)]) }, { field: 'note', value: 'x'.repeat(5001) },
+    ]);
+    // Sent in pieces, as over a network: the answer after the file arrives only once the route reads the files, so the
+    // route's schema never sees it.
+    const pieces = Array.from({ length: Math.ceil(body.payload.length / 65_536) }, (_, i) => body.payload.subarray(i * 65_536, (i + 1) * 65_536));
+    const refused = await citizen.request({ method: 'POST', url: `${step}?lang=zh-HK`, headers: body.headers, payload: Readable.from(pieces) });
+    assert.equal(refused.statusCode, 400);
+    assert.match(refused.body, /class="error-summary"/);
+    assert.match(refused.body, /部分答案太長：請縮短後再遞交此步驟/);
+    assert.doesNotMatch(refused.body, /too long|is not valid/);
   });
 
   test('the same step sent with a file many times at once: each one saved in turn, one file kept, the others\' bytes deleted', async () => {

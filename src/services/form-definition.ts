@@ -37,27 +37,35 @@ export type Answers = Record<string, string>;
 
 export const textIn = (text: { en: string; 'zh-HK': string }, locale: Locale) => (locale === 'zh-CN' ? toSimplified(text['zh-HK']) : text[locale]);
 
+/** What can be wrong with a definition beyond its shape: a code for pages to translate, with what it names. */
+export type DefinitionProblem =
+  | { problem: 'duplicate_steps' } | { problem: 'duplicate_questions' } | { problem: 'no_options'; question: string }
+  | { problem: 'prefill'; question: string } | { problem: 'route_question'; step: number; question: string } | { problem: 'route_backward'; step: number; goto: string };
+/** A definition's field error, with its problem for pages (the reason is the API's English). */
+export type DefinitionError = FieldError & { problem?: DefinitionProblem };
+
 /** Checks a definition beyond its shape: unique ids, options where needed, routes that go somewhere earlier-free and real. */
-export function checkDefinition(candidate: unknown): { definition?: FormDefinition; errors: FieldError[] } {
+export function checkDefinition(candidate: unknown): { definition?: FormDefinition; errors: DefinitionError[] } {
   if (!Value.Check(FormDefinition, candidate)) {
     return { errors: [...Value.Errors(FormDefinition, candidate)].slice(0, 10).map((e) => ({ field: `definition${e.instancePath.replace(/\//g, '.')}`, reason: e.message })) };
   }
   const definition = candidate;
-  const errors: FieldError[] = [];
+  const errors: DefinitionError[] = [];
+  const add = (field: string, reason: string, problem: DefinitionProblem) => errors.push({ field, reason, problem });
   const stepIds = definition.steps.map((s) => s.id);
   const questionIds = definition.steps.flatMap((s) => s.questions.map((q) => q.id));
-  if (new Set(stepIds).size !== stepIds.length) errors.push({ field: 'definition.steps', reason: 'step ids must be unique' });
-  if (new Set(questionIds).size !== questionIds.length) errors.push({ field: 'definition.steps', reason: 'question ids must be unique across the form' });
+  if (new Set(stepIds).size !== stepIds.length) add('definition.steps', 'step ids must be unique', { problem: 'duplicate_steps' });
+  if (new Set(questionIds).size !== questionIds.length) add('definition.steps', 'question ids must be unique across the form', { problem: 'duplicate_questions' });
   definition.steps.forEach((step, index) => {
     for (const q of step.questions) {
-      if (q.type === 'selection' && !q.options) errors.push({ field: `definition.steps.${index}.${q.id}`, reason: 'a selection needs options' });
+      if (q.type === 'selection' && !q.options) add(`definition.steps.${index}.${q.id}`, 'a selection needs options', { problem: 'no_options', question: q.id });
       // e-ME holds text: it cannot answer with a file or make a declaration for the citizen.
-      if ((q.type === 'file' || q.type === 'declaration') && q.prefill) errors.push({ field: `definition.steps.${index}.${q.id}`, reason: `a ${q.type} question cannot be filled in from e-ME` });
+      if ((q.type === 'file' || q.type === 'declaration') && q.prefill) add(`definition.steps.${index}.${q.id}`, `a ${q.type} question cannot be filled in from e-ME`, { problem: 'prefill', question: q.id });
     }
     for (const rule of step.next ?? []) {
-      if (!step.questions.some((q) => q.id === rule.question)) errors.push({ field: `definition.steps.${index}.next`, reason: `routes on ${rule.question}, which is not on this step` });
+      if (!step.questions.some((q) => q.id === rule.question)) add(`definition.steps.${index}.next`, `routes on ${rule.question}, which is not on this step`, { problem: 'route_question', step: index + 1, question: rule.question });
       const target = stepIds.indexOf(rule.goto);
-      if (rule.goto !== 'end' && target <= index) errors.push({ field: `definition.steps.${index}.next`, reason: `goes to ${rule.goto}, which is not a later step` });
+      if (rule.goto !== 'end' && target <= index) add(`definition.steps.${index}.next`, `goes to ${rule.goto}, which is not a later step`, { problem: 'route_backward', step: index + 1, goto: rule.goto });
     }
   });
   return errors.length ? { errors } : { definition, errors };

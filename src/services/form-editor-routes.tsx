@@ -9,6 +9,7 @@ import { getOwnService } from './service.ts';
 import * as forms from './forms.ts';
 import { planEdit, questionValues, stepValues, type Edit, type EditValues } from './form-edits.ts';
 import { editorMessages } from './editor-messages.ts';
+import type { DefinitionError } from './form-definition.ts';
 import { FormEditorPage, JsonEditorPage, QuestionEditorPage, StepEditorPage } from './views/form-editor.tsx';
 
 const Id = Type.String({ pattern: '^[a-z][a-zA-Z0-9_]{0,39}$' });
@@ -25,6 +26,20 @@ const JsonBody = Type.Object({ definition: Type.String({ maxLength: 200_000 }), 
 
 const errorFields = (error: unknown): FieldError[] | undefined =>
   error instanceof DomainError && error.code === 'invalid_input' ? (error.extra.fields ?? [{ field: 'e.steps', reason: error.message }]) : undefined;
+
+/** A definition's problem in the editor's language (its reason is the API's English); one without a code is a shape the editor never makes. */
+function definitionReason(t: ReturnType<typeof editorMessages>, error: DefinitionError): string {
+  const p = error.problem;
+  switch (p?.problem) {
+    case 'duplicate_steps': return t('error.duplicateSteps');
+    case 'duplicate_questions': return t('error.duplicateQuestions');
+    case 'no_options': return t('error.noOptions', { question: p.question });
+    case 'prefill': return t('error.prefill', { question: p.question });
+    case 'route_question': return t('error.routeQuestion', { n: p.step, question: p.question });
+    case 'route_backward': return t('error.routeBackward', { n: p.step, goto: p.goto });
+    default: return t('error.shape');
+  }
+}
 
 /** The structured form editor and the advanced JSON editor (organisation admins of the service's organisation). */
 export const formEditorRoutes: ModuleRoutes = async (app, { db, config }) => {
@@ -92,10 +107,12 @@ export const formEditorRoutes: ModuleRoutes = async (app, { db, config }) => {
       await forms.editFormDraft(db, requestContext(request), request.params.id, body.basis, change, body.op);
     } catch (error) {
       const t = editorMessages(request.locale);
-      if (error instanceof DomainError && error.code === 'conflict') return showEditor(request, reply, request.params.id, from, [{ field: firstField, reason: error.message }], 409);
+      // An edit's only conflict is a stale page (forms.staleForm).
+      if (error instanceof DomainError && error.code === 'conflict') return showEditor(request, reply, request.params.id, from, [{ field: firstField, reason: t('error.stale') }], 409);
       const fields = errorFields(error);
       if (!fields) throw error;
-      const named = fields.map((f) => (f.field.startsWith('e.') ? f : { field: firstField, reason: t('error.form', { reason: `${f.field.replace(/^definition\./, '')}: ${f.reason}` }) }));
+      // Problems of the edit's own fields are already in the editor's language; the whole form's are translated here.
+      const named = fields.map((f) => (f.field.startsWith('e.') ? f : { field: firstField, reason: definitionReason(t, f) }));
       return showEditor(request, reply, request.params.id, from, named, 400);
     }
     const base = `/console/services/${request.params.id}/form`;
@@ -123,7 +140,7 @@ export const formEditorRoutes: ModuleRoutes = async (app, { db, config }) => {
     try {
       await forms.saveFormDraft(db, requestContext(request), request.params.id, parsed, request.body.basis);
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'conflict') return jsonEditor(request, reply, request.params.id, request.body.definition, [{ field: 'definition', reason: error.message }], 409);
+      if (error instanceof DomainError && error.code === 'conflict') return jsonEditor(request, reply, request.params.id, request.body.definition, [{ field: 'definition', reason: editorMessages(request.locale)('error.stale') }], 409);
       const fields = errorFields(error);
       if (!fields) throw error;
       return jsonEditor(request, reply, request.params.id, request.body.definition, fields, 400);

@@ -149,6 +149,34 @@ describe('structured form editor', () => {
     assert.equal(saved.steps.find((s) => s.id === 'contact')!.questions.find((q) => q.id === 'email')!.prefill, undefined, 'the structured editor leaves e-ME out of a file question');
   });
 
+  test('a stale page and problems of the whole form are named in the editor\'s language, never in the API\'s English', async () => {
+    const { editor, draft } = await newService();
+    /** A form post made from a page in Traditional Chinese. */
+    const inChinese = async (page: string, action: string, fields: Record<string, string>) => {
+      const shown = await admin.request({ method: 'GET', url: `${page}?lang=zh-HK` });
+      return admin.request({
+        method: 'POST', url: `${action}?lang=zh-HK`, headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: /name="_csrf" value="([^"]+)"/.exec(shown.body)![1]!, basis: basisOf(shown.body), ...fields }).toString(),
+      });
+    };
+    const stale = basisOf((await admin.get(editor)).body);
+    assert.equal((await inChinese(editor, `${editor}/edit`, { op: 'moveStep', step: 'contact', direction: 'up' })).statusCode, 303);
+    // Moved up once more, "How to reach you" comes before the licence step, whose rule goes to it.
+    const backwards = await inChinese(editor, `${editor}/edit`, { op: 'moveStep', step: 'contact', direction: 'up' });
+    assert.equal(backwards.statusCode, 400);
+    assert.match(backwards.body, /第 2 步的路徑規則前往「contact」，但那已不是較後的步驟/);
+    assert.doesNotMatch(backwards.body, /not a later step|definition\.steps/);
+    assert.equal((await draft()).steps[1]!.id, 'contact', 'the refused move changed nothing');
+
+    const refused = await inChinese(editor, `${editor}/edit`, { op: 'addStep', basis: stale });
+    assert.equal(refused.statusCode, 409);
+    assert.match(refused.body, /自你開啟此表格後，有其他人更改了它/);
+    assert.doesNotMatch(refused.body, /Someone else/);
+    const json = await inChinese(`${editor}/json`, editor, { definition: JSON.stringify(DRIVING_LICENCE_FORM), basis: stale });
+    assert.equal(json.statusCode, 409);
+    assert.match(json.body, /自你開啟此表格後，有其他人更改了它/);
+  });
+
   test('only organisation admins of the service\'s organisation edit it; others find nothing', async () => {
     const { editor, edit } = await newService();
     const officerStaff = await buildStaff(t.db, { organisationId, roles: ['officer'] });

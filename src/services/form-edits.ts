@@ -46,7 +46,7 @@ export function planEdit(edit: Edit, locale: Locale): { change: FormChange; targ
     }
     const stepIndex = definition.steps.findIndex((s) => s.id === edit.step);
     const step = definition.steps[stepIndex];
-    if (!step) return { errors: [{ field: 'e.steps', reason: t('error.form', { reason: `${edit.step} is not a step of this form` }) }] };
+    if (!step) return { errors: [{ field: 'e.steps', reason: t('error.noStep') }] };
     switch (edit.op) {
       case 'updateStep': {
         const read = readStep(edit.values ?? {}, definition, stepIndex, locale);
@@ -72,7 +72,7 @@ export function planEdit(edit: Edit, locale: Locale): { change: FormChange; targ
     }
     const questionIndex = step.questions.findIndex((q) => q.id === edit.question);
     const question = step.questions[questionIndex];
-    if (!question) return { errors: [{ field: 'e.steps', reason: t('error.form', { reason: `${edit.question} is not a question of this step` }) }] };
+    if (!question) return { errors: [{ field: 'e.steps', reason: t('error.noQuestion') }] };
     switch (edit.op) {
       case 'updateQuestion': {
         const read = readQuestion(edit.values ?? {}, question.id, locale);

@@ -55,6 +55,9 @@ export async function workingForm(db: Db, ctx: RequestContext, serviceId: string
 /** A change to the working form: the new definition, or the problems that stop it (named per field). */
 export type FormChange = (definition: FormDefinition) => { definition?: FormDefinition; errors: FieldError[] };
 
+/** The one conflict an edit meets: the form changed since the editor's page was made (pages say it in their language). */
+export const staleForm = () => conflict('Someone else changed this form since you opened it. Reload it and make your change again.');
+
 /** Every edit goes to the draft version (made from the latest version when there is none); live versions never change,
  * so submitted applications keep their form. An edit made on a stale basis is refused. */
 export async function editFormDraft(db: Db, ctx: RequestContext, serviceId: string, basis: string | undefined, change: FormChange, what: string): Promise<FormVersion> {
@@ -62,14 +65,14 @@ export async function editFormDraft(db: Db, ctx: RequestContext, serviceId: stri
   return db.transaction().execute(async (trx) => {
     await store.lockServiceForms(trx, serviceId);
     const latest = await store.latestForm(trx, serviceId);
-    if (basis !== undefined && basis !== basisOf(latest)) throw conflict('Someone else changed this form since you opened it. Reload it and make your change again.');
+    if (basis !== undefined && basis !== basisOf(latest)) throw staleForm();
     const changed = change(structuredClone(working(latest).definition));
-    const checked = changed.definition ? checkDefinition(changed.definition) : { errors: changed.errors };
+    const checked: { definition?: FormDefinition | undefined; errors: FieldError[] } = changed.definition ? checkDefinition(changed.definition) : { errors: changed.errors };
     if (!checked.definition) throw invalidInput(checked.errors, 'The form has problems.');
     const row = latest?.status === 'draft'
       ? await store.updateFormDraft(trx, latest.id, latest.revision, checked.definition)
       : await store.insertForm(trx, serviceId, checked.definition);
-    if (!row) throw conflict('Someone else changed this form since you opened it. Reload it and make your change again.');
+    if (!row) throw staleForm();
     await recordAudit(trx, ctx, { action: 'service_form.saved', recordType: 'service_form', recordId: row.id, organisationId: service.organisation_id, detail: { version: row.version, revision: row.revision, change: what } });
     return present(row);
   });
