@@ -153,6 +153,11 @@ describe('staff sessions', () => {
     const client = await signInStaff(t.app, staff.email, staff.password);
     await t.db.updateTable('staff_sessions').set({ expires_at: new Date(Date.now() - 1000) }).where('staff_id', '=', staff.id).execute();
     assert.equal((await client.get('/console')).statusCode, 303);
+
+    await signInStaff(t.app, staff.email, staff.password);
+    const left = await t.db.selectFrom('staff_sessions').select('expires_at').where('staff_id', '=', staff.id).execute();
+    assert.equal(left.length, 1, 'the next sign-in sweeps the expired session away');
+    assert.ok(left[0]!.expires_at > new Date());
   });
 
   test('only a hash of the session id is stored', async () => {

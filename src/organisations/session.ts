@@ -51,6 +51,8 @@ export async function signIn(db: Db, config: Config, input: { email: string; pas
     await recordAudit(trx, { actor, requestId: input.requestId }, { action: 'staff.signed_in', recordType: 'staff_account', recordId: account.id });
   });
   await clearFailures(db, [rules[1]!.key]);
+  // Sessions past their absolute limit are worthless; sign-in is where they are swept, as for citizens.
+  await store.deleteExpiredSessions(db);
   return { sessionId, actor };
 }
 
