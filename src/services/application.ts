@@ -81,30 +81,32 @@ export async function saveStep(db: Db, ctx: RequestContext, id: string, stepId: 
     return problem ? [{ field: q.id, reason: problem }] : [];
   })];
   if (fields.length) throw invalidInput(fields, 'Some answers need attention.');
-  const answers = { ...view.application.answers };
+  const stepAnswers: Answers = {};
   for (const q of step.questions) {
     const value = (given[q.id] ?? '').trim();
-    if (q.type !== 'file') answers[q.id] = q.type === 'id_number' ? value.toUpperCase() : value;
+    if (q.type !== 'file') stepAnswers[q.id] = q.type === 'id_number' ? value.toUpperCase() : value;
   }
   // Not a draft any more: submitted since (a conflict), or deleted as abandoned by the draft cleanup (gone).
   const stale = async () => ((await store.applicationById(db, id)) ? conflict('This application has been submitted and can no longer be changed.') : notFound('The application'));
+  let saved: store.ApplicationRow | undefined;
   if (accepted.size === 0) {
-    if (!(await store.updateApplication(db, id, ['draft'], { answers: JSON.stringify(answers) as never }))) throw await stale();
+    saved = await store.mergeDraftAnswers(db, id, stepAnswers);
+    if (!saved) throw await stale();
   } else {
-    const replacedKeys = await db.transaction().execute(async (trx) => {
+    const result = await db.transaction().execute(async (trx) => {
       // Locked first: the same step sent twice at once saves one file after the other, and the draft cleanup
       // (which skips locked drafts) cannot delete the draft under the files' rows.
       const locked = await store.lockApplication(trx, id);
       if (!locked) throw notFound('The application');
       if (locked.status !== 'draft') throw conflict('This application has been submitted and can no longer be changed.');
       const attached = await attachFiles(trx, ctx, view.application, accepted);
-      Object.assign(answers, attached.answers);
-      await store.updateApplication(trx, id, ['draft'], { answers: JSON.stringify(answers) as never });
-      return attached.replacedKeys;
+      const row = await store.mergeDraftAnswers(trx, id, { ...stepAnswers, ...attached.answers });
+      return { row, replacedKeys: attached.replacedKeys };
     });
-    await Promise.all(replacedKeys.map((key) => sent!.files.delete(key)));
+    saved = result.row;
+    await Promise.all(result.replacedKeys.map((key) => sent!.files.delete(key)));
   }
-  return nextStepId(view.definition, answers, stepId);
+  return nextStepId(view.definition, saved?.answers ?? stepAnswers, stepId);
 }
 
 /** The first step on the person's path that still has a missing or bad answer. */

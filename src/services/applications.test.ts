@@ -72,6 +72,18 @@ describe('applying online', () => {
     assert.equal((await citizen.submit(`/applications/${id}`, `/applications/${id}/steps/contact`, { phone: '1' })).statusCode, 409, 'no changes after submitting');
   });
 
+  test('two steps saved at once (two tabs) both keep their answers', async () => {
+    const { citizen, id } = await applyAsNewCitizen();
+    const [licence, contact] = await Promise.all([
+      citizen.submit(`/applications/${id}/steps/licence`, `/applications/${id}/steps/licence`, { idNumber: 'a123456(3)', licenceType: 'full' }),
+      citizen.submit(`/applications/${id}/steps/contact`, `/applications/${id}/steps/contact`, { phone: '+852 9123 4567', address: '1 Sample Road, Hong Kong' }),
+    ]);
+    assert.deepEqual([licence.statusCode, contact.statusCode], [303, 303]);
+    const row = await t.db.selectFrom('applications').select('answers').where('id', '=', id).executeTakeFirstOrThrow();
+    assert.equal(row.answers.idNumber, 'A123456(3)');
+    assert.equal(row.answers.phone, '+852 9123 4567');
+  });
+
   test('e-ME details fill the form only where the citizen agrees, field by field', async () => {
     const person = await buildCitizen(t.db, { profile: { phone: '+852 6123 4567', correspondence_address: '8 Consent Street' } });
     const citizen = await signInCitizen(t.app, person);

@@ -180,6 +180,16 @@ export async function updateApplication(db: Queryable, id: string, from: Applica
 }
 
 /**
+ * Writes one step's answers into a draft, merged in the statement itself: two steps saved at once (two tabs) each keep
+ * their answers, where writing back the whole object read earlier would lose one of them.
+ */
+export async function mergeDraftAnswers(db: Queryable, id: string, stepAnswers: Record<string, string>): Promise<ApplicationRow | undefined> {
+  return db.updateTable('applications')
+    .set((eb) => ({ answers: sql`answers || ${JSON.stringify(stepAnswers)}::jsonb`, version: eb('version', '+', 1), updated_at: new Date() }))
+    .where('id', '=', id).where('status', '=', 'draft').returningAll().executeTakeFirst();
+}
+
+/**
  * Submits the citizen's draft in one statement: its new status ('awaiting_payment' when its service charges a fee,
  * else 'submitted') and the event that records it. Returns the row, with its form's definition and its service's fee
  * item for the caller to check before committing; undefined if the citizen has no such draft.
