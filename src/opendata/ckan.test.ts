@@ -7,6 +7,7 @@ import { systemContext } from '../platform/context.ts';
 import { seedOpenData, seedSyntheticDatasets } from './index.ts';
 import { seedOrganisations } from '../organisations/index.ts';
 import { localFileStore } from '../platform/files/index.ts';
+import { AnswerCache } from './ckan/cache.ts';
 
 let t: TestApp;
 before(async () => {
@@ -213,5 +214,45 @@ describe('CKAN Action API v3', () => {
     await updateDataset(t.db, admin, dataset.id, { titleEn: 'After the change', titleZhHk: '之後', notesEn: '', notesZhHk: '', category: 'transport', tags: [], licence: 'hk-dgov-terms', contactEmail: '', updateFrequency: '', dataDictionaryUrl: '', spatial: false });
     const after = await call(`/api/3/action/package_show?id=${dataset.name}`);
     assert.equal(after.body.result.title, 'After the change');
+  });
+});
+
+describe('bounded queries and caches', () => {
+  const words = (n: number) => Array.from({ length: n }, (_, i) => `word${i}`).join(' ');
+
+  test('a 20,000-word q is a 400 in CKAN\'s envelope, by GET and POST, not a 500', async () => {
+    for (const answer of [
+      await call(`/api/3/action/package_search?q=${encodeURIComponent(words(20_000))}`),
+      await call('/api/3/action/package_search', { method: 'POST', body: { q: words(20_000) } }),
+      await call('/api/3/action/package_search', { method: 'POST', body: { fq: `tags:${'x'.repeat(20_000)}` } }),
+    ]) {
+      assert.equal(answer.status, 400);
+      assert.equal(answer.body.success, false);
+      assert.equal(answer.body.error.__type, 'Bad Request');
+      assert.match(answer.body.error.message, /longer than 1000 characters/);
+    }
+  });
+
+  test('a q of more than 64 words within 1,000 characters is a 400; 64 words are searched', async () => {
+    const tooMany = await call(`/api/3/action/package_search?q=${encodeURIComponent(Array.from({ length: 65 }, (_, i) => `w${i}`).join(' '))}`);
+    assert.equal(tooMany.status, 400);
+    assert.equal(tooMany.body.error.__type, 'Bad Request');
+    const enough = await call(`/api/3/action/package_search?q=${encodeURIComponent(Array.from({ length: 64 }, (_, i) => `w${i}`).join(' '))}`);
+    assert.equal(enough.status, 200);
+    assert.equal(enough.body.result.count, 0);
+  });
+
+  test('the answer cache counts keys in its byte budget and caps its entries', () => {
+    const cache = new AnswerCache(4 * 1024 * 1024, 50);
+    const body = Buffer.from('{}');
+    for (let i = 0; i < 200; i++) cache.set(`en package_search ${i} ${'q'.repeat(80_000)}`, body);
+    assert.ok(cache.bytes <= cache.maxBytes, `${cache.bytes} bytes kept`);
+    assert.ok(cache.bytes >= cache.size * 160_000, 'each long key is counted');
+    assert.ok(cache.size >= 20 && cache.size <= 26, `${cache.size} entries`);
+    for (let i = 0; i < 200; i++) cache.set(`short ${i}`, body);
+    assert.equal(cache.size, 50);
+    assert.ok(cache.bytes <= cache.maxBytes);
+    assert.deepEqual(cache.get('short 199'), body, 'the newest are kept');
+    assert.equal(cache.get('short 0'), undefined, 'the oldest went first');
   });
 });

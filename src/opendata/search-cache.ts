@@ -3,17 +3,33 @@ import type { Queryable } from '../platform/db/database.ts';
 // Ranked matches of recent searches, in this process, each with the catalogue version it was read at (migration
 // catalogue_version). A later call with the same query, filters, sort and facets, on any page, reads only its page's
 // rows and the current version in one statement; the kept matches are used only if that version is unchanged, so
-// another process's change is seen as soon as it is committed. Least recently used entries go first past MAX_IDS.
+// another process's change is seen as soon as it is committed. Least recently used entries go first past the byte
+// budget or the entry cap. The budget counts each entry's key too: the key holds the whole query text, and counting
+// only ids let many long distinct queries hold memory without bound.
 
 /** How many of a search's best-ranked ids are kept: enough for the first pages at CKAN's largest `rows`. */
 export const KEPT_IDS = 2_000;
-const MAX_IDS = 1_000_000;
+/** Estimated heap bytes of one kept id (a 36-character string and its array slot). */
+const ID_BYTES = 64;
+/** Fixed overhead per entry (map slot, entry object, facets): a floor, so that tiny entries still count. */
+const ENTRY_BYTES = 256;
+export const SEARCH_CACHE_BYTES = 64 * 1024 * 1024;
+export const SEARCH_CACHE_ENTRIES = 10_000;
 
 export interface RankedMatches<F> { version: number; count: number; ids: string[]; facets: F }
 
+/** What an entry costs against the budget: its key (UTF-16, two bytes a character) and its ids. */
+const cost = (key: string, entry: RankedMatches<unknown>) => ENTRY_BYTES + key.length * 2 + entry.ids.length * ID_BYTES;
+
 export class SearchCache<F> {
   readonly #entries = new Map<string, RankedMatches<F>>();
-  #ids = 0;
+  #bytes = 0;
+
+  constructor(readonly maxBytes = SEARCH_CACHE_BYTES, readonly maxEntries = SEARCH_CACHE_ENTRIES) {}
+
+  /** The estimated bytes held (keys and ids), always within `maxBytes`. */
+  get bytes(): number { return this.#bytes; }
+  get size(): number { return this.#entries.size; }
 
   /** The kept matches if they hold the asked page (or every match). */
   get(key: string, end: number): RankedMatches<F> | undefined {
@@ -26,10 +42,11 @@ export class SearchCache<F> {
 
   set(key: string, entry: RankedMatches<F>): void {
     this.delete(key);
+    if (cost(key, entry) > this.maxBytes / 8) return;
     this.#entries.set(key, entry);
-    this.#ids += entry.ids.length + 1;
+    this.#bytes += cost(key, entry);
     for (const [k] of this.#entries) {
-      if (this.#ids <= MAX_IDS) break;
+      if (this.#bytes <= this.maxBytes && this.#entries.size <= this.maxEntries) break;
       this.delete(k);
     }
   }
@@ -38,7 +55,7 @@ export class SearchCache<F> {
     const entry = this.#entries.get(key);
     if (!entry) return;
     this.#entries.delete(key);
-    this.#ids -= entry.ids.length + 1;
+    this.#bytes -= cost(key, entry);
   }
 }
 

@@ -10,7 +10,7 @@ import { seedSyntheticDatasets } from './index.ts';
 import { packageSearch, packageShow } from './ckan/package-actions.ts';
 import type { Db } from '../platform/db/database.ts';
 import { searchCatalogue, type SearchOptions } from './search.ts';
-import { disableSearchCache } from './search-cache.ts';
+import { disableSearchCache, SearchCache } from './search-cache.ts';
 
 let t: TestApp;
 before(async () => {
@@ -101,5 +101,28 @@ describe('kept search matches', () => {
     assert.equal((await searchCatalogue(t.db, options(0, 10))).count, wordsBefore.count + 1, 'words alone (the narrow words table) too');
     assert.equal(before.facets.tags.find((f) => f.value === 'school'), undefined);
     assert.equal(after.facets.tags.find((f) => f.value === 'school')?.count, 1);
+  });
+});
+
+describe('bounded search', () => {
+  test('a query of 20,000 words is searched on its first words, not sent whole to PostgreSQL\'s tsquery parser', async () => {
+    const q = Array.from({ length: 20_000 }, (_, i) => `w${i}`).join(' ');
+    const found = await searchCatalogue(t.db, { q, filters: {}, sort: [{ key: 'score', direction: 'desc' }], limit: 10, offset: 0 });
+    assert.equal(found.count, 0);
+  });
+
+  test('many distinct long queries keep the kept matches within their byte budget and entry cap', () => {
+    const cache = new SearchCache<null>(4 * 1024 * 1024, 100);
+    const ids = Array.from({ length: 10 }, (_, i) => `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`);
+    for (let i = 0; i < 200; i++) cache.set(`["${i} ${'q'.repeat(79_000)}"]`, { version: 1, count: 10, ids, facets: null });
+    assert.ok(cache.bytes <= cache.maxBytes, `${cache.bytes} bytes kept`);
+    assert.ok(cache.bytes >= cache.size * 158_000, 'each long key is counted');
+    assert.ok(cache.size >= 20 && cache.size <= 26, `${cache.size} entries`);
+    for (let i = 0; i < 300; i++) cache.set(`short ${i}`, { version: 1, count: 10, ids, facets: null });
+    assert.equal(cache.size, 100);
+    assert.ok(cache.get('short 299', 10), 'the newest are kept');
+    assert.equal(cache.get('short 0', 10), undefined, 'the least recently used went first');
+    cache.delete('short 299');
+    assert.equal(cache.size, 99);
   });
 });

@@ -87,3 +87,13 @@ test('a shared read never answers a caller from a read sent before it asked', as
   assert.equal(await fourth, 3);
   assert.equal(sent.length, 3);
 });
+
+test('a search query is bounded: past 200 characters a 400 problem, and a query of many words still answers', async () => {
+  const huge = await t.app.inject(`/api/v1/services?q=${encodeURIComponent(Array.from({ length: 20_000 }, (_, i) => `w${i}`).join(' '))}`);
+  assert.equal(huge.statusCode, 400);
+  assert.match(huge.headers['content-type'] ?? '', /problem\+json/);
+  // 100 one-letter words fit in 200 characters; only the first 20 distinct terms are searched.
+  const many = await t.app.inject(`/api/v1/services?q=${encodeURIComponent(Array.from({ length: 100 }, (_, i) => String.fromCharCode(97 + (i % 26))).join(' '))}`);
+  assert.equal(many.statusCode, 200);
+  assert.equal(many.json().total, 0);
+});

@@ -7,7 +7,10 @@ import type { Db, Trx } from '../../platform/db/database.ts';
 // well inside the 60 s that the answers' Cache-Control already allows shared caches.
 
 const TTL_MS = 5_000;
-const MAX_BYTES = 64 * 1024 * 1024;
+export const ANSWER_CACHE_BYTES = 64 * 1024 * 1024;
+export const ANSWER_CACHE_ENTRIES = 10_000;
+/** Fixed overhead per entry (map slot, entry object, Buffer header): a floor, so that tiny answers still count. */
+const ENTRY_BYTES = 256;
 
 let generation = 0;
 
@@ -21,10 +24,20 @@ export function catalogueChanged(): void {
 
 interface Entry { body: Buffer; at: number }
 
+// The budget counts the key (UTF-16, two bytes a character) as well as the body: the key holds every parameter of
+// the call, and a small answer to a long query would otherwise be counted as nearly free.
+const cost = (key: string, entry: Entry) => ENTRY_BYTES + key.length * 2 + entry.body.length;
+
 export class AnswerCache {
   private entries = new Map<string, Entry>();
-  private bytes = 0;
+  #bytes = 0;
   private seen = generation;
+
+  constructor(readonly maxBytes = ANSWER_CACHE_BYTES, readonly maxEntries = ANSWER_CACHE_ENTRIES) {}
+
+  /** The estimated bytes held (keys and bodies), always within `maxBytes`. */
+  get bytes(): number { return this.#bytes; }
+  get size(): number { return this.entries.size; }
 
   get(key: string): Buffer | undefined {
     this.sync();
@@ -39,27 +52,28 @@ export class AnswerCache {
 
   set(key: string, body: Buffer, computedAt = generation): void {
     this.sync();
-    if (computedAt !== generation || body.length > MAX_BYTES / 8) return;
     const old = this.entries.get(key);
     if (old) this.remove(key, old);
-    this.entries.set(key, { body, at: Date.now() });
-    this.bytes += body.length;
+    const entry = { body, at: Date.now() };
+    if (computedAt !== generation || cost(key, entry) > this.maxBytes / 8) return;
+    this.entries.set(key, entry);
+    this.#bytes += cost(key, entry);
     // Oldest first out (a Map keeps insertion order) until the cache fits again.
     for (const [k, e] of this.entries) {
-      if (this.bytes <= MAX_BYTES) break;
+      if (this.#bytes <= this.maxBytes && this.entries.size <= this.maxEntries) break;
       this.remove(k, e);
     }
   }
 
   private remove(key: string, entry: Entry): void {
     this.entries.delete(key);
-    this.bytes -= entry.body.length;
+    this.#bytes -= cost(key, entry);
   }
 
   private sync(): void {
     if (this.seen === generation) return;
     this.entries.clear();
-    this.bytes = 0;
+    this.#bytes = 0;
     this.seen = generation;
   }
 }

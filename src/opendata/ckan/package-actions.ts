@@ -3,8 +3,9 @@ import * as store from '../store.ts';
 import { FACET_FIELDS, searchCatalogue, type FacetField, type SearchFilters, type SearchOptions, type SortKey } from '../search.ts';
 import { categoryById } from '../catalogue.ts';
 import { presenterFor, type Action } from './context.ts';
-import { CkanError, ckanNotFound } from './errors.ts';
-import { integer, list, required, text, type Params } from './params.ts';
+import { CkanError, ckanBadRequest, ckanNotFound } from './errors.ts';
+import { MAX_QUERY_LENGTH, MAX_QUERY_TERMS, queryWords } from '../search-text.ts';
+import { boundedText, integer, list, required, text, type Params } from './params.ts';
 import { presentGroup, presentOrganisation, presentPackage, presentResource } from './present.ts';
 
 export const MAX_ROWS = 1000;
@@ -72,10 +73,15 @@ function facetLimit(params: Params): number {
 
 export const packageSearch: Action = async (ctx) => {
   const { params } = ctx;
-  const named = [...`${text(params, 'fq') ?? ''} ${text(params, 'q') ?? ''}`.matchAll(/organization:"?([^\s"]+)/g)].map((m) => m[1]!);
+  // Bounded before any work: a query of thousands of words overflows PostgreSQL's tsquery parser, and every query
+  // text is kept as a cache key.
+  const q = boundedText(params, 'q', MAX_QUERY_LENGTH) ?? '';
+  const fq = boundedText(params, 'fq', MAX_QUERY_LENGTH) ?? '';
+  const named = [...`${fq} ${q}`.matchAll(/organization:"?([^\s"]+)/g)].map((m) => m[1]!);
   let p = await presenterFor(ctx, { names: named });
-  const fromFq = parseFilters(p.byName, text(params, 'fq') ?? '');
-  const fromQ = parseFilters(p.byName, text(params, 'q') ?? '');
+  const fromFq = parseFilters(p.byName, fq);
+  const fromQ = parseFilters(p.byName, q);
+  if (queryWords(fromQ.rest).length > MAX_QUERY_TERMS) throw ckanBadRequest(`q has more than ${MAX_QUERY_TERMS} words`);
   const filters: SearchFilters = { ...fromFq.filters };
   for (const [key, values] of Object.entries(fromQ.filters) as [keyof SearchFilters, string[]][]) filters[key] = [...(filters[key] ?? []), ...values];
   const sortParam = text(params, 'sort');

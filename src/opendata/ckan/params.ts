@@ -20,6 +20,13 @@ export function text(params: Params, name: string): string | undefined {
   return String(value);
 }
 
+/** A text parameter no longer than `max` characters: longer ones are refused (400) rather than searched or kept. */
+export function boundedText(params: Params, name: string, max: number): string | undefined {
+  const value = text(params, name);
+  if (value !== undefined && value.length > max) throw ckanBadRequest(`${name} is longer than ${max} characters`);
+  return value;
+}
+
 export function required(params: Params, name: string): string {
   const value = text(params, name);
   if (value === undefined) throw ckanInvalid(name, 'Missing value');
