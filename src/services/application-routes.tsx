@@ -14,6 +14,7 @@ import { PrefillPage } from './views/prefill.tsx';
 import { getOrganisationById } from '../organisations/index.ts';
 import { FileNotFoundError, fileStoreFor, pendingUploadParser, type PendingUpload } from '../platform/files/index.ts';
 import { applicationMessages } from './application-messages.ts';
+import { removeEntry, saveEntry } from './repeatable.ts';
 import { attachmentMaxBytes, discardUnkept, fileOf, filesById, recordFileRead } from './attachment.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Value } from 'typebox/value';
@@ -22,6 +23,8 @@ const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const StepParams = Type.Object({ id: Type.String({ format: 'uuid' }), step: Type.String({ pattern: '^[a-z][a-zA-Z0-9_]{0,39}$' }) });
 const FileParams = Type.Object({ id: Type.String({ format: 'uuid' }), fileId: Type.String({ format: 'uuid' }) });
 const Answers = Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 5000 }));
+const EntryQuery = Type.Object({ entry: Type.Optional(Type.Integer({ minimum: 0, maximum: 49 })) });
+const EntryParams = Type.Object({ ...StepParams.properties, entry: Type.Integer({ minimum: 0, maximum: 49 }) });
 const QUESTION_ID = /^[a-z][a-zA-Z0-9_]{0,39}$/;
 /** Where a multipart step body keeps its pending files: a symbol, so schema validation sees only the answers. */
 const SENT = Symbol('uploads');
@@ -80,13 +83,35 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
     return sendPage(reply, <ApplicationPage ctx={page(request, reply)} view={view} files={await filesById(db, view.application.id)} />);
   });
 
-  app.get('/applications/:id/steps/:step', { schema: { hide: true, params: StepParams } }, async (request, reply) => {
+  app.get('/applications/:id/steps/:step', { schema: { hide: true, params: StepParams, querystring: EntryQuery } }, async (request, reply) => {
     requireCitizen(request.actor);
     const view = await applications.getOwnApplication(db, requestContext(request), request.params.id);
     if (view.application.status !== 'draft') return reply.redirect(`/applications/${view.application.id}`, 303);
     const step = view.definition.steps.find((s) => s.id === request.params.step);
     if (!step) throw new DomainError('not_found', 'That step was not found.');
-    return sendPage(reply, <StepPage ctx={page(request, reply)} applicationId={view.application.id} service={view.service} definition={view.definition} step={step} answers={view.application.answers} errors={[]} files={await filesById(db, view.application.id)} fileMaxMb={config.APPLICATION_FILE_MAX_MB} />);
+    return sendPage(reply, <StepPage ctx={page(request, reply)} applicationId={view.application.id} service={view.service} definition={view.definition} step={step} answers={view.application.answers} errors={[]} files={await filesById(db, view.application.id)} fileMaxMb={config.APPLICATION_FILE_MAX_MB} entry={request.query.entry} />);
+  });
+
+  // A repeatable step's entries: save one (new or changed), or remove one; both go back to the step's list.
+  app.post('/applications/:id/steps/:step/entries/:entry', { schema: { hide: true, params: EntryParams, body: Answers } }, async (request, reply) => {
+    requireCitizen(request.actor);
+    const view = await applications.getOwnApplication(db, requestContext(request), request.params.id);
+    const { step: stepId, entry } = request.params;
+    try {
+      await saveEntry(db, view, stepId, entry, request.body);
+      return reply.redirect(`/applications/${view.application.id}/steps/${stepId}`, 303);
+    } catch (error) {
+      const fields = invalid(error);
+      if (!fields) throw error;
+      const step = view.definition.steps.find((s) => s.id === stepId)!;
+      return sendPage(reply, <StepPage ctx={page(request, reply)} applicationId={view.application.id} service={view.service} definition={view.definition} step={step} answers={view.application.answers} errors={fields} files={new Map()} fileMaxMb={config.APPLICATION_FILE_MAX_MB} entry={entry} input={request.body} />, 400);
+    }
+  });
+  app.post('/applications/:id/steps/:step/entries/:entry/remove', { schema: { hide: true, params: EntryParams } }, async (request, reply) => {
+    requireCitizen(request.actor);
+    const view = await applications.getOwnApplication(db, requestContext(request), request.params.id);
+    await removeEntry(db, view, request.params.step, request.params.entry);
+    return reply.redirect(`/applications/${view.application.id}/steps/${request.params.step}`, 303);
   });
 
   // A step's answers: a form, or multipart when the step asks for files. A multipart body is parsed only up to its first
@@ -130,7 +155,7 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
         const answers = { ...view.application.answers, ...Object.fromEntries(Object.entries(input).filter(([key]) => step.questions.some((q) => q.id === key && q.type !== 'file'))) };
         // The page words a question's problem itself; any other (the whole body) is worded here, never the error's English.
         const t = applicationMessages(request.locale);
-        const errors = fields.map((f) => (step.questions.some((q) => q.id === f.field) ? f : { field: f.field, reason: t(f.reason === 'too_long' ? 'apply.answersTooLong' : 'apply.checkAnswers') }));
+        const errors = fields.map((f) => (f.field === 'entries' || step.questions.some((q) => q.id === f.field) ? f : { field: f.field, reason: t(f.reason === 'too_long' ? 'apply.answersTooLong' : 'apply.checkAnswers') }));
         return sendPage(reply, <StepPage ctx={page(request, reply)} applicationId={view.application.id} service={view.service} definition={view.definition} step={step} answers={answers} errors={errors} files={await filesById(db, view.application.id)} fileMaxMb={config.APPLICATION_FILE_MAX_MB} />, 400);
       }
     });

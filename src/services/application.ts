@@ -3,9 +3,10 @@ import type { RequestContext } from '../platform/context.ts';
 import { assertOrganisationRecord, requireCitizen, requireRole } from '../platform/access.ts';
 import { recordAudit } from '../platform/audit/index.ts';
 import { conflict, DomainError, invalidInput, notFound } from '../platform/errors.ts';
-import { answerProblem, stepPath, nextStepId, type Answers, type FormDefinition, type PrefillField } from './form-definition.ts';
+import { answerProblem, stepComplete, stepPath, nextStepId, type Answers, type FormDefinition, type PrefillField } from './form-definition.ts';
 import { presentService, type Service } from './service.ts';
 import * as store from './store.ts';
+import { finishEntries } from './repeatable.ts';
 import { attachFiles, checkStepUploads, type StepUploads } from './attachment.ts';
 import { loadProfile } from '../identity/index.ts';
 import { issueDocument } from '../wallet/index.ts';
@@ -72,6 +73,8 @@ export async function saveStep(db: Db, ctx: RequestContext, id: string, stepId: 
   if (view.application.status !== 'draft') throw conflict('This application has been submitted and can no longer be changed.');
   const step = view.definition.steps.find((s) => s.id === stepId);
   if (!step) throw notFound('That step');
+  // A repeatable step's entries are saved one by one (see repeatable.ts); continuing only checks how many there are.
+  if (step.repeat) return finishEntries(view, step);
   const { answers: input, sent } = await read();
   const { accepted, problems } = await checkStepUploads(step, sent);
   const given: Answers = { ...input };
@@ -111,7 +114,7 @@ export async function saveStep(db: Db, ctx: RequestContext, id: string, stepId: 
 
 /** The first step on the person's path that still has a missing or bad answer. */
 export function firstIncompleteStep(definition: FormDefinition, answers: Answers): string | undefined {
-  return stepPath(definition, answers).find((s) => s.questions.some((q) => answerProblem(q, answers[q.id])))?.id;
+  return stepPath(definition, answers).find((s) => !stepComplete(s, answers))?.id;
 }
 
 /** Submits once: a repeated submission (a double click, a retried request) returns the same application. With a fee, the

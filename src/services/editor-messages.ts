@@ -67,6 +67,9 @@ export const editorMessages = defineMessages({
     'error.prefill': '"{question}" cannot be filled in from e-ME: only typed answers can',
     'error.routeQuestion': 'A routing rule of step {n} uses "{question}", which is not on that step',
     'error.routeBackward': 'A routing rule of step {n} goes to "{goto}", which is no longer a later step: change the rule first',
+    'error.repeatRange': 'Step {n}: the fewest entries cannot be more than the most entries',
+    'error.repeatFile': 'Step {n} is repeatable, so it cannot ask for files or be filled in from e-ME',
+    'error.routeRepeatable': 'Step {n} is repeatable, so its routing rules cannot use "{question}"',
     'error.shape': 'The change would leave the form incomplete: reload it and try again',
   },
   'zh-HK': {
@@ -134,6 +137,9 @@ export const editorMessages = defineMessages({
     'error.prefill': '「{question}」不能以 e-ME 資料填寫：只有輸入的答案可以',
     'error.routeQuestion': '第 {n} 步的路徑規則使用了「{question}」，但該問題不在此步驟',
     'error.routeBackward': '第 {n} 步的路徑規則前往「{goto}」，但那已不是較後的步驟：請先更改該規則',
+    'error.repeatRange': '第 {n} 步：最少項目數不可多於最多項目數',
+    'error.repeatFile': '第 {n} 步可重複填寫，因此不可要求上載檔案或以「智方便」資料填寫',
+    'error.routeRepeatable': '第 {n} 步可重複填寫，因此其路徑規則不可使用「{question}」',
     'error.shape': '這項更改會令表格不完整：請重新載入再試',
   },
 });

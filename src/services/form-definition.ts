@@ -26,6 +26,8 @@ const Step = Type.Object({
   id: Id,
   title: Text,
   questions: Type.Array(Question, { minItems: 1, maxItems: 30 }),
+  /** A repeatable step ("add another"): its questions are answered once per entry, at least min and at most max times. */
+  repeat: Type.Optional(Type.Object({ min: Type.Integer({ minimum: 0, maximum: 50 }), max: Type.Integer({ minimum: 1, maximum: 50 }) }, { additionalProperties: false })),
   next: Type.Optional(Type.Array(Type.Object({ question: Id, equals: Type.String({ maxLength: 100 }), goto: Type.String({ pattern: '^([a-z][a-zA-Z0-9_]{0,39}|end)$' }) }, { additionalProperties: false }), { maxItems: 20 })),
 }, { additionalProperties: false });
 
@@ -33,14 +35,38 @@ export const FormDefinition = Type.Object({ steps: Type.Array(Step, { minItems: 
 export type FormDefinition = Static<typeof FormDefinition>;
 export type FormStep = FormDefinition['steps'][number];
 export type FormQuestion = FormStep['questions'][number];
+/** Answers by question id; a repeatable step's answers are kept per entry as `questionId[0]`, `questionId[1]`, ... so the
+ * flat shape (and every reader of it) stays as it was, and each key still names a question of the form's version. */
 export type Answers = Record<string, string>;
+
+export const entryKey = (questionId: string, entry: number) => `${questionId}[${entry}]`;
+
+/** How many entries a repeatable step holds: entries are numbered from 0 with no gaps. */
+export function entryCount(step: FormStep, answers: Answers): number {
+  let count = 0;
+  while (count < 50 && step.questions.some((q) => entryKey(q.id, count) in answers)) count++;
+  return count;
+}
+
+/** One entry's answers, by question id (as an ordinary step's would be). */
+export const entryAnswers = (step: FormStep, answers: Answers, entry: number): Answers =>
+  Object.fromEntries(step.questions.flatMap((q) => (entryKey(q.id, entry) in answers ? [[q.id, answers[entryKey(q.id, entry)]!]] : [])));
+
+/** Whether a step is fully and correctly answered; a repeatable one needs min..max entries, each answered. */
+export function stepComplete(step: FormStep, answers: Answers): boolean {
+  if (!step.repeat) return !step.questions.some((q) => answerProblem(q, answers[q.id]));
+  const count = entryCount(step, answers);
+  if (count < step.repeat.min || count > step.repeat.max) return false;
+  return Array.from({ length: count }, (_, i) => entryAnswers(step, answers, i)).every((entry) => !step.questions.some((q) => answerProblem(q, entry[q.id])));
+}
 
 export const textIn = (text: { en: string; 'zh-HK': string }, locale: Locale) => (locale === 'zh-CN' ? toSimplified(text['zh-HK']) : text[locale]);
 
 /** What can be wrong with a definition beyond its shape: a code for pages to translate, with what it names. */
 export type DefinitionProblem =
   | { problem: 'duplicate_steps' } | { problem: 'duplicate_questions' } | { problem: 'no_options'; question: string }
-  | { problem: 'prefill'; question: string } | { problem: 'route_question'; step: number; question: string } | { problem: 'route_backward'; step: number; goto: string };
+  | { problem: 'prefill'; question: string } | { problem: 'route_question'; step: number; question: string } | { problem: 'route_backward'; step: number; goto: string }
+  | { problem: 'repeat_range'; step: number } | { problem: 'repeat_file'; step: number } | { problem: 'route_repeatable'; step: number; question: string };
 /** A definition's field error, with its problem for pages (the reason is the API's English). */
 export type DefinitionError = FieldError & { problem?: DefinitionProblem };
 
@@ -62,8 +88,15 @@ export function checkDefinition(candidate: unknown): { definition?: FormDefiniti
       // e-ME holds text: it cannot answer with a file or make a declaration for the citizen.
       if ((q.type === 'file' || q.type === 'declaration') && q.prefill) add(`definition.steps.${index}.${q.id}`, `a ${q.type} question cannot be filled in from e-ME`, { problem: 'prefill', question: q.id });
     }
+    if (step.repeat) {
+      if (step.repeat.min > step.repeat.max) add(`definition.steps.${index}.repeat`, 'the fewest entries cannot be more than the most', { problem: 'repeat_range', step: index + 1 });
+      // An upload is kept under its question's id; an entry's answers are numbered, so files are left to ordinary steps.
+      if (step.questions.some((q) => q.type === 'file' || q.prefill)) add(`definition.steps.${index}.repeat`, 'a repeatable step cannot ask for files or be filled in from e-ME', { problem: 'repeat_file', step: index + 1 });
+    }
     for (const rule of step.next ?? []) {
-      if (!step.questions.some((q) => q.id === rule.question)) add(`definition.steps.${index}.next`, `routes on ${rule.question}, which is not on this step`, { problem: 'route_question', step: index + 1, question: rule.question });
+      // A repeatable step's question has one answer per entry, so there is no single answer to route on.
+      if (step.repeat && step.questions.some((q) => q.id === rule.question)) add(`definition.steps.${index}.next`, `routes on ${rule.question}, which is repeated`, { problem: 'route_repeatable', step: index + 1, question: rule.question });
+      else if (!step.questions.some((q) => q.id === rule.question)) add(`definition.steps.${index}.next`, `routes on ${rule.question}, which is not on this step`, { problem: 'route_question', step: index + 1, question: rule.question });
       const target = stepIds.indexOf(rule.goto);
       if (rule.goto !== 'end' && target <= index) add(`definition.steps.${index}.next`, `goes to ${rule.goto}, which is not a later step`, { problem: 'route_backward', step: index + 1, goto: rule.goto });
     }

@@ -37,6 +37,9 @@ function definitionReason(t: ReturnType<typeof editorMessages>, error: Definitio
     case 'prefill': return t('error.prefill', { question: p.question });
     case 'route_question': return t('error.routeQuestion', { n: p.step, question: p.question });
     case 'route_backward': return t('error.routeBackward', { n: p.step, goto: p.goto });
+    case 'repeat_range': return t('error.repeatRange', { n: p.step });
+    case 'repeat_file': return t('error.repeatFile', { n: p.step });
+    case 'route_repeatable': return t('error.routeRepeatable', { n: p.step, question: p.question });
     default: return t('error.shape');
   }
 }

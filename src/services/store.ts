@@ -189,6 +189,13 @@ export async function mergeDraftAnswers(db: Queryable, id: string, stepAnswers: 
     .where('id', '=', id).where('status', '=', 'draft').returningAll().executeTakeFirst();
 }
 
+/** Takes keys out of a draft's answers and sets others, in one statement (removing a repeated entry renumbers the rest). */
+export async function rewriteDraftAnswers(db: Queryable, id: string, remove: string[], set: Record<string, string>): Promise<ApplicationRow | undefined> {
+  return db.updateTable('applications')
+    .set((eb) => ({ answers: sql`(answers - ${sql.val(remove)}::text[]) || ${JSON.stringify(set)}::jsonb`, version: eb('version', '+', 1), updated_at: new Date() }))
+    .where('id', '=', id).where('status', '=', 'draft').returningAll().executeTakeFirst();
+}
+
 /**
  * Submits the citizen's draft in one statement: its new status ('awaiting_payment' when its service charges a fee,
  * else 'submitted') and the event that records it. Returns the row, with its form's definition and its service's fee

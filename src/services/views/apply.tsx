@@ -1,20 +1,22 @@
 import type { FieldError } from '../../platform/errors.ts';
 import { Button, ErrorSummary, Form, Page, type PageContext } from '../../ui/index.ts';
-import { stepPath, textIn, type Answers, type FormDefinition, type FormStep } from '../form-definition.ts';
+import { entryAnswers, entryCount, stepPath, textIn, type Answers, type FormDefinition, type FormStep } from '../form-definition.ts';
 import type { Service } from '../service.ts';
 import { applicationMessages } from '../application-messages.ts';
 import { fileSize, Question, questionError } from './question.tsx';
+import { Entries, entriesError } from './entries.tsx';
 
 /** The files kept as answers, by the id each answer holds. */
 export type AnswerFiles = Map<string, { id: string; file_name: string; size_bytes: number }>;
 
-export function StepPage(props: { ctx: PageContext; applicationId: string; service: Service; definition: FormDefinition; step: FormStep; answers: Answers; errors: FieldError[]; files: AnswerFiles; fileMaxMb: number }) {
+export function StepPage(props: { ctx: PageContext; applicationId: string; service: Service; definition: FormDefinition; step: FormStep; answers: Answers; errors: FieldError[]; files: AnswerFiles; fileMaxMb: number; entry?: number | undefined; input?: Answers | undefined }) {
   const { ctx, step } = props;
   const t = applicationMessages(ctx.locale);
   const path = stepPath(props.definition, props.answers);
   const position = path.findIndex((s) => s.id === step.id);
   const summary = props.errors.map((e) => {
     const question = step.questions.find((q) => q.id === e.field);
+    if (e.field === 'entries') return { field: e.field, reason: entriesError(step, e.reason, ctx.locale) };
     return { field: e.field, reason: question ? questionError(question, e.reason, ctx.locale, props.fileMaxMb) : e.reason };
   });
   const previous = position > 0 ? path[position - 1] : undefined;
@@ -24,6 +26,7 @@ export function StepPage(props: { ctx: PageContext; applicationId: string; servi
       <ErrorSummary ctx={ctx} errors={summary} />
       <p class="hint">{props.service.name[ctx.locale]} · {t('apply.stepOf', { n: Math.max(position, 0) + 1, total: path.length })}</p>
       <h1>{textIn(step.title, ctx.locale)}</h1>
+      {step.repeat ? <Entries ctx={ctx} applicationId={props.applicationId} definition={props.definition} step={step} answers={props.answers} entry={props.entry} input={props.input} errors={props.errors} /> : <>
       {/* A step with a file question is sent as multipart (no JavaScript needed). */}
       <Form ctx={ctx} action={`/applications/${props.applicationId}/steps/${step.id}`} enctype={step.questions.some((q) => q.type === 'file') ? 'multipart/form-data' : undefined}>
         {step.questions.map((q) => {
@@ -31,7 +34,7 @@ export function StepPage(props: { ctx: PageContext; applicationId: string; servi
           return <Question question={q} value={props.answers[q.id]} errors={props.errors} locale={ctx.locale} fileMaxMb={props.fileMaxMb} file={file ? { name: file.file_name, size: file.size_bytes } : undefined} />;
         })}
         <Button>{t('apply.continue')}</Button>
-      </Form>
+      </Form></>}
       <p class="hint">{t('apply.saved')}</p>
     </Page>
   );
@@ -55,7 +58,7 @@ export function AnswersList(props: { ctx: PageContext; definition: FormDefinitio
   const t = applicationMessages(props.ctx.locale);
   return (
     <dl class="summary-list">
-      {stepPath(props.definition, props.answers).flatMap((step) => step.questions.map((q) => (
+      {stepPath(props.definition, props.answers).flatMap((step) => step.repeat ? <EntryAnswers {...props} step={step} /> : step.questions.map((q) => (
         <>
           <dt>{textIn(q.label, props.ctx.locale)}</dt>
           <dd>
@@ -65,6 +68,28 @@ export function AnswersList(props: { ctx: PageContext; definition: FormDefinitio
         </>
       )))}
     </dl>
+  );
+}
+
+/** Every entry of a repeatable step, each question labelled with its entry's number. */
+function EntryAnswers(props: { ctx: PageContext; definition: FormDefinition; answers: Answers; changeBase?: string | undefined; step: FormStep }) {
+  const t = applicationMessages(props.ctx.locale);
+  const { step } = props;
+  return (
+    <>
+      {Array.from({ length: entryCount(step, props.answers) }, (_, i) => {
+        const entry = entryAnswers(step, props.answers, i);
+        return step.questions.map((q) => (
+          <>
+            <dt>{textIn(q.label, props.ctx.locale)} ({t('repeat.entry', { n: i + 1 })})</dt>
+            <dd>
+              {displayAnswer(props.definition, q.id, entry[q.id], props.ctx.locale)}
+              {props.changeBase ? <> <a href={`${props.changeBase}/${step.id}?entry=${i}`}>{t('check.change')}<span class="visually-hidden"> {textIn(q.label, props.ctx.locale)} ({t('repeat.entry', { n: i + 1 })})</span></a></> : null}
+            </dd>
+          </>
+        ));
+      })}
+    </>
   );
 }
 
