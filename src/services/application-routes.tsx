@@ -32,7 +32,7 @@ type StepBody = Record<string, string> & { [SENT]?: PendingUpload };
 /** The answers in a step's body (symbol keys are not answers). */
 const answersOf = (body: StepBody): Record<string, string> => Object.fromEntries(Object.entries(body));
 const MessageBody = Type.Object({ message: Type.Optional(Type.String({ maxLength: 5000 })), decision: Type.Optional(Type.Union([Type.Literal('approved'), Type.Literal('rejected')])), _csrf: Type.Optional(Type.String()) });
-const STATUSES = ['submitted', 'information_requested', 'recommended', 'approved', 'rejected', 'withdrawn'] as const;
+const STATUSES = ['submitted', 'information_requested', 'recommended', 'payment_due', 'approved', 'rejected', 'withdrawn'] as const;
 
 /** Applying online (citizens) and working the queue (officers and approvers). */
 export const applicationRoutes: ModuleRoutes = async (app, options) => {
@@ -40,7 +40,8 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
   const files = fileStoreFor(config);
   const payments = paymentDeps(options);
   const notify = applications.submissionEmail((trx) => outboxMailer(trx, options.logger));
-  onPaymentSettled(applications.FEE_PURPOSE, (trx, ctx, payment) => applications.onFeeSettled(trx, ctx, payment, notify));
+  const paymentDue = applications.paymentDueEmail((trx) => outboxMailer(trx, options.logger), config.BASE_URL);
+  onPaymentSettled(applications.FEE_PURPOSE, (trx, ctx, payment) => applications.onFeeSettled(trx, ctx, payment, notify, config.SESSION_SECRET));
   const page = (request: FastifyRequest, reply: FastifyReply) => pageContext(request, reply, config.SEED_SAMPLE_DATA);
   const invalid = (error: unknown): FieldError[] | undefined =>
     error instanceof DomainError && error.code === 'invalid_input' ? (error.extra.fields ?? [{ field: 'message', reason: error.message }]) : undefined;
@@ -251,6 +252,6 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
   officerAction('recommend', (ctx, id, body) => applications.recommendApplication(db, ctx, id, body.message));
   officerAction('decide', (ctx, id, body) => {
     if (!body.decision) throw new DomainError('invalid_input', 'Choose approve or reject.', { fields: [{ field: 'decision', reason: 'is required' }] });
-    return applications.decideApplication(db, ctx, config.SESSION_SECRET, id, body.decision, body.message);
+    return applications.decideApplication(db, ctx, config.SESSION_SECRET, id, body.decision, body.message, paymentDue);
   });
 };

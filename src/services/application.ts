@@ -126,11 +126,11 @@ export async function submitApplication(db: Db, payments: PaymentDeps, notify: S
   const submitted = await db.transaction().execute(async (trx) => {
     const found = await store.submitDraft(trx, id, citizen.id, ctx.actor.label);
     if (!found) return undefined;
-    const { definition, fee_item_id: fee, ...moved } = found;
+    const { definition, fee_item_id: _fee, ...moved } = found;
     const incomplete = firstIncompleteStep(definition as FormDefinition, moved.answers);
     if (incomplete) throw invalidInput([{ field: incomplete, reason: 'required' }], 'Some questions still need an answer.');
     await recordAudit(trx, ctx, { action: `application.${moved.status}`, recordType: 'application', recordId: id, organisationId: moved.organisation_id, detail: { reference: moved.reference } });
-    if (!fee) await notify(trx, moved);
+    if (moved.status === 'submitted') await notify(trx, moved);
     return moved;
   });
   if (submitted?.status === 'submitted') return { application: submitted };
@@ -142,7 +142,7 @@ export async function submitApplication(db: Db, payments: PaymentDeps, notify: S
 
 /** The fee payment: the same one while it is under way; a new one after a failed or cancelled attempt. */
 export async function payFee(payments: PaymentDeps, ctx: RequestContext, view: ApplicationView) {
-  if (view.application.status !== 'awaiting_payment' || !view.service.feeItemId) throw conflict('This application has no fee waiting to be paid.');
+  if (!['awaiting_payment', 'payment_due'].includes(view.application.status) || !view.service.feeItemId) throw conflict('This application has no fee waiting to be paid.');
   for (let attempt = 1; attempt <= 20; attempt++) {
     const { payment } = await createPayment(payments, ctx, {
       itemId: view.service.feeItemId, purpose: FEE_PURPOSE, reference: view.application.id,
@@ -155,9 +155,17 @@ export async function payFee(payments: PaymentDeps, ctx: RequestContext, view: A
 
 export const FEE_PURPOSE = 'application_fee';
 
-/** Runs in the payment's settlement transaction: the application is submitted exactly when its fee is paid. */
-export async function onFeeSettled(trx: Trx, ctx: RequestContext, payment: { reference: string | null }, notify: SubmissionNotice): Promise<void> {
+/** Runs in the payment's settlement transaction: the application is submitted exactly when its fee is paid, or, when
+ * the fee was due on approval, approved and its licence issued. */
+export async function onFeeSettled(trx: Trx, ctx: RequestContext, payment: { reference: string | null }, notify: SubmissionNotice, signingSecret: string): Promise<void> {
   if (!payment.reference) return;
+  const approved = await store.updateApplication(trx, payment.reference, ['payment_due'], { status: 'approved' });
+  if (approved) {
+    await store.addEvent(trx, { application_id: approved.id, actor_kind: 'system', actor_label: 'payment', kind: 'approved', message: null });
+    await recordAudit(trx, ctx, { action: 'application.approved', recordType: 'application', recordId: approved.id, organisationId: approved.organisation_id, detail: { reference: approved.reference, paid: true } });
+    await issueLicence(trx, ctx, signingSecret, approved);
+    return;
+  }
   const row = await store.updateApplication(trx, payment.reference, ['awaiting_payment'], { status: 'submitted', submitted_at: new Date() });
   if (!row) return;
   await store.addEvent(trx, { application_id: row.id, actor_kind: 'system', actor_label: 'payment', kind: 'submitted', message: null });
@@ -178,6 +186,21 @@ export function submissionEmail(mailer: (trx: Trx) => Mailer): SubmissionNotice 
       to, subject: `Application ${application.reference} received: ${service.name_en}`,
       text: `We have received your application ${application.reference} for "${service.name_en}" (${service.name_zh_hk}).\n\n`
         + `What happens next: the department will check it${pledge}. Follow every step, and answer any request for information, under "My applications".\n`,
+    });
+  };
+}
+
+/** Tells the applicant their application is approved and its fee is now due; the licence follows the payment. */
+export function paymentDueEmail(mailer: (trx: Trx) => Mailer, baseUrl: string): SubmissionNotice {
+  return async (trx, application) => {
+    const [profile, service] = await Promise.all([loadProfile(trx, application.citizen_id), store.serviceById(trx, application.service_id)]);
+    const to = profile.email?.value;
+    if (!to || !service) return;
+    const amount = `HK$${(service.fee_cents / 100).toFixed(2)}`;
+    await mailer(trx).send({
+      to, subject: `Application ${application.reference} approved: please pay the fee`,
+      text: `Your application ${application.reference} for "${service.name_en}" (${service.name_zh_hk}) is approved.\n\n`
+        + `Pay the fee of ${amount} to receive your licence in your wallet: ${baseUrl}/applications/${application.id}\n`,
     });
   };
 }
@@ -206,7 +229,7 @@ const message = (text: string | undefined, what: string) => {
 };
 
 export async function withdrawApplication(db: Db, ctx: RequestContext, id: string) {
-  return transition(db, ctx, await getOwnApplication(db, ctx, id), { from: ['awaiting_payment', 'submitted', 'information_requested', 'recommended'], to: 'withdrawn', event: 'withdrawn' });
+  return transition(db, ctx, await getOwnApplication(db, ctx, id), { from: ['awaiting_payment', 'payment_due', 'submitted', 'information_requested', 'recommended'], to: 'withdrawn', event: 'withdrawn' });
 }
 
 export async function answerInformationRequest(db: Db, ctx: RequestContext, id: string, text: string | undefined) {
@@ -223,23 +246,32 @@ export async function recommendApplication(db: Db, ctx: RequestContext, id: stri
   return transition(db, ctx, await getOrganisationApplication(db, ctx, id), { from: ['submitted'], to: 'recommended', event: 'recommended', message: note?.trim() || undefined, extra: { recommended_by: officer.id } });
 }
 
-/** An approver decides a recommended application; never the person who recommended it. Approval issues the licence into the wallet. */
-export async function decideApplication(db: Db, ctx: RequestContext, signingSecret: string, id: string, decision: 'approved' | 'rejected', reason: string | undefined) {
+/** The licence an approval grants, into the citizen's wallet. */
+async function issueLicence(trx: Trx, ctx: RequestContext, signingSecret: string, row: store.ApplicationRow) {
+  const [profile, service] = await Promise.all([loadProfile(trx, row.citizen_id), store.serviceById(trx, row.service_id)]);
+  const validUntil = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
+  await issueDocument(trx, ctx, signingSecret, {
+    citizenId: row.citizen_id, organisationId: row.organisation_id, kind: 'licence', title: { en: service!.name_en, 'zh-HK': service!.name_zh_hk },
+    holderName: profile.name_en?.value ?? profile.name_zh?.value ?? row.answers.fullName ?? '', claims: { Reference: row.reference }, sourceReference: row.reference, validUntil,
+  });
+}
+
+/** An approver decides a recommended application; never the person who recommended it. Approval issues the licence into
+ * the wallet, unless the service's fee is due on approval and was not paid on submission: then the application waits
+ * for that payment (payment_due), whose settlement issues the licence (onFeeSettled). */
+export async function decideApplication(db: Db, ctx: RequestContext, signingSecret: string, id: string, decision: 'approved' | 'rejected', reason: string | undefined, paymentDue?: SubmissionNotice) {
   const approver = requireRole(ctx.actor, 'approver');
   const view = await getOrganisationApplication(db, ctx, id);
   if (view.application.recommended_by === approver.id) throw new DomainError('forbidden', 'You recommended this application; another approver must decide it.');
   const why = decision === 'rejected' ? message(reason, 'the reasons for the decision') : reason?.trim() || undefined;
-  const issue = async (trx: Trx, row: store.ApplicationRow) => {
-    const profile = await loadProfile(db, row.citizen_id);
-    const validUntil = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
-    await issueDocument(trx, ctx, signingSecret, {
-      citizenId: row.citizen_id, organisationId: row.organisation_id, kind: 'licence', title: { en: view.service.name.en, 'zh-HK': view.service.name['zh-HK'] },
-      holderName: profile.name_en?.value ?? profile.name_zh?.value ?? row.answers.fullName ?? '', claims: { Reference: row.reference }, sourceReference: row.reference, validUntil,
-    });
-  };
+  const extra = { decided_by: approver.id, decided_at: new Date(), decision_reason: why ?? null };
+  const paidOnSubmission = view.events.some((e) => e.kind === 'awaiting_payment');
+  if (decision === 'approved' && view.service.feeItemId && view.service.feeDue === 'approval' && !paidOnSubmission) {
+    return transition(db, ctx, view, { from: ['recommended'], to: 'payment_due', event: 'payment_due', message: why, extra, then: async (trx, row) => paymentDue?.(trx, row) });
+  }
   return transition(db, ctx, view, {
-    from: ['recommended'], to: decision, event: decision, message: why, extra: { decided_by: approver.id, decided_at: new Date(), decision_reason: why ?? null },
-    ...(decision === 'approved' ? { then: issue } : {}),
+    from: ['recommended'], to: decision, event: decision, message: why, extra,
+    ...(decision === 'approved' ? { then: (trx: Trx, row: store.ApplicationRow) => issueLicence(trx, ctx, signingSecret, row) } : {}),
   });
 }
 
@@ -254,7 +286,7 @@ export async function applicationQueue(db: Db, ctx: RequestContext, filter: Omit
 
 /** The citizen's applications that wait for them: drafts to finish and information departments asked for. */
 export async function applicationsAwaitingCitizen(db: Db, citizenId: string) {
-  return (await store.applicationsOfCitizen(db, citizenId)).filter((a) => a.status === 'draft' || a.status === 'information_requested');
+  return (await store.applicationsOfCitizen(db, citizenId)).filter((a) => ['draft', 'information_requested', 'payment_due'].includes(a.status));
 }
 
 export interface PrefillOffer { field: PrefillField; value: string; verified: boolean; questions: string[] }

@@ -27,13 +27,14 @@ export function readServiceForm(values: ServiceFormValues, locale: Locale): { in
   if (pledge !== undefined && (!Number.isInteger(pledge) || pledge < 1 || pledge > 365)) errors.push({ field: 'pledgeWorkingDays', reason: t('form.invalid', { field: t('form.pledge') }) });
   const feeItemId = (values.feeItemId ?? '').trim();
   if (feeItemId && !/^[0-9a-f-]{36}$/.test(feeItemId)) errors.push({ field: 'feeItemId', reason: t('form.invalid', { field: t('form.fee') }) });
+  const feeDue = values.feeDue === 'approval' ? 'approval' : 'submission';
   const contactEmail = (values.contactEmail ?? '').trim();
   if (contactEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(contactEmail)) errors.push({ field: 'contactEmail', reason: t('form.invalid', { field: t('form.contact') }) });
   if (errors.length > 0) return { errors };
   return {
     errors,
     input: {
-      slug, category: category!, nameEn, nameZhHk, summaryEn, summaryZhHk, ...(feeItemId ? { feeItemId } : {}),
+      slug, category: category!, nameEn, nameZhHk, summaryEn, summaryZhHk, ...(feeItemId ? { feeItemId } : {}), feeDue,
       ...(pledge !== undefined ? { pledgeWorkingDays: pledge } : {}), ...(contactEmail ? { contactEmail } : {}),
     },
   };
@@ -42,5 +43,5 @@ export function readServiceForm(values: ServiceFormValues, locale: Locale): { in
 export const serviceFormValues = (service: Service): ServiceFormValues => ({
   slug: service.slug, category: service.category, nameEn: service.name.en, nameZhHk: service.name['zh-HK'],
   summaryEn: service.summary.en, summaryZhHk: service.summary['zh-HK'], pledgeWorkingDays: service.pledgeWorkingDays?.toString() ?? '',
-  feeItemId: service.feeItemId ?? '', contactEmail: service.contactEmail ?? '', version: String(service.version),
+  feeItemId: service.feeItemId ?? '', feeDue: service.feeDue, contactEmail: service.contactEmail ?? '', version: String(service.version),
 });

@@ -22,7 +22,8 @@ export const ServiceInput = Type.Object({
   summaryZhHk: Type.String({ maxLength: 2000 }),
   summaryZhCn: Type.Optional(Type.String({ maxLength: 2000 })),
   pledgeWorkingDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
-  feeItemId: Type.Optional(Type.String({ format: 'uuid', description: "One of your organisation's payment items: its amount is the fee, paid online on submission" })),
+  feeItemId: Type.Optional(Type.String({ format: 'uuid', description: "One of your organisation's payment items: its amount is the fee, paid online" })),
+  feeDue: Type.Optional(Type.Union([Type.Literal('submission'), Type.Literal('approval')], { description: "When the fee is paid: on submission (the default), or once the application is approved, before the licence is issued" })),
   contactEmail: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
 }, { additionalProperties: false });
 export type ServiceInput = Static<typeof ServiceInput>;
@@ -31,7 +32,7 @@ const Text = Type.Object({ en: Type.String(), 'zh-HK': Type.String(), 'zh-CN': T
 export const Service = Type.Object({
   id: Type.String({ format: 'uuid' }), slug: Type.String(), organisationId: Type.String({ format: 'uuid' }), category: Type.String(),
   status: Type.String(), name: Text, summary: Text, pledgeWorkingDays: Type.Union([Type.Integer(), Type.Null()]),
-  feeCents: Type.Integer(), feeItemId: Type.Union([Type.String(), Type.Null()]), contactEmail: Type.Union([Type.String(), Type.Null()]), version: Type.Integer(),
+  feeCents: Type.Integer(), feeItemId: Type.Union([Type.String(), Type.Null()]), feeDue: Type.Union([Type.Literal('submission'), Type.Literal('approval')]), contactEmail: Type.Union([Type.String(), Type.Null()]), version: Type.Integer(),
 });
 export type Service = Static<typeof Service>;
 
@@ -39,7 +40,7 @@ export const presentService = (row: store.ServiceRow): Service => ({
   id: row.id, slug: row.slug, organisationId: row.organisation_id, category: row.category, status: row.status,
   name: { en: row.name_en, 'zh-HK': row.name_zh_hk, 'zh-CN': row.name_zh_cn },
   summary: { en: row.summary_en, 'zh-HK': row.summary_zh_hk, 'zh-CN': row.summary_zh_cn },
-  pledgeWorkingDays: row.pledge_working_days, feeCents: row.fee_cents, feeItemId: row.fee_item_id, contactEmail: row.contact_email, version: row.version,
+  pledgeWorkingDays: row.pledge_working_days, feeCents: row.fee_cents, feeItemId: row.fee_item_id, feeDue: row.fee_due, contactEmail: row.contact_email, version: row.version,
 });
 
 export const serviceName = (service: Service, locale: Locale) => service.name[locale];
@@ -58,7 +59,7 @@ function columns(input: ServiceInput) {
   return {
     slug: input.slug, category: input.category, name_en: input.nameEn.trim(), name_zh_hk: input.nameZhHk.trim(), name_zh_cn: nameZhCn.trim(),
     summary_en: input.summaryEn.trim(), summary_zh_hk: input.summaryZhHk.trim(), summary_zh_cn: summaryZhCn.trim(),
-    pledge_working_days: input.pledgeWorkingDays ?? null, contact_email: input.contactEmail ?? null,
+    pledge_working_days: input.pledgeWorkingDays ?? null, fee_due: input.feeDue ?? 'submission', contact_email: input.contactEmail ?? null,
     search_terms: documentTerms(input.nameEn, input.nameZhHk, nameZhCn, input.summaryEn, input.summaryZhHk, summaryZhCn),
   };
 }
@@ -69,7 +70,7 @@ export async function createService(db: Db, ctx: RequestContext, input: ServiceI
   return db.transaction().execute(async (trx) => {
     if (await store.serviceBySlug(trx, input.slug)) throw conflict(`The address ${input.slug} is taken by another service.`);
     const row = await store.insertService(trx, { ...columns(input), ...(await fee(trx, actor.organisationId, input.feeItemId)), organisation_id: actor.organisationId, published_at: null });
-    await recordAudit(trx, ctx, { action: 'service.created', recordType: 'service', recordId: row.id, organisationId: row.organisation_id, detail: { slug: row.slug } });
+    await recordAudit(trx, ctx, { action: 'service.created', recordType: 'service', recordId: row.id, organisationId: row.organisation_id, detail: { slug: row.slug, feeDue: row.fee_due } });
     return presentService(row);
   });
 }
@@ -112,7 +113,7 @@ async function changeService(
     assertOrganisationRecord(actor, row?.organisation_id ?? null, 'The service');
     const updated = await store.updateService(trx, id, version, await changes(trx, row!));
     if (!updated) throw conflict('Someone else changed this service since you opened it. Reload it and make your change again.');
-    await recordAudit(trx, ctx, { action, recordType: 'service', recordId: id, organisationId: updated.organisation_id, detail: { version: updated.version } });
+    await recordAudit(trx, ctx, { action, recordType: 'service', recordId: id, organisationId: updated.organisation_id, detail: { version: updated.version, feeDue: updated.fee_due } });
     return presentService(updated);
   });
 }

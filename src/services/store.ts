@@ -2,6 +2,8 @@ import { sql, type Generated, type Insertable, type Selectable, type Updateable 
 import type { Queryable } from '../platform/db/database.ts';
 
 export type ServiceStatus = 'draft' | 'published' | 'withdrawn';
+/** When a service's fee is paid: on submission, or once the application is approved (before the licence is issued). */
+export type FeeDue = 'submission' | 'approval';
 
 interface ServicesTable {
   id: Generated<string>;
@@ -18,6 +20,7 @@ interface ServicesTable {
   pledge_working_days: number | null;
   fee_cents: Generated<number>;
   fee_item_id: string | null;
+  fee_due: Generated<FeeDue>;
   contact_email: string | null;
   search_terms: Generated<string[]>;
   version: Generated<number>;
@@ -77,7 +80,7 @@ export async function categoryCounts(db: Queryable): Promise<{ category: string;
 // --- Forms and applications ---
 
 export type FormStatus = 'draft' | 'live' | 'archived';
-export type ApplicationStatus = 'draft' | 'awaiting_payment' | 'submitted' | 'information_requested' | 'recommended' | 'approved' | 'rejected' | 'withdrawn';
+export type ApplicationStatus = 'draft' | 'awaiting_payment' | 'submitted' | 'information_requested' | 'recommended' | 'payment_due' | 'approved' | 'rejected' | 'withdrawn';
 
 interface ServiceFormsTable {
   id: Generated<string>;
@@ -197,7 +200,7 @@ export async function rewriteDraftAnswers(db: Queryable, id: string, remove: str
 }
 
 /**
- * Submits the citizen's draft in one statement: its new status ('awaiting_payment' when its service charges a fee,
+ * Submits the citizen's draft in one statement: its new status ('awaiting_payment' when its service charges a fee due on submission,
  * else 'submitted') and the event that records it. Returns the row, with its form's definition and its service's fee
  * item for the caller to check before committing; undefined if the citizen has no such draft.
  */
@@ -205,8 +208,8 @@ export async function submitDraft(db: Queryable, id: string, citizenId: string, 
   const now = new Date();
   return db.with('moved', (qb) => qb.updateTable('applications as a').from('services as s')
     .set((eb) => ({
-      status: sql<ApplicationStatus>`CASE WHEN s.fee_item_id IS NULL THEN 'submitted' ELSE 'awaiting_payment' END`,
-      submitted_at: sql<Date | null>`CASE WHEN s.fee_item_id IS NULL THEN ${now}::timestamptz END`,
+      status: sql<ApplicationStatus>`CASE WHEN s.fee_item_id IS NULL OR s.fee_due = 'approval' THEN 'submitted' ELSE 'awaiting_payment' END`,
+      submitted_at: sql<Date | null>`CASE WHEN s.fee_item_id IS NULL OR s.fee_due = 'approval' THEN ${now}::timestamptz END`,
       version: eb('a.version', '+', 1), updated_at: now,
     }))
     .whereRef('s.id', '=', 'a.service_id').where('a.id', '=', id).where('a.citizen_id', '=', citizenId).where('a.status', '=', 'draft')

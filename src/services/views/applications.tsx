@@ -47,16 +47,16 @@ export function ApplicationPage(props: { ctx: PageContext; view: ApplicationView
   const { ctx, view } = props;
   const t = applicationMessages(ctx.locale);
   const a = view.application;
-  const open = ['awaiting_payment', 'submitted', 'information_requested', 'recommended'].includes(a.status);
+  const open = ['awaiting_payment', 'payment_due', 'submitted', 'information_requested', 'recommended'].includes(a.status);
   return (
     <Page ctx={ctx} title={t('detail.title', { reference: a.reference })}>
       {a.status === 'submitted' && view.events.at(-1)?.kind === 'submitted' ? <div class="panel" role="status"><h2>{t('detail.submitted')}</h2><p>{a.reference}</p></div> : null}
       <h1>{t('detail.title', { reference: a.reference })}</h1>
       <p>{view.service.name[ctx.locale]}: <strong>{t(`status.${a.status}`)}</strong></p>
       {a.status === 'draft' ? <p><a href={`/applications/${a.id}/steps/${view.definition.steps[0]!.id}`}>{t('detail.continue')}</a></p> : null}
-      {a.status === 'awaiting_payment' ? (
+      {a.status === 'awaiting_payment' || a.status === 'payment_due' ? (
         <Form ctx={ctx} action={`/applications/${a.id}/pay`}>
-          <p>{t('detail.payHint')}</p>
+          <p>{t(a.status === 'payment_due' ? 'detail.payDueHint' : 'detail.payHint')}</p>
           <Button>{t('detail.pay', { amount: `HK$${(view.service.feeCents / 100).toFixed(2)}` })}</Button>
         </Form>
       ) : null}

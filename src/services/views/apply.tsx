@@ -102,7 +102,7 @@ export function CheckAnswersPage(props: { ctx: PageContext; applicationId: strin
       <AnswersList ctx={props.ctx} definition={props.definition} answers={props.answers} changeBase={`/applications/${props.applicationId}/steps`} files={props.files} fileBase={`/applications/${props.applicationId}/files`} />
       <p>{t('check.notice')}</p>
       <Form ctx={props.ctx} action={`/applications/${props.applicationId}/submit`}>
-        <Button>{props.service.feeItemId ? t('check.payAndSubmit', { amount: `HK$${(props.service.feeCents / 100).toFixed(2)}` }) : t('check.submit')}</Button>
+        <Button>{props.service.feeItemId && props.service.feeDue === 'submission' ? t('check.payAndSubmit', { amount: `HK$${(props.service.feeCents / 100).toFixed(2)}` }) : t('check.submit')}</Button>
       </Form>
     </Page>
   );

@@ -30,7 +30,7 @@ export function ServicesConsolePage(props: { ctx: PageContext; services: Service
   );
 }
 
-export type ServiceFormValues = Partial<Record<'slug' | 'category' | 'nameEn' | 'nameZhHk' | 'summaryEn' | 'summaryZhHk' | 'pledgeWorkingDays' | 'feeItemId' | 'contactEmail' | 'version', string>>;
+export type ServiceFormValues = Partial<Record<'slug' | 'category' | 'nameEn' | 'nameZhHk' | 'summaryEn' | 'summaryZhHk' | 'pledgeWorkingDays' | 'feeItemId' | 'feeDue' | 'contactEmail' | 'version', string>>;
 
 export function ServiceFormPage(props: { ctx: PageContext; service?: Service | undefined; values: ServiceFormValues; errors: FieldError[]; feeItems: { id: string; label: string }[] }) {
   const { ctx, service, values, errors } = props;
@@ -50,6 +50,7 @@ export function ServiceFormPage(props: { ctx: PageContext; service?: Service | u
         <TextField name="summaryZhHk" label={t('form.summaryZhHk')} value={values.summaryZhHk} errors={errors} />
         <TextField name="pledgeWorkingDays" type="number" label={t('form.pledge')} value={values.pledgeWorkingDays} errors={errors} />
         <SelectField name="feeItemId" label={t('form.fee')} value={values.feeItemId ?? ''} options={[{ value: '', label: t('form.noFee') }, ...props.feeItems.map((i) => ({ value: i.id, label: i.label }))]} />
+        <SelectField name="feeDue" label={t('form.feeDue')} value={values.feeDue ?? 'submission'} options={[{ value: 'submission', label: t('form.feeDue.submission') }, { value: 'approval', label: t('form.feeDue.approval') }]} />
         <TextField name="contactEmail" type="email" label={t('form.contact')} value={values.contactEmail} errors={errors} />
         <Button>{t('form.save')}</Button>
       </Form>

@@ -5,7 +5,7 @@ import { applicationMessages } from '../application-messages.ts';
 import { AnswersList, type AnswerFiles } from './apply.tsx';
 import { History, localName } from './applications.tsx';
 
-const STATUSES: ApplicationStatus[] = ['submitted', 'information_requested', 'recommended', 'approved', 'rejected', 'withdrawn'];
+const STATUSES: ApplicationStatus[] = ['submitted', 'information_requested', 'recommended', 'payment_due', 'approved', 'rejected', 'withdrawn'];
 /** Statuses whose applicant's wording ("…from you") is reworded for the staff who read about the applicant. */
 const statusForStaff = (t: ReturnType<typeof applicationMessages>, status: ApplicationStatus) =>
   status === 'information_requested' || status === 'awaiting_payment' ? t(`officer.status.${status}`) : t(`status.${status}`);
