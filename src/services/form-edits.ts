@@ -170,6 +170,16 @@ export function readStep(values: EditValues, definition: FormDefinition, index: 
     else rules.push({ question, equals, goto });
   }
   if (rules.length) step.next = rules;
+  if (values['e.repeat'] === 'yes') {
+    const count = (name: string, lowest: number, reason: 'error.repeatMin' | 'error.repeatMax') => {
+      const n = Number((values[name] ?? '').trim() || Number.NaN);
+      if (Number.isInteger(n) && n >= lowest && n <= 50) return n;
+      errors.push({ field: name, reason: t(reason) });
+      return lowest;
+    };
+    step.repeat = { min: count('e.repeatMin', 0, 'error.repeatMin'), max: count('e.repeatMax', 1, 'error.repeatMax') };
+    if (step.repeat.min > step.repeat.max) errors.push({ field: 'e.repeatMin', reason: t('error.repeatRange', { n: index + 1 }) });
+  }
   return errors.length ? { errors } : { step, errors };
 }
 
@@ -183,7 +193,9 @@ export function questionValues(q: FormQuestion): EditValues {
 }
 
 export function stepValues(step: FormStep): EditValues {
-  const values: EditValues = { 'e.titleEn': step.title.en, 'e.titleZhHk': step.title['zh-HK'] };
+  const values: EditValues = {
+    'e.titleEn': step.title.en, 'e.titleZhHk': step.title['zh-HK'], 'e.repeat': step.repeat ? 'yes' : '', 'e.repeatMin': String(step.repeat?.min ?? 1), 'e.repeatMax': String(step.repeat?.max ?? 5),
+  };
   step.next?.forEach((r, i) => Object.assign(values, { [`e.ruleQuestion.${i}`]: r.question, [`e.ruleEquals.${i}`]: r.equals, [`e.ruleGoto.${i}`]: r.goto }));
   return values;
 }

@@ -21,13 +21,17 @@ const VEHICLES_FORM: FormDefinition = {
 let t: TestApp;
 let slug: string;
 let officer: Client;
+let admin: Client;
+let organisationId: string;
 
 before(async () => {
   t = await createTestApp();
-  const organisationId = (await buildOrganisation(t.db)).id;
+  organisationId = (await buildOrganisation(t.db)).id;
   slug = (await buildServiceWithForm(t.db, VEHICLES_FORM, { organisationId })).service.slug;
   const staff = await buildStaff(t.db, { organisationId, roles: ['officer'] });
   officer = await signInStaff(t.app, staff.email, staff.password);
+  const adminStaff = await buildStaff(t.db, { organisationId, roles: ['organisation_admin'] });
+  admin = await signInStaff(t.app, adminStaff.email, adminStaff.password);
 });
 after(async () => { await t.close(); });
 
@@ -99,6 +103,31 @@ describe('repeatable steps', () => {
     const page = `/applications/${other.id}/steps/vehicles`;
     const stranger = await citizen.submit(`/applications/${id}/steps/vehicles`, `${page}/entries/0`, { plate: 'XX 1' });
     assert.equal(stranger.statusCode, 404);
+  });
+});
+
+describe('the structured editor', () => {
+  test('an admin marks a step repeatable with min and max; min above max and routing on its questions are refused', async () => {
+    const plain = structuredClone(VEHICLES_FORM);
+    delete plain.steps[0]!.repeat;
+    const { service } = await buildServiceWithForm(t.db, plain, { organisationId });
+    const stepPage = `/console/services/${service.id}/form/steps/vehicles`;
+    const edit = async (fields: Record<string, string>) => {
+      const basis = /name="basis" value="([^"]+)"/.exec((await admin.get(stepPage)).body)![1]!;
+      return admin.submit(stepPage, `/console/services/${service.id}/form/edit`, { op: 'updateStep', step: 'vehicles', basis, 'e.titleEn': 'Your vehicles', 'e.titleZhHk': '你的車輛', ...fields });
+    };
+    const tooFew = await edit({ 'e.repeat': 'yes', 'e.repeatMin': '3', 'e.repeatMax': '2' });
+    assert.equal(tooFew.statusCode, 400);
+    assert.match(tooFew.body, /class="error-summary"/);
+    assert.match(tooFew.body, /the fewest entries cannot be more than the most entries/);
+    const routed = await edit({ 'e.repeat': 'yes', 'e.repeatMin': '1', 'e.repeatMax': '3', 'e.ruleQuestion.0': 'plate', 'e.ruleEquals.0': 'x', 'e.ruleGoto.0': 'end' });
+    assert.equal(routed.statusCode, 400);
+    assert.match(routed.body, /its routing rules cannot use &quot;plate&quot;/);
+    assert.equal((await edit({ 'e.repeat': 'yes', 'e.repeatMin': '1', 'e.repeatMax': '3' })).statusCode, 303);
+    const outline = await admin.get(`/console/services/${service.id}/form`);
+    assert.match(outline.body, /add another: 1 to 3 entries/);
+    const draft = await t.db.selectFrom('service_forms').select('definition').where('service_id', '=', service.id).where('status', '=', 'draft').executeTakeFirstOrThrow();
+    assert.deepEqual((draft.definition as FormDefinition).steps[0]!.repeat, { min: 1, max: 3 });
   });
 });
 

@@ -120,6 +120,7 @@ export function FormEditorPage(props: EditorProps & { versions: FormVersion[]; s
                   );
                 })}
               </ul>
+              {step.repeat ? <p class="hint">{t('editor.repeatTag', { min: step.repeat.min, max: step.repeat.max })}</p> : null}
               {routeText(definition, step, ctx.locale).map((text) => <p class="hint">{text}</p>)}
               <div>{button('addQuestion', t('editor.addQuestion', { n: i + 1 }), { step: step.id })}</div>
             </li>
@@ -157,6 +158,13 @@ export function StepEditorPage(props: EditorProps & { step: FormStep; values: Ed
         <input type="hidden" name="step" value={step.id} />
         <TextField name="e.titleEn" label={t('editor.titleEn')} value={values['e.titleEn']} errors={props.errors} />
         <TextField name="e.titleZhHk" label={t('editor.titleZhHk')} value={values['e.titleZhHk']} errors={props.errors} />
+        <h2>{t('editor.repeat')}</h2>
+        <div class="field choice">
+          <input id="field-e-repeat" name="e.repeat" type="checkbox" value="yes" checked={values['e.repeat'] === 'yes'} />
+          <label for="field-e-repeat">{t('editor.repeatLabel')}</label>
+        </div>
+        <TextField name="e.repeatMin" label={t('editor.repeatMin')} value={values['e.repeatMin']} errors={props.errors} />
+        <TextField name="e.repeatMax" label={t('editor.repeatMax')} value={values['e.repeatMax']} errors={props.errors} />
         <h2>{t('editor.rules')}</h2>
         <p class="hint">{t('editor.rulesHint')}</p>
         {rows.map((i) => (
