@@ -4,12 +4,14 @@ import type { ModuleRoutes } from '../platform/services.ts';
 import { hasRole, requireCitizen, requireRole } from '../platform/access.ts';
 import { DomainError, notFound, type FieldError } from '../platform/errors.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
+import { wantsHtml } from '../platform/http/problem.ts';
 import * as applications from './application.ts';
 import { onPaymentSettled, paymentDeps } from '../payments/index.ts';
 import { outboxMailer } from '../platform/mail/index.ts';
 import { CheckAnswersPage, StepPage } from './views/apply.tsx';
 import { ApplicationPage, MyApplicationsPage } from './views/applications.tsx';
-import { OfficerApplicationPage, QueuePage } from './views/officer.tsx';
+import { OfficerApplicationPage, pledgeDue, QueuePage } from './views/officer.tsx';
+import { assignApplication, caseworkers, queueChoices } from './assignment.ts';
 import { PrefillPage } from './views/prefill.tsx';
 import { getOrganisationById } from '../organisations/index.ts';
 import { FileNotFoundError, fileStoreFor, pendingUploadParser, type PendingUpload } from '../platform/files/index.ts';
@@ -32,6 +34,21 @@ type StepBody = Record<string, string> & { [SENT]?: PendingUpload };
 /** The answers in a step's body (symbol keys are not answers). */
 const answersOf = (body: StepBody): Record<string, string> => Object.fromEntries(Object.entries(body));
 const MessageBody = Type.Object({ message: Type.Optional(Type.String({ maxLength: 5000 })), decision: Type.Optional(Type.Union([Type.Literal('approved'), Type.Literal('rejected')])), _csrf: Type.Optional(Type.String()) });
+const Uuid = Type.String({ format: 'uuid' });
+const QueueQuery = Type.Object({
+  service: Type.Optional(Type.Union([Type.Literal(''), Uuid])),
+  status: Type.Optional(Type.Union([Type.Literal(''), ...['submitted', 'information_requested', 'recommended', 'payment_due', 'approved', 'rejected', 'withdrawn'].map((s) => Type.Literal(s))])),
+  pledge: Type.Optional(Type.Union([Type.Literal(''), Type.Literal('overdue'), Type.Literal('soon')])),
+  assignee: Type.Optional(Type.Union([Type.Literal(''), Type.Literal('me'), Type.Literal('none'), Uuid])),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
+});
+/** "Overdue" and "due soon" as pledge due dates (YYYY-MM-DD, inclusive), from today (UTC, like the due dates). */
+function pledgeWindow(pledge: '' | 'overdue' | 'soon' | undefined, now = new Date()): { dueFrom?: string; dueTo?: string } {
+  const today = now.toISOString().slice(0, 10);
+  if (pledge === 'overdue') return { dueTo: new Date(Date.parse(today) - 86_400_000).toISOString().slice(0, 10) };
+  if (pledge === 'soon') return { dueFrom: today, dueTo: pledgeDue(new Date(today), 5) };
+  return {};
+}
 const STATUSES = ['submitted', 'information_requested', 'recommended', 'payment_due', 'approved', 'rejected', 'withdrawn'] as const;
 
 /** Applying online (citizens) and working the queue (officers and approvers). */
@@ -221,25 +238,62 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
   citizenAction('withdraw', (ctx, id) => applications.withdrawApplication(db, ctx, id));
 
   // --- Officers and approvers ---
-  app.get('/console/applications', {
-    schema: { hide: true, querystring: Type.Object({ status: Type.Optional(Type.Union([Type.Literal(''), ...STATUSES.map((s) => Type.Literal(s))])), offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })) }) },
-  }, async (request, reply) => {
-    requireRole(request.actor, 'officer', 'approver', 'organisation_admin');
-    const status = request.query.status || undefined;
-    const rows = await applications.applicationQueue(db, requestContext(request), { status, limit: 100, offset: request.query.offset ?? 0 });
-    return sendPage(reply, <QueuePage ctx={page(request, reply)} rows={rows} status={status} />);
+  app.get('/console/applications', { schema: { hide: true, querystring: QueueQuery } }, async (request, reply) => {
+    const staff = requireRole(request.actor, 'officer', 'approver', 'organisation_admin');
+    const ctx = requestContext(request);
+    const q = request.query;
+    const filters = { service: q.service ?? '', status: q.status ?? '', pledge: q.pledge ?? '', assignee: q.assignee ?? '' } as const;
+    const assigneeId = filters.assignee === '' ? undefined : filters.assignee === 'me' ? staff.id : filters.assignee === 'none' ? null : filters.assignee;
+    const [rows, choices] = await Promise.all([
+      applications.applicationQueue(db, ctx, {
+        status: (filters.status || undefined) as (typeof STATUSES)[number] | undefined, serviceId: filters.service || undefined, assigneeId,
+        ...pledgeWindow(filters.pledge), limit: 100, offset: q.offset ?? 0,
+      }),
+      queueChoices(db, ctx),
+    ]);
+    return sendPage(reply, <QueuePage ctx={page(request, reply)} rows={rows} filters={filters} services={choices.services} colleagues={choices.colleagues} />);
   });
 
-  app.get('/console/applications/:id', { schema: { hide: true, params: IdParams } }, async (request, reply) => {
+  const officerPage = async (request: FastifyRequest, reply: FastifyReply, id: string, errors: FieldError[] = []) => {
     const staff = requireRole(request.actor, 'officer', 'approver', 'organisation_admin');
-    const view = await applications.getOrganisationApplication(db, requestContext(request), request.params.id);
-    const status = view.application.status;
+    const ctx = requestContext(request);
+    const view = await applications.getOrganisationApplication(db, ctx, id);
+    const a = view.application;
+    const status = a.status;
     const can = {
       requestInformation: (hasRole(staff, 'officer') || hasRole(staff, 'approver')) && ['submitted', 'recommended'].includes(status),
       recommend: hasRole(staff, 'officer') && status === 'submitted',
-      decide: hasRole(staff, 'approver') && status === 'recommended' && view.application.recommended_by !== staff.id,
+      decide: hasRole(staff, 'approver') && status === 'recommended' && a.recommended_by !== staff.id,
     };
-    return sendPage(reply, <OfficerApplicationPage ctx={page(request, reply)} view={view} files={await filesById(db, view.application.id)} can={can} />);
+    const open = ['submitted', 'information_requested', 'recommended', 'payment_due'].includes(status);
+    const assigns = hasRole(staff, 'organisation_admin') || hasRole(staff, 'approver');
+    const colleagues = await caseworkers(db, ctx);
+    const assignment = {
+      assignee: colleagues.find((c) => c.id === a.assignee_id), colleagues, errors,
+      can: {
+        takeIt: open && (hasRole(staff, 'officer') || hasRole(staff, 'approver')) && a.assignee_id !== staff.id,
+        assignOthers: open && assigns,
+        unassign: open && a.assignee_id !== null && (assigns || a.assignee_id === staff.id),
+      },
+    };
+    return sendPage(reply, <OfficerApplicationPage ctx={page(request, reply)} view={view} files={await filesById(db, a.id)} can={can} assignment={assignment} />, errors.length ? 400 : 200);
+  };
+  app.get('/console/applications/:id', { schema: { hide: true, params: IdParams } }, async (request, reply) => officerPage(request, reply, request.params.id));
+
+  // Take an application, hand it to a colleague of the department, or unassign it ('').
+  app.post('/console/applications/:id/assign', {
+    schema: { hide: true, params: IdParams, body: Type.Object({ assignee: Type.Union([Type.Literal(''), Type.Literal('me'), Uuid]), _csrf: Type.Optional(Type.String()) }) },
+  }, async (request, reply) => {
+    requireRole(request.actor, 'officer', 'approver', 'organisation_admin');
+    const { assignee } = request.body;
+    try {
+      await assignApplication(db, requestContext(request), request.params.id, assignee === '' ? null : assignee === 'me' ? { me: true } : { staffId: assignee });
+    } catch (error) {
+      const fields = invalid(error);
+      if (!fields || !wantsHtml(request)) throw error;
+      return officerPage(request, reply, request.params.id, fields);
+    }
+    return reply.redirect(`/console/applications/${request.params.id}`, 303);
   });
 
   const officerAction = (path: string, act: (ctx: ReturnType<typeof requestContext>, id: string, body: { message?: string | undefined; decision?: 'approved' | 'rejected' | undefined }) => Promise<unknown>) =>

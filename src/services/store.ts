@@ -104,6 +104,8 @@ interface ApplicationsTable {
   answers: Generated<Record<string, string>>;
   recommended_by: string | null;
   decided_by: string | null;
+  /** The colleague working the application (a staff account of its department); null while unassigned. */
+  assignee_id: string | null;
   decision_reason: string | null;
   submitted_at: Date | null;
   decided_at: Date | null;
@@ -226,16 +228,48 @@ export async function addEvent(db: Queryable, row: Insertable<ApplicationEventsT
 export const eventsOf = (db: Queryable, applicationId: string) =>
   db.selectFrom('application_events').selectAll().where('application_id', '=', applicationId).orderBy('id').execute();
 
-export interface QueueFilter { organisationId: string; status?: ApplicationStatus | undefined; serviceId?: string | undefined; limit: number; offset: number }
+export interface QueueFilter {
+  organisationId: string; status?: ApplicationStatus | undefined; serviceId?: string | undefined;
+  /** A staff id, or null for the unassigned ones; undefined: anyone's. */
+  assigneeId?: string | null | undefined;
+  /** Pledge due dates (YYYY-MM-DD, inclusive) of the applications the department still works on. */
+  dueFrom?: string | undefined; dueTo?: string | undefined;
+  limit: number; offset: number;
+}
+
+/** The department is still working on these: a pledge due date can be missed. */
+export const OPEN_STATUSES: ApplicationStatus[] = ['submitted', 'information_requested', 'recommended'];
+
+/** The pledge's due date: `pledge_working_days` weekdays after the (UTC) day of submission, as pledgeDue computes it. */
+const pledgeDueSql = sql<string | null>`CASE WHEN a.submitted_at IS NOT NULL AND s.pledge_working_days > 0 THEN (
+  SELECT to_char(d, 'YYYY-MM-DD') FROM generate_series((a.submitted_at AT TIME ZONE 'UTC')::date + 1, (a.submitted_at AT TIME ZONE 'UTC')::date + s.pledge_working_days * 2 + 7, interval '1 day') d
+  WHERE extract(isodow FROM d) < 6 ORDER BY d OFFSET greatest(s.pledge_working_days - 1, 0) LIMIT 1) END`;
 
 export async function queue(db: Queryable, f: QueueFilter) {
-  let query = db.selectFrom('applications as a').innerJoin('services as s', 's.id', 'a.service_id')
-    .select(['a.id', 'a.reference', 'a.status', 'a.submitted_at', 'a.service_id', 's.name_en', 's.name_zh_hk', 's.name_zh_cn', 's.pledge_working_days'])
+  const rows = db.selectFrom('applications as a').innerJoin('services as s', 's.id', 'a.service_id')
+    .leftJoin('staff_accounts as st', 'st.id', 'a.assignee_id')
+    .select(['a.id', 'a.reference', 'a.status', 'a.submitted_at', 'a.service_id', 'a.assignee_id', 's.name_en', 's.name_zh_hk', 's.name_zh_cn', 's.pledge_working_days', 'st.display_name as assignee_name'])
+    .select(pledgeDueSql.as('pledge_due'))
     .where('a.organisation_id', '=', f.organisationId).where('a.status', 'not in', ['draft', 'awaiting_payment']);
-  if (f.status) query = query.where('a.status', '=', f.status);
-  if (f.serviceId) query = query.where('a.service_id', '=', f.serviceId);
-  return query.orderBy('a.submitted_at').limit(f.limit).offset(f.offset).execute();
+  let query = db.selectFrom(rows.as('q')).selectAll();
+  if (f.status) query = query.where('q.status', '=', f.status);
+  if (f.serviceId) query = query.where('q.service_id', '=', f.serviceId);
+  if (f.assigneeId !== undefined) query = query.where('q.assignee_id', f.assigneeId === null ? 'is' : '=', f.assigneeId);
+  if (f.dueFrom || f.dueTo) query = query.where('q.status', 'in', OPEN_STATUSES);
+  if (f.dueFrom) query = query.where('q.pledge_due', '>=', f.dueFrom);
+  if (f.dueTo) query = query.where('q.pledge_due', '<=', f.dueTo);
+  return query.orderBy(sql`q.pledge_due ASC NULLS LAST`).orderBy('q.submitted_at').orderBy('q.reference').limit(f.limit).offset(f.offset).execute();
 }
+
+/** The department's colleagues who can work an application (officers and approvers, not disabled). */
+export const caseworkersOf = (db: Queryable, organisationId: string) =>
+  db.selectFrom('staff_accounts').select(['id', 'display_name']).where('organisation_id', '=', organisationId).where('disabled_at', 'is', null)
+    .where(sql<boolean>`roles && ARRAY['officer', 'approver']::text[]`).orderBy('display_name').execute();
+
+/** Sets (or clears) the application's assignee, provided it is still at `version`. */
+export const setAssignee = (db: Queryable, id: string, version: number, assigneeId: string | null) =>
+  db.updateTable('applications').set((eb) => ({ assignee_id: assigneeId, version: eb('version', '+', 1), updated_at: new Date() }))
+    .where('id', '=', id).where('version', '=', version).returningAll().executeTakeFirst();
 
 export const applicationsOfCitizen = (db: Queryable, citizenId: string) =>
   db.selectFrom('applications as a').innerJoin('services as s', 's.id', 'a.service_id')

@@ -27,13 +27,15 @@ export function MyApplicationsPage(props: { ctx: PageContext; applications: List
 
 /** Events worded for staff where the applicant's wording ("You sent…") would speak to the wrong reader. */
 const STAFF_EVENTS = new Set(['information_requested', 'information_provided']);
+/** The department's own work, not shown to the applicant. */
+const INTERNAL_EVENTS = new Set(['assigned', 'unassigned']);
 
 export function History(props: { ctx: PageContext; view: ApplicationView; staff?: boolean }) {
   const t = applicationMessages(props.ctx.locale);
   const label = (kind: string) => (props.staff && STAFF_EVENTS.has(kind) ? t(`officer.event.${kind as 'information_provided'}`) : t(`event.${kind as 'submitted'}`));
   return (
     <ol class="history">
-      {props.view.events.map((e) => (
+      {props.view.events.filter((e) => props.staff || !INTERNAL_EVENTS.has(e.kind)).map((e) => (
         <li>
           <strong>{label(e.kind)}</strong> <time datetime={e.occurred_at.toISOString()}>{e.occurred_at.toISOString().slice(0, 16).replace('T', ' ')}</time>
           {e.message ? <p class="message">{e.message}</p> : null}
