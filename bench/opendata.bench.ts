@@ -1,7 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { fork } from 'node:child_process';
 import Fastify from 'fastify';
 import { systemContext } from '../src/platform/context.ts';
@@ -11,15 +8,12 @@ import { load, type Benchmark, type BenchResult } from './harness.ts';
 import type { ClientAnswer, ClientRequest } from './opendata-clients.ts';
 
 // Open data: CKAN package_show and package_search with the paper's 5,500 datasets and ten times as many, beside a
-// bare Fastify route; downloads of a 100 MB file beside the same file served by a bare Fastify route from disk.
+// bare Fastify route. Downloads are in opendata-downloads.bench.ts.
 const opendata: Benchmark = async ({ url, db, config, seconds }) => {
   const ctx = systemContext('bench');
   await seedOpenData(db, ctx, localFileStore(config.DATA_DIR));
   const bare = Fastify();
   bare.get('/ping', async () => ({ status: 'ok' }));
-  const bigFile = path.join(config.DATA_DIR, 'bench-100mb.bin');
-  await writeFile(bigFile, Buffer.alloc(100 * 1024 * 1024, 'a'));
-  bare.get('/file', async (_request, reply) => reply.header('content-type', 'application/octet-stream').send(createReadStream(bigFile)));
   const bareUrl = await bare.listen({ port: 0, host: '127.0.0.1' });
   const rows: BenchResult[] = [];
   try {
@@ -46,7 +40,6 @@ const opendata: Benchmark = async ({ url, db, config, seconds }) => {
         rows.push({ group, name: `${name}, every call distinct (${distinctSource})`, ...uncached, ratio: uncached.rate / baseline.rate });
       }
     }
-    rows.push(...(await downloads(url, bareUrl, bigFile, db, config.DATA_DIR, seconds)));
   } finally {
     await bare.close();
   }
@@ -55,7 +48,7 @@ const opendata: Benchmark = async ({ url, db, config, seconds }) => {
 export default opendata;
 
 /** Runs one client job in a child process (its own event loop), as harness.ts `load` does. */
-function client(request: ClientRequest): Promise<ClientAnswer> {
+export function client(request: ClientRequest): Promise<ClientAnswer> {
   return new Promise((resolve, reject) => {
     const child = fork(path.join(import.meta.dirname, 'opendata-clients.ts'), { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
     let answer: ClientAnswer | undefined;
@@ -71,22 +64,4 @@ async function distinct(target: string, seconds: number) {
   const result = await client({ kind: 'distinct', url: target, connections: 50, seconds });
   if (result.failures > 0) throw new Error(`${target}: ${result.failures} failed answers under load`);
   return { rate: result.rate, p99Ms: result.p99Ms };
-}
-
-async function downloads(url: string, bareUrl: string, bigFile: string, db: Parameters<Benchmark>[0]['db'], dataDir: string, seconds: number): Promise<BenchResult[]> {
-  const stored = await localFileStore(dataDir).put(createReadStream(bigFile) as Readable);
-  const dataset = await db.selectFrom('opendata_datasets').select('id').where('name', '=', 'sample-public-markets').executeTakeFirstOrThrow();
-  const resource = await db.insertInto('opendata_resources').values({
-    dataset_id: dataset.id, position: 99, name_en: 'Large file (benchmark)', name_zh_hk: '大型檔案', name_zh_cn: '大型档案', format: 'PDF',
-    file_key: stored.key, file_name: 'large.pdf', size: stored.size, sha256: stored.sha256, media_type: 'application/pdf',
-  }).returning('id').executeTakeFirstOrThrow();
-  // Whole downloads by 4 concurrent connections from a client process, bytes over the time taken.
-  const measure = async (target: string) => (await client({ kind: 'download', url: target, connections: 4, seconds })).rate;
-  const group = 'open data downloads (100 MB file, 4 connections)';
-  const baseline = await measure(`${bareUrl}/file`);
-  const ours = await measure(`${url}/opendata/download/${resource.id}/large.pdf`);
-  return [
-    { group, name: 'baseline: bare Fastify route streaming the file from disk', rate: baseline, unit: 'MB/s', ratio: 1, note: 'MB = 10⁶ bytes' },
-    { group, name: 'GET /opendata/download/{id}/{file} (target ≥ 1 GB/s)', rate: ours, unit: 'MB/s', ratio: ours / baseline },
-  ];
 }
