@@ -1,7 +1,7 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Db } from '../../platform/db/database.ts';
 import * as store from './store.ts';
-import { modelKey, readAhead } from './read-ahead.ts';
+import { modelKey, readAhead, requestThrottle } from './read-ahead.ts';
 
 /**
  * oidc-provider's storage port on PostgreSQL: every model (sessions, interactions, codes, tokens, grants, clients)
@@ -13,6 +13,7 @@ export function postgresAdapter(db: Db) {
     constructor(private readonly kind: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      await requestThrottle.get()?.beforeDatabase();
       readAhead.forgetAll();
       if (this.kind === 'Client') clients.forget(id);
       await store.upsertModel(db, {
@@ -25,19 +26,23 @@ export function postgresAdapter(db: Db) {
     private async load(by: 'id' | 'uid' | 'user_code', value: string): Promise<AdapterPayload | undefined> {
       // Identifiers come from requests: one PostgreSQL text cannot hold (NUL) is simply not found, not an error.
       if (value.includes('\u0000') || value.length > 512) return undefined;
-      const ahead = readAhead.take(modelKey(this.kind, by, value));
+      const ahead = readAhead.take<AdapterPayload>(modelKey(this.kind, by, value));
       if (ahead.found) return ahead.payload;
       if (by === 'id' && TOKENS.has(this.kind)) return this.loadToken(value);
+      await requestThrottle.get()?.beforeDatabase();
       return payloadOf(await store.findModel(db, this.kind, by, value));
     }
 
-    /** A token with its grant and session, which the library asks for next (see read-ahead.ts). */
+    /** A token with its grant, session and account, which the library asks for next (see read-ahead.ts). */
     private async loadToken(id: string): Promise<AdapterPayload | undefined> {
-      const row = await store.findTokenWithGrantAndSession(db, this.kind, id);
+      const gate = requestThrottle.get();
+      const row = await store.findTokenBundle(db, this.kind, id, gate?.keys);
+      await gate?.afterRead(row?.throttleCounted ?? false);
       if (!row) return undefined;
       const token = payloadOf(row)!;
       if (typeof token.grantId === 'string') readAhead.put(modelKey('Grant', 'id', token.grantId), payloadOf(row.grant));
       if (typeof token.sessionUid === 'string') readAhead.put(modelKey('Session', 'uid', token.sessionUid), payloadOf(row.session));
+      if (typeof token.accountId === 'string') readAhead.put(accountKey(token.accountId), row.account ?? undefined);
       return token;
     }
 
@@ -45,22 +50,27 @@ export function postgresAdapter(db: Db) {
     findByUid(uid: string) { return this.load('uid', uid); }
     findByUserCode(userCode: string) { return this.load('user_code', userCode); }
     async consume(id: string): Promise<void> {
+      await requestThrottle.get()?.beforeDatabase();
       readAhead.forgetAll();
       await store.consumeModel(db, this.kind, id);
     }
     async destroy(id: string): Promise<void> {
+      await requestThrottle.get()?.beforeDatabase();
       readAhead.forgetAll();
       if (this.kind === 'Client') clients.forget(id);
       await store.destroyModel(db, this.kind, id);
     }
     async revokeByGrantId(grantId: string): Promise<void> {
+      await requestThrottle.get()?.beforeDatabase();
       readAhead.forgetAll();
       await store.destroyKindByGrant(db, this.kind, grantId);
     }
   };
 }
 
-const TOKENS = new Set(['AccessToken', 'RefreshToken']);
+const TOKENS = new Set(['AccessToken', 'RefreshToken', 'AuthorizationCode']);
+/** Where the citizen read with a token waits for the provider's findAccount. */
+export const accountKey = (accountId: string) => modelKey('Account', 'id', accountId);
 
 // `consumed` is how the library recognises a replayed authorization code or rotated refresh token.
 function payloadOf(row: { payload: unknown; consumed_at: Date | null } | null | undefined): AdapterPayload | undefined {

@@ -3,6 +3,8 @@ import type { Profile } from '../profile.ts';
 import { openDocument, type DocumentKeys } from '../proofing.ts';
 import type { CitizenRow } from '../store.ts';
 
+type DocumentHolder = Pick<CitizenRow, 'id' | 'proofed_at' | 'document_type' | 'document_ciphertext'>;
+
 /** OpenID Connect scopes and the claims each releases, all taken from the e-ME profile. */
 export const SCOPE_CLAIMS = {
   profile: ['name', 'chinese_name', 'birthdate', 'gender'],
@@ -31,7 +33,7 @@ export function claimsFromProfile(profile: Profile): Record<string, unknown> {
  * The document checked at the help desk (iAM Smart+ accounts only), decrypted only to be released to a service.
  * One no key opens (sealed with a key since removed) is left out with a warning: the rest of the sign-in still works.
  */
-export function identityDocumentClaims(keys: DocumentKeys, citizen: CitizenRow, logger: Pick<Logger, 'warn'>): Record<string, unknown> {
+export function identityDocumentClaims(keys: DocumentKeys, citizen: DocumentHolder, logger: Pick<Logger, 'warn'>): Record<string, unknown> {
   if (!citizen.proofed_at || !citizen.document_ciphertext) return {};
   const opened = openDocument(keys, citizen.document_ciphertext);
   if (!opened) {

@@ -4,15 +4,16 @@ import type { Services } from '../../platform/services.ts';
 import { ACR_VALUES, acrRank, requiredRank } from '../assurance.ts';
 import { CITIZEN_SESSION_COOKIE, resolveSession } from '../session.ts';
 import * as store from '../store.ts';
-import { postgresAdapter } from './adapter.ts';
+import { accountKey, postgresAdapter } from './adapter.ts';
 import { claimsFromProfile, identityDocumentClaims, SCOPE_CLAIMS } from './claims.ts';
 import { profileOf } from '../profile.ts';
 import { documentKeys } from '../proofing.ts';
 import { signingKeys } from './keys.ts';
 import * as oidcStore from './store.ts';
 import { endCitizenSessionOnLogout, renderProviderError } from './provider-pages.ts';
-import { throttleTokenEndpoints } from './throttle.ts';
-import { readAheadPerRequest } from './read-ahead.ts';
+import { throttleTokenEndpoints, ThrottledRequest } from './throttle.ts';
+import { readAhead, readAheadPerRequest } from './read-ahead.ts';
+import type { AccountRead } from './store.ts';
 
 export const OIDC_PREFIX = '/oidc';
 
@@ -64,8 +65,9 @@ export async function createProvider(services: Services): Promise<Provider> {
     jwks: { keys: await signingKeys(db) },
     cookies: { keys: [derive(config.SESSION_SECRET, 'oidc cookies')], long: { httpOnly: true, sameSite: 'lax' }, short: { httpOnly: true, sameSite: 'lax' } },
     async findAccount(_ctx: unknown, id: string) {
-      // The account and its e-ME profile in one query: every caller (token, userinfo) goes on to ask for the claims.
-      const citizen = await store.citizenWithProfile(db, id);
+      // The account and its e-ME profile, usually read with the token (read-ahead.ts): every caller asks for the claims.
+      const ahead = readAhead.take<AccountRead>(accountKey(id));
+      const citizen = ahead.found ? ahead.payload : await store.citizenWithProfile(db, id);
       if (!citizen || citizen.disabled_at) return undefined;
       // The provider releases only the claims of scopes the citizen granted; identity_document needs the highest level.
       return { accountId: id, claims: async () => ({ sub: id, ...claimsFromProfile(profileOf(citizen.profile)), ...identityDocumentClaims(keys, citizen, logger) }) };
@@ -114,6 +116,8 @@ export async function createProvider(services: Services): Promise<Provider> {
   endCitizenSessionOnLogout(provider, services);
   readAheadPerRequest(provider);
   throttleTokenEndpoints(provider, db);
-  provider.on('server_error', (_ctx: unknown, error: Error) => logger.error({ err: error }, 'openid provider error'));
+  provider.on('server_error', (_ctx: unknown, error: Error) => {
+    if (!(error instanceof ThrottledRequest)) logger.error({ err: error }, 'openid provider error');
+  });
   return provider;
 }

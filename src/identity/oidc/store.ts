@@ -41,14 +41,38 @@ export async function findModel(db: Queryable, kind: string, by: 'id' | 'uid' | 
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())])).executeTakeFirst();
 }
 type ModelRead = { payload: Record<string, unknown>; consumed_at: Date | null };
-/** A live token and, in the same statement, its live grant and session (each null when missing or expired). */
-export async function findTokenWithGrantAndSession(db: Queryable, kind: string, id: string): Promise<(ModelRead & { grant: ModelRead | null; session: ModelRead | null }) | undefined> {
+/** What the provider's findAccount needs of a citizen: the account, its e-ME profile and its identity document. */
+export interface AccountRead {
+  id: string; disabled_at: Date | null; proofed_at: Date | null; document_type: string | null; document_ciphertext: string | null;
+  profile: { field: string; value: string; verified: boolean }[];
+}
+export interface TokenBundle extends ModelRead {
+  grant: ModelRead | null;
+  session: ModelRead | null;
+  account: AccountRead | null;
+  /** Whether any throttle counter exists for the keys asked about (then the exact check is worth a query). */
+  throttleCounted: boolean;
+}
+/**
+ * A live token and, in the same statement, what every token and userinfo request reads next: its live grant and
+ * session, its citizen with the e-ME profile (each null when missing or expired), and whether the caller's address
+ * has failures counted against it.
+ */
+export async function findTokenBundle(db: Queryable, kind: string, id: string, throttleKeys: string[] = []): Promise<TokenBundle | undefined> {
   const now = new Date();
-  const { rows } = await sql<ModelRead & { grant_payload: Record<string, unknown> | null; grant_consumed_at: Date | null; session_payload: Record<string, unknown> | null; session_consumed_at: Date | null }>`
-    SELECT t.payload, t.consumed_at, g.payload AS grant_payload, g.consumed_at AS grant_consumed_at, s.payload AS session_payload, s.consumed_at AS session_consumed_at
+  const { rows } = await sql<ModelRead & {
+    grant_payload: Record<string, unknown> | null; grant_consumed_at: Date | null; session_payload: Record<string, unknown> | null; session_consumed_at: Date | null;
+    citizen_id: string | null; disabled_at: Date | null; proofed_at: Date | null; document_type: string | null; document_ciphertext: string | null;
+    profile: AccountRead['profile'] | null; throttle_counted: boolean;
+  }>`
+    SELECT t.payload, t.consumed_at, g.payload AS grant_payload, g.consumed_at AS grant_consumed_at, s.payload AS session_payload, s.consumed_at AS session_consumed_at,
+      c.id AS citizen_id, c.disabled_at, c.proofed_at, c.document_type, c.document_ciphertext,
+      CASE WHEN c.id IS NOT NULL THEN (SELECT coalesce(json_agg(json_build_object('field', f.field, 'value', f.value, 'verified', f.verified)), '[]'::json) FROM citizen_profile_fields f WHERE f.citizen_id = c.id) END AS profile,
+      EXISTS (SELECT 1 FROM throttle_counters WHERE key = ANY(${throttleKeys}::text[])) AS throttle_counted
     FROM oidc_models t
     LEFT JOIN oidc_models g ON g.kind = 'Grant' AND g.id = t.payload->>'grantId' AND (g.expires_at IS NULL OR g.expires_at > ${now})
     LEFT JOIN oidc_models s ON s.kind = 'Session' AND s.uid = t.payload->>'sessionUid' AND (s.expires_at IS NULL OR s.expires_at > ${now})
+    LEFT JOIN citizens c ON c.id = CASE WHEN t.payload->>'accountId' ~ '^[0-9a-fA-F-]{36}$' THEN (t.payload->>'accountId')::uuid END
     WHERE t.kind = ${kind} AND t.id = ${id} AND (t.expires_at IS NULL OR t.expires_at > ${now})`.execute(db);
   const row = rows[0];
   if (!row) return undefined;
@@ -56,6 +80,10 @@ export async function findTokenWithGrantAndSession(db: Queryable, kind: string, 
     payload: row.payload, consumed_at: row.consumed_at,
     grant: row.grant_payload ? { payload: row.grant_payload, consumed_at: row.grant_consumed_at } : null,
     session: row.session_payload ? { payload: row.session_payload, consumed_at: row.session_consumed_at } : null,
+    account: row.citizen_id ? {
+      id: row.citizen_id, disabled_at: row.disabled_at, proofed_at: row.proofed_at, document_type: row.document_type, document_ciphertext: row.document_ciphertext, profile: row.profile ?? [],
+    } : null,
+    throttleCounted: row.throttle_counted,
   };
 }
 export async function consumeModel(db: Queryable, kind: string, id: string): Promise<void> {
