@@ -4,3 +4,4 @@ export { renderErrorPage } from './error-page.tsx';
 export { uiRoutes } from './routes.ts';
 export { uiMessages } from './messages.ts';
 export type { PageContext } from './page-context.ts';
+export { describeInputProblems } from './input-problems.ts';

@@ -117,12 +117,13 @@ export function Page(props: PageProps) {
   );
 }
 
-export function ErrorPage(props: { ctx: PageContext; title: string; detail?: string | undefined }) {
+export function ErrorPage(props: { ctx: PageContext; title: string; detail?: string | undefined; children?: Child }) {
   const t = uiMessages(props.ctx.locale);
   return (
     <Page ctx={props.ctx} title={props.title}>
       <h1>{props.title}</h1>
       {props.detail ? <p>{props.detail}</p> : null}
+      {props.children}
       <p><a href="/">{t('errors.back')}</a></p>
       <p class="hint">{t('errors.reference', { requestId: props.ctx.requestId })}</p>
     </Page>

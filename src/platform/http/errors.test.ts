@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, signInStaff, type TestApp } from '../../../test/support/app.ts';
 import { buildStaff } from '../../../test/support/factories.ts';
+import { buildCitizen, signInCitizen } from '../../../test/support/identity-factories.ts';
 
 let t: TestApp;
 before(async () => { t = await createTestApp(); });
@@ -44,6 +45,58 @@ test('people get a page, in their language, for the same errors', async () => {
   assert.match(response.headers['content-type'] as string, /text\/html/);
   assert.match(response.body, /<html lang="zh-HK">/);
   assert.match(response.body, /找不到網頁/);
+});
+
+const isPage = (response: { statusCode: number; headers: Record<string, unknown>; body: string }, locale: string) => {
+  assert.equal(response.statusCode, 400);
+  assert.match(response.headers['content-type'] as string, /text\/html/);
+  assert.match(response.body, new RegExp(`<html lang="${locale}">`));
+  assert.doesNotMatch(response.body, /must NOT have|must match|is required|is not an accepted field/, 'no English schema reason');
+  return response.body;
+};
+
+test('a form refused by its schema is explained in the page\'s language; the API keeps its English problem', async () => {
+  const admin = await buildStaff(t.db, { roles: ['organisation_admin'] });
+  const staff = await signInStaff(t.app, admin.email, admin.password);
+  const tooLong = { nameEn: 'x'.repeat(4_001), nameZhHk: '名稱' };
+
+  staff.cookies.set('lang', 'zh-HK');
+  const zhHk = isPage(await staff.submit('/console/services/new', '/console/services/new', tooLong), 'zh-HK');
+  assert.match(zhHk, /<h1>部分資料無效<\/h1>/);
+  assert.match(zhHk, /欄位「nameEn」不可超過 4,000 個字元/);
+  assert.match(zhHk, /請按瀏覽器的「返回」鍵回到表格/);
+
+  staff.cookies.set('lang', 'zh-CN');
+  const zhCn = isPage(await staff.submit('/console/services/new', '/console/services/new', tooLong), 'zh-CN');
+  assert.match(zhCn, /<h1>部分资料无效<\/h1>/);
+  assert.match(zhCn, /字段“nameEn”不能超过 4,000 个字符/);
+
+  staff.cookies.set('lang', 'en');
+  const en = isPage(await staff.submit('/console/services/new', '/console/services/new', tooLong), 'en');
+  assert.match(en, /The field “nameEn” must be 4,000 characters or fewer/);
+
+  staff.cookies.set('lang', 'zh-HK');
+  const address = isPage(await staff.get('/console/services/not-a-uuid'), 'zh-HK');
+  assert.match(address, /此網頁的網址無效/);
+  assert.doesNotMatch(address, /返回」鍵/, 'no form to go back to');
+
+  const api = await staff.json('POST', '/api/v1/organisations', { code: 'LONG', kind: 'department', nameEn: 'x'.repeat(201), nameZhHk: '部門' });
+  const problem = isProblem(api, 400);
+  assert.equal(problem.detail, 'body.nameEn must NOT have more than 200 characters');
+  assert.deepEqual(problem.errors, [{ field: 'body.nameEn', reason: 'must NOT have more than 200 characters' }]);
+});
+
+test('the citizen profile and the open data dataset form, posted over-long in zh-HK', async () => {
+  const citizen = await signInCitizen(t.app, await buildCitizen(t.db));
+  citizen.cookies.set('lang', 'zh-HK');
+  const profile = isPage(await citizen.submit('/account/profile', '/account/profile', { name_en: 'x'.repeat(1_001) }), 'zh-HK');
+  assert.match(profile, /欄位「name_en」不可超過 1,000 個字元/);
+
+  const officer = await buildStaff(t.db, { roles: ['officer'] });
+  const staff = await signInStaff(t.app, officer.email, officer.password);
+  staff.cookies.set('lang', 'zh-HK');
+  const dataset = isPage(await staff.submit('/console/opendata/new', '/console/opendata', { titleEn: 'x'.repeat(20_001) }), 'zh-HK');
+  assert.match(dataset, /欄位「titleEn」不可超過 20,000 個字元/);
 });
 
 test('every response carries a request id, and a valid incoming one is kept', async () => {

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ERROR_CATALOGUE, fromDriverError, type ErrorCode, type FieldError } from '../errors.ts';
+import type { Locale } from '../i18n/index.ts';
 
 // The one place where any error becomes a response: RFC 9457 problem+json for the API,
 // a friendly page for people. Driver messages and stacks are logged, never sent.
@@ -29,14 +30,52 @@ function validationFields(error: FastifyError): FieldError[] {
   });
 }
 
+/** A page form's field labels by input name, in the person's language: a route gives them as `config: { fieldLabels }`. */
+export type FieldLabels = (locale: Locale) => Readonly<Record<string, string>>;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** So that input the schema refuses is named on the error page as the form names it. */
+    fieldLabels?: FieldLabels;
+  }
+}
+
+/** One way input failed its route's schema, in ajv's terms, so that pages can word it in the person's language. */
+export interface SchemaProblem {
+  /** body, querystring, params or headers. */
+  source: string;
+  /** The input's name as the form sends it (`nameEn`, `entries.0.note`); '' for the input as a whole. */
+  name: string;
+  keyword: string;
+  params: Readonly<Record<string, unknown>>;
+  /** Tells a union's own failure from its branches'. */
+  schemaPath: string;
+}
+
+/** Input refused by the route's schema: the English reason (API) and the problems themselves (pages). */
+export class SchemaInputError extends DomainError {
+  constructor(fields: FieldError[], readonly problems: readonly SchemaProblem[], readonly labels: FieldLabels | undefined) {
+    super('invalid_input', fields.map((f) => `${f.field} ${f.reason}`).join('; '), { fields });
+  }
+}
+
+const pointerSegment = (segment: string) => segment.replace(/~1/g, '/').replace(/~0/g, '~');
+
+function schemaProblems(error: FastifyError): SchemaProblem[] {
+  return (error.validation ?? []).map((v) => {
+    const params = (v.params ?? {}) as Record<string, unknown>;
+    const child = typeof params.missingProperty === 'string' ? params.missingProperty : typeof params.additionalProperty === 'string' ? params.additionalProperty : undefined;
+    const path = v.instancePath.split('/').slice(1).map(pointerSegment);
+    const name = [...path, ...(child === undefined ? [] : [child])].join('.');
+    return { source: error.validationContext ?? 'body', name, keyword: v.keyword, params, schemaPath: v.schemaPath };
+  });
+}
+
 /** Classifies any thrown value as a DomainError; `internal` when nothing else fits. */
-export function toDomainError(error: unknown): DomainError {
+export function toDomainError(error: unknown, labels?: FieldLabels): DomainError {
   if (error instanceof DomainError) return error;
   const fastifyError = error as FastifyError;
-  if (fastifyError?.validation) {
-    const fields = validationFields(fastifyError);
-    return new DomainError('invalid_input', fields.map((f) => `${f.field} ${f.reason}`).join('; '), { fields });
-  }
+  if (fastifyError?.validation) return new SchemaInputError(validationFields(fastifyError), schemaProblems(fastifyError), labels);
   const driver = fromDriverError(error);
   if (driver) return driver;
   const code = fastifyError?.code;
@@ -91,7 +130,7 @@ export function registerErrorHandling(app: FastifyInstance, pages: ErrorPages): 
     return reply.type('application/problem+json; charset=utf-8').send(JSON.stringify(problemDocument(error, request.id)));
   };
   app.setErrorHandler((error, request, reply) => {
-    const domainError = toDomainError(error);
+    const domainError = toDomainError(error, request.routeOptions?.config?.fieldLabels);
     if (domainError.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: domainError.code, detail: domainError.message }, 'request refused');
     return respond(domainError, request, reply);
