@@ -11,10 +11,11 @@ const FORMATS: Record<string, Key> = {
 };
 const TYPES: Record<string, Key> = { integer: 'input.integer', number: 'input.number', boolean: 'input.boolean' };
 const LIMITS = new Set(['maxLength', 'minLength', 'minimum', 'exclusiveMinimum', 'maximum', 'exclusiveMaximum', 'maxItems', 'minItems']);
+const CHOICES = new Set(['const', 'enum']);
 const isUnion = (p: SchemaProblem) => p.keyword === 'anyOf' || p.keyword === 'oneOf';
 
 /**
- * A union (anyOf) fails with each branch's failure and then its own. Its branches are all constants: a choice. One
+ * A union (anyOf) fails with each branch's failure and then its own. Constants (or ids, by format or pattern): a choice. One
  * branch failed on something other than the value's type: that branch is the one meant (a string too long, say).
  * Otherwise the union itself: not valid.
  */
@@ -25,7 +26,7 @@ function meant(problems: readonly SchemaProblem[]): SchemaProblem[] {
   return problems.filter((p) => !inBranch.has(p)).map((p) => {
     if (!isUnion(p)) return p;
     const branches = branchesOf(p).filter((b) => !isUnion(b));
-    if (branches.length > 0 && branches.every((b) => b.keyword === 'const' || b.keyword === 'enum')) return { ...p, keyword: 'enum' };
+    if (branches.some((b) => CHOICES.has(b.keyword)) && branches.every((b) => CHOICES.has(b.keyword) || b.keyword === 'format' || b.keyword === 'pattern')) return { ...p, keyword: 'enum' };
     const untyped = branches.filter((b) => b.keyword !== 'type');
     return untyped.length === 1 ? untyped[0]! : p;
   });
