@@ -2,10 +2,10 @@ import { Type, type Static } from 'typebox';
 import type { Db, Queryable } from '../platform/db/database.ts';
 import type { RequestContext } from '../platform/context.ts';
 import { assertOrganisationRecord, requireRole } from '../platform/access.ts';
-import { recordAudit } from '../platform/audit/index.ts';
+import { recordAudit, type AuditEntry } from '../platform/audit/index.ts';
 import { conflict, invalidInput, notFound } from '../platform/errors.ts';
 import { createPayment, type Payment } from './payment.ts';
-import { onPaymentSettled } from './settled-handlers.ts';
+import { BILL_PURPOSE } from './settled-handlers.ts';
 import type { PaymentDeps } from './deps.ts';
 import * as store from './store.ts';
 
@@ -69,12 +69,10 @@ export async function payBill(deps: PaymentDeps, ctx: RequestContext, billId: st
   const bill = await store.billById(deps.db, billId);
   if (!bill) throw notFound('The bill');
   if (bill.paid_payment_id) throw conflict('This bill is already paid.');
-  return createPayment(deps, ctx, { itemId: bill.item_id, purpose: 'bill', reference: bill.id, idempotencyKey, idempotencyScope: `bill:${bill.id}` });
+  return createPayment(deps, ctx, { itemId: bill.item_id, purpose: BILL_PURPOSE, reference: bill.id, idempotencyKey, idempotencyScope: `bill:${bill.id}` });
 }
 
-onPaymentSettled('bill', async (trx, ctx, payment) => {
-  if (!payment.reference) return;
-  await store.markBillPaid(trx, payment.reference, payment.id);
-  await recordAudit(trx, ctx, { action: 'bill.paid', recordType: 'payment_bill', recordId: payment.reference, organisationId: payment.organisationId, detail: { paymentId: payment.id } });
+/** What the audit log says when a payment marks its bill paid (written with the payment's own entry, see settlement). */
+export const billPaidEntry = (payment: Payment): AuditEntry => ({
+  action: 'bill.paid', recordType: 'payment_bill', recordId: payment.reference, organisationId: payment.organisationId, detail: { paymentId: payment.id },
 });
-

@@ -7,7 +7,7 @@ import { conflict, invalidInput, notFound } from '../platform/errors.ts';
 import type { Queryable } from '../platform/db/database.ts';
 import { PAYMENT_STATES, type PaymentState } from './provider/port.ts';
 import type { PaymentDeps } from './deps.ts';
-import { settledHandlerFor } from './settled-handlers.ts';
+import { paysForRecord } from './settled-handlers.ts';
 import * as store from './store.ts';
 
 export const Payment = Type.Object({
@@ -104,7 +104,7 @@ export async function hostedPageUrl(db: Queryable, id: string): Promise<{ url: s
   const row = await store.paymentById(db, id);
   if (!row || !row.next_url) throw notFound('The payment');
   if (row.finished) return { stopped: 'finishedAlready' };
-  if (row.reference && settledHandlerFor(row.purpose) && (await store.settledPaymentFor(db, row.purpose, row.reference, row.id))) return { stopped: 'paidElsewhere' };
+  if (row.reference && paysForRecord(row.purpose) && (await store.settledPaymentFor(db, row.purpose, row.reference, row.id))) return { stopped: 'paidElsewhere' };
   return { url: row.next_url };
 }
 

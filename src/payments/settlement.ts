@@ -1,12 +1,13 @@
 import type { Db } from '../platform/db/database.ts';
 import type { RequestContext } from '../platform/context.ts';
-import { recordAudit } from '../platform/audit/index.ts';
+import { recordAudit, type AuditEntry } from '../platform/audit/index.ts';
 import { conflict, notFound } from '../platform/errors.ts';
 import { FINISHED_STATES, stateRank, type ProviderPaymentStatus } from './provider/port.ts';
 import { presentPayment, type Payment } from './payment.ts';
 import { DUPLICATE_REFUND_KEY, sendRefund } from './refund.ts';
 import type { PaymentDeps } from './deps.ts';
-import { settledHandlerFor } from './settled-handlers.ts';
+import { paysForRecord as paysForRecordOf, recordPurposes, settledHandlerFor } from './settled-handlers.ts';
+import { billPaidEntry } from './bill.ts';
 import * as store from './store.ts';
 
 /** Where a problem that must not fail the caller is told (pino's and Fastify's loggers both fit). */
@@ -29,19 +30,20 @@ export async function applyProviderStatus(db: Db, ctx: RequestContext, provider:
   const finished = FINISHED_STATES.includes(status.state);
   const settled = status.state === 'success';
   return db.transaction().execute(async (trx) => {
-    let row = await store.advancePayment(trx, provider, status.providerPaymentId, { state: status.state, rank: stateRank(status.state), finished, amountCents: status.amountCents });
-    if (!row) {
+    const advanced = await store.advancePayment(trx, provider, status.providerPaymentId, { state: status.state, rank: stateRank(status.state), finished, amountCents: status.amountCents, recordPurposes: recordPurposes() });
+    if (!advanced) {
       // Nothing moved: say why only when it is an error (unknown payment, wrong amount); old news is no error.
       const current = await store.paymentByProviderId(trx, provider, status.providerPaymentId);
       if (!current) throw notFound('The payment');
       if (!current.finished && current.amount_cents !== status.amountCents) throw conflict('The provider reports a different amount for this payment.');
       return { payment: presentPayment(current), changed: false, settled: false };
     }
-    const handler = settled ? settledHandlerFor(row.purpose) : undefined;
+    let row = advanced.payment;
+    const paysForRecord = settled && row.reference !== null && paysForRecordOf(row.purpose);
     let duplicateRefund: Applied['duplicateRefund'];
-    if (handler && row.reference) {
-      await store.lockRecordPayments(trx, row.purpose, row.reference);
-      const first = await store.settledPaymentFor(trx, row.purpose, row.reference, row.id);
+    // A bill this payment marked paid had no earlier payment; otherwise look, under the record's lock (taken above).
+    if (paysForRecord && !advanced.billPaid) {
+      const first = await store.settledPaymentFor(trx, row.purpose, row.reference!, row.id);
       if (first) {
         await store.markDuplicate(trx, row.id, first.id);
         const refund = await store.insertRefund(trx, { payment_id: row.id, amount_cents: row.amount_cents, idempotency_key: DUPLICATE_REFUND_KEY, provider_refund_id: null, created_by_id: null });
@@ -49,14 +51,17 @@ export async function applyProviderStatus(db: Db, ctx: RequestContext, provider:
         duplicateRefund = { refund, payment: row };
       }
     }
+    const updated = presentPayment(row);
     if (finished) {
-      await recordAudit(trx, ctx, {
+      const entries: AuditEntry[] = [{
         action: settled ? 'payment.settled' : `payment.${status.state}`, recordType: 'payment', recordId: row.id, organisationId: row.organisation_id,
         detail: { purpose: row.purpose, reference: row.reference, amountCents: row.amount_cents, ...(row.duplicate_of ? { duplicateOf: row.duplicate_of } : {}) },
-      });
+      }];
+      if (advanced.billPaid) entries.push(billPaidEntry(updated));
+      for (const entry of entries) await recordAudit(trx, ctx, entry);
     }
-    const updated = presentPayment(row);
-    if (handler && !duplicateRefund) await handler(trx, ctx, updated);
+    const handler = settled && !duplicateRefund ? settledHandlerFor(row.purpose) : undefined;
+    if (handler) await handler(trx, ctx, updated);
     return { payment: updated, changed: true, settled, ...(duplicateRefund ? { duplicateRefund } : {}) };
   });
 }
