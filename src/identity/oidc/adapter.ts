@@ -36,7 +36,7 @@ export function postgresAdapter(db: Db) {
     /** A token with its grant, session and account, which the library asks for next (see read-ahead.ts). */
     private async loadToken(id: string): Promise<AdapterPayload | undefined> {
       const gate = requestThrottle.get();
-      const row = await store.findTokenBundle(db, this.kind, id, gate?.keys);
+      const row = await store.findTokenBundle(db, this.kind, id, gate?.probe);
       await gate?.afterRead(row?.throttleCounted ?? false);
       if (!row) return undefined;
       const token = payloadOf(row)!;

@@ -5,6 +5,8 @@ import type { CitizenRow } from '../store.ts';
 
 type DocumentHolder = Pick<CitizenRow, 'id' | 'proofed_at' | 'document_type' | 'document_ciphertext'>;
 
+/** What the `openid` scope releases (acr, amr and auth_time go in the ID token only: accounts' claims never hold them). */
+export const OPENID_CLAIMS = ['sub', 'acr', 'amr', 'auth_time'] as const;
 /** OpenID Connect scopes and the claims each releases, all taken from the e-ME profile. */
 export const SCOPE_CLAIMS = {
   profile: ['name', 'chinese_name', 'birthdate', 'gender'],

@@ -5,7 +5,7 @@ import { ACR_VALUES, acrRank, requiredRank } from '../assurance.ts';
 import { CITIZEN_SESSION_COOKIE, resolveSession } from '../session.ts';
 import * as store from '../store.ts';
 import { accountKey, postgresAdapter } from './adapter.ts';
-import { claimsFromProfile, identityDocumentClaims, SCOPE_CLAIMS } from './claims.ts';
+import { claimsFromProfile, identityDocumentClaims, OPENID_CLAIMS, SCOPE_CLAIMS } from './claims.ts';
 import { profileOf } from '../profile.ts';
 import { documentKeys } from '../proofing.ts';
 import { signingKeys } from './keys.ts';
@@ -49,9 +49,9 @@ function loginPolicy(services: Services) {
 }
 
 /** Each service sees its own `sub` for a person (pairwise), unless services share a declared sector. */
-function pairwiseIdentifier(secret: string) {
+export function pairwiseSubject(secret: string) {
   const key = derive(secret, 'oidc pairwise subject');
-  return async (_ctx: unknown, accountId: string, client: ClientLike) => {
+  return (accountId: string, client: ClientLike) => {
     const sector = client.sectorIdentifierUri ? client.sectorIdentifier : client.clientId;
     return createHmac('sha256', key).update(`${sector}\u0000${accountId}`).digest('base64url');
   };
@@ -60,6 +60,7 @@ function pairwiseIdentifier(secret: string) {
 export async function createProvider(services: Services): Promise<Provider> {
   const { config, db, logger } = services;
   const keys = documentKeys(config);
+  const subject = pairwiseSubject(config.SESSION_SECRET);
   const provider = new Provider(`${config.BASE_URL}${OIDC_PREFIX}`, {
     adapter: postgresAdapter(db),
     jwks: { keys: await signingKeys(db) },
@@ -72,11 +73,11 @@ export async function createProvider(services: Services): Promise<Provider> {
       // The provider releases only the claims of scopes the citizen granted; identity_document needs the highest level.
       return { accountId: id, claims: async () => ({ sub: id, ...claimsFromProfile(profileOf(citizen.profile)), ...identityDocumentClaims(keys, citizen, logger) }) };
     },
-    claims: { acr: null, auth_time: null, iss: null, sid: null, amr: null, openid: ['sub', 'acr', 'amr', 'auth_time'], ...SCOPE_CLAIMS },
+    claims: { acr: null, auth_time: null, iss: null, sid: null, amr: null, openid: [...OPENID_CLAIMS], ...SCOPE_CLAIMS },
     scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'address', 'identity_document'],
     acrValues: ACR_VALUES,
     subjectTypes: ['pairwise'],
-    pairwiseIdentifier: pairwiseIdentifier(config.SESSION_SECRET),
+    pairwiseIdentifier: async (_ctx: unknown, accountId: string, client: ClientLike) => subject(accountId, client),
     clientAuthMethods: ['client_secret_basic', 'private_key_jwt', 'none'],
     clientDefaults: { grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'private_key_jwt', subject_type: 'pairwise', require_auth_time: true, id_token_signed_response_alg: 'RS256' },
     extraClientMetadata: { properties: ['purpose', 'purpose_zh', 'organisation_id', 'environment', 'fapi_profile'] },

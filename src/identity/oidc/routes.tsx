@@ -16,7 +16,9 @@ import * as store from '../store.ts';
 import { loadProfile } from '../profile.ts';
 import { ConnectedServicesPage, ConsentPage } from '../views/consent.tsx';
 import { SCOPE_CLAIMS, type ProfileScope } from './claims.ts';
-import { createProvider, OIDC_PREFIX } from './provider.ts';
+import { createProvider, OIDC_PREFIX, pairwiseSubject } from './provider.ts';
+import { answerUserinfo } from './userinfo.ts';
+import { documentKeys } from '../proofing.ts';
 
 const UidParams = Type.Object({ uid: Type.String({ pattern: '^[A-Za-z0-9_-]{10,64}$' }) });
 
@@ -39,6 +41,12 @@ function signInSatisfies(citizen: CitizenActor, details: Interaction): boolean {
   return acrRank(citizen.acr) >= requiredRank(details.params);
 }
 
+/** The caller's address as the provider (Koa) sees it: the first X-Forwarded-For entry behind a trusted proxy. */
+function providerAddress(raw: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = trustProxy ? String(raw.headers['x-forwarded-for'] ?? '').split(/\s*,\s*/)[0] : undefined;
+  return forwarded || raw.socket.remoteAddress || '';
+}
+
 /** The OpenID Provider under /oidc, and its sign-in and consent steps as portal pages. */
 export const openIdRoutes: ModuleRoutes = async (app, services) => {
   const { db, config } = services;
@@ -47,14 +55,28 @@ export const openIdRoutes: ModuleRoutes = async (app, services) => {
 
   // Hand the raw request to the provider before Fastify parses the body or checks a CSRF token: the provider
   // authenticates its own callers (client authentication, PKCE, its own signed cookies).
+  const toProvider = (request: FastifyRequest, reply: FastifyReply) => {
+    reply.hijack();
+    const raw = request.raw as IncomingMessage & { originalUrl?: string };
+    raw.originalUrl = raw.url;
+    raw.url = raw.url!.slice(OIDC_PREFIX.length) || '/';
+    callback(raw, reply.raw);
+  };
   app.route({
     method: ['GET', 'POST', 'OPTIONS', 'DELETE', 'PUT'], url: `${OIDC_PREFIX}/*`, schema: { hide: true },
-    onRequest: (request, reply) => {
+    onRequest: toProvider,
+    handler: async () => undefined,
+  });
+
+  // Userinfo's common request is answered without the provider's stack (userinfo.ts); the rest goes to the provider.
+  const userinfo = { db, provider, keys: documentKeys(config), logger: services.logger, pairwiseSubject: pairwiseSubject(config.SESSION_SECRET) };
+  app.route({
+    method: 'GET', url: `${OIDC_PREFIX}/me`, schema: { hide: true }, exposeHeadRoute: false,
+    onRequest: async (request, reply) => {
       reply.hijack();
-      const raw = request.raw as IncomingMessage & { originalUrl?: string };
-      raw.originalUrl = raw.url;
-      raw.url = raw.url!.slice(OIDC_PREFIX.length) || '/';
-      callback(raw, reply.raw);
+      // On a database error the provider answers (it meets the same error, logs it and answers server_error).
+      const answered = await answerUserinfo(userinfo, request.raw, reply.raw, providerAddress(request.raw, config.TRUST_PROXY)).catch(() => false);
+      if (!answered) toProvider(request, reply);
     },
     handler: async () => undefined,
   });

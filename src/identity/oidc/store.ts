@@ -50,15 +50,17 @@ export interface TokenBundle extends ModelRead {
   grant: ModelRead | null;
   session: ModelRead | null;
   account: AccountRead | null;
-  /** Whether any throttle counter exists for the keys asked about (then the exact check is worth a query). */
+  /** Whether a counter for the keys asked about could be throttling (then the exact check is worth a query). */
   throttleCounted: boolean;
 }
 /**
  * A live token and, in the same statement, what every token and userinfo request reads next: its live grant and
  * session, its citizen with the e-ME profile (each null when missing or expired), and whether the caller's address
- * has failures counted against it.
+ * may be throttled.
  */
-export async function findTokenBundle(db: Queryable, kind: string, id: string, throttleKeys: string[] = []): Promise<TokenBundle | undefined> {
+/** Counters that could be throttling: any of `keys` with at least `failures` in the last `windowSeconds`. */
+export interface ThrottleProbe { keys: string[]; failures: number; windowSeconds: number }
+export async function findTokenBundle(db: Queryable, kind: string, id: string, throttle: ThrottleProbe = { keys: [], failures: 0, windowSeconds: 0 }): Promise<TokenBundle | undefined> {
   const now = new Date();
   const { rows } = await sql<ModelRead & {
     grant_payload: Record<string, unknown> | null; grant_consumed_at: Date | null; session_payload: Record<string, unknown> | null; session_consumed_at: Date | null;
@@ -68,7 +70,8 @@ export async function findTokenBundle(db: Queryable, kind: string, id: string, t
     SELECT t.payload, t.consumed_at, g.payload AS grant_payload, g.consumed_at AS grant_consumed_at, s.payload AS session_payload, s.consumed_at AS session_consumed_at,
       c.id AS citizen_id, c.disabled_at, c.proofed_at, c.document_type, c.document_ciphertext,
       CASE WHEN c.id IS NOT NULL THEN (SELECT coalesce(json_agg(json_build_object('field', f.field, 'value', f.value, 'verified', f.verified)), '[]'::json) FROM citizen_profile_fields f WHERE f.citizen_id = c.id) END AS profile,
-      EXISTS (SELECT 1 FROM throttle_counters WHERE key = ANY(${throttleKeys}::text[])) AS throttle_counted
+      EXISTS (SELECT 1 FROM throttle_counters WHERE key = ANY(${throttle.keys}::text[]) AND failures >= ${throttle.failures}
+        AND window_start > now() - make_interval(secs => ${throttle.windowSeconds})) AS throttle_counted
     FROM oidc_models t
     LEFT JOIN oidc_models g ON g.kind = 'Grant' AND g.id = t.payload->>'grantId' AND (g.expires_at IS NULL OR g.expires_at > ${now})
     LEFT JOIN oidc_models s ON s.kind = 'Session' AND s.uid = t.payload->>'sessionUid' AND (s.expires_at IS NULL OR s.expires_at > ${now})

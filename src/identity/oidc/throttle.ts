@@ -4,6 +4,7 @@ import type { Db } from '../../platform/db/database.ts';
 import { assertNotThrottled, recordFailure, type ThrottleRule } from '../../platform/throttle/index.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { requestThrottle } from './read-ahead.ts';
+import type { ThrottleProbe } from './store.ts';
 
 // The library has no rate limits. Failed client authentication and bad grants at the token-side endpoints are
 // counted per address (block) and per client (slow down only, so an attacker cannot lock a service out).
@@ -16,22 +17,28 @@ export function throttleRules(address: string, clientId: string | undefined): Th
   ];
 }
 
+/** What to ask along with a read: a counter at the lowest limit within the longest window could be throttling. */
+export function throttleProbe(rules: ThrottleRule[]): ThrottleProbe {
+  return { keys: rules.map((r) => r.key), failures: Math.min(...rules.map((r) => r.limit)), windowSeconds: Math.max(...rules.map((r) => r.windowSeconds)) };
+}
+
 /** Thrown inside the provider when the request turns out to be throttled; the middleware answers 429 instead. */
 export class ThrottledRequest extends Error {}
 
 /**
  * A request's rate-limit check, made at its first database access rather than as a query of its own: the token
- * read asks in the same statement whether any counter exists for these keys (almost never), and only then is the
- * exact check made. Any other access (a write above all) waits for the exact check, so a throttled request
+ * read asks in the same statement whether a counter for these keys could be throttling (almost never), and only
+ * then is the exact check made. Any other access (a write above all) waits for the exact check, so a throttled request
  * changes nothing; one refused before touching the database is checked when it ends, and answered 429 all the same.
  */
 export class ThrottleGate {
   private verdict: 'pending' | 'clear' | DomainError = 'pending';
   constructor(private readonly db: Db, readonly rules: ThrottleRule[]) {}
 
-  get keys(): string[] { return this.verdict === 'pending' ? this.rules.map((r) => r.key) : []; }
+  /** What a read should ask about while the verdict is pending. */
+  get probe(): ThrottleProbe | undefined { return this.verdict === 'pending' ? throttleProbe(this.rules) : undefined; }
 
-  /** After a read that asked about `keys`: nothing counted means nothing to check. */
+  /** After a read that asked the probe: no counter that could throttle means nothing to check. */
   async afterRead(counted: boolean): Promise<void> {
     if (this.verdict === 'pending' && !counted) this.verdict = 'clear';
     await this.beforeDatabase();
