@@ -1,6 +1,6 @@
 import { hash } from '@node-rs/argon2';
 import { Type, type Static } from 'typebox';
-import type { Db } from '../platform/db/database.ts';
+import type { Db, Queryable } from '../platform/db/database.ts';
 import { STAFF_ROLES, type RequestContext, type StaffRole } from '../platform/context.ts';
 import { assertOrganisationRecord, hasRole, requireRole } from '../platform/access.ts';
 import { recordAudit } from '../platform/audit/index.ts';
@@ -91,4 +91,21 @@ export async function setStaffRoles(db: Db, ctx: RequestContext, id: string, rol
     await recordAudit(trx, ctx, { action: 'staff.roles_changed', recordType: 'staff_account', recordId: id, organisationId: row!.organisation_id, detail: { from: row!.roles, to: roles } });
     return presentStaff({ ...row!, roles });
   });
+}
+
+/** A staff member as other modules see them (an application's assignee, a department's caseworkers). */
+export interface StaffMember { id: string; organisationId: string; displayName: string; roles: StaffRole[]; disabled: boolean }
+const presentMember = (row: { id: string; organisation_id: string; display_name: string; roles: StaffRole[]; disabled_at: Date | null }): StaffMember => ({
+  id: row.id, organisationId: row.organisation_id, displayName: row.display_name, roles: row.roles, disabled: row.disabled_at !== null,
+});
+
+/** An organisation's staff, disabled ones too, by name. No authorization here: the caller has checked who may see them. */
+export async function listStaffMembers(db: Queryable, organisationId: string): Promise<StaffMember[]> {
+  return (await store.staffMembersOf(db, organisationId)).map(presentMember);
+}
+
+/** One staff member, whatever their organisation; undefined if there is none. The caller checks the organisation. */
+export async function getStaffMember(db: Queryable, id: string): Promise<StaffMember | undefined> {
+  const row = await store.staffMemberById(db, id);
+  return row && presentMember(row);
 }

@@ -63,6 +63,13 @@ export const staffById = (db: Queryable, id: string) =>
 export const staffOfOrganisation = (db: Queryable, organisationId: string) =>
   db.selectFrom('staff_accounts').selectAll().where('organisation_id', '=', organisationId).orderBy('display_name').execute();
 
+/** Colleagues as other modules see them: names and roles, nothing to sign in with. */
+const memberColumns = ['id', 'organisation_id', 'display_name', 'roles', 'disabled_at'] as const;
+export const staffMembersOf = (db: Queryable, organisationId: string) =>
+  db.selectFrom('staff_accounts').select(memberColumns).where('organisation_id', '=', organisationId).orderBy('display_name').execute();
+export const staffMemberById = (db: Queryable, id: string) =>
+  db.selectFrom('staff_accounts').select(memberColumns).where('id', '=', id).executeTakeFirst();
+
 export async function insertStaff(db: Queryable, row: Insertable<StaffAccountsTable>): Promise<StaffRow> {
   return db.insertInto('staff_accounts').values(row).returningAll().executeTakeFirstOrThrow();
 }

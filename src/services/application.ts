@@ -9,6 +9,7 @@ import * as store from './store.ts';
 import { finishEntries } from './repeatable.ts';
 import { attachFiles, checkStepUploads, type StepUploads } from './attachment.ts';
 import { loadProfile } from '../identity/index.ts';
+import { getStaffMember, listStaffMembers } from '../organisations/index.ts';
 import { issueDocument } from '../wallet/index.ts';
 import { createPayment, type PaymentDeps } from '../payments/index.ts';
 import type { Mailer } from '../platform/mail/index.ts';
@@ -281,7 +282,11 @@ export async function listOwnApplications(db: Db, ctx: RequestContext) {
 
 export async function applicationQueue(db: Db, ctx: RequestContext, filter: Omit<store.QueueFilter, 'organisationId'>) {
   const staff = requireRole(ctx.actor, 'officer', 'approver', 'organisation_admin');
-  return store.queue(db, { ...filter, organisationId: staff.organisationId });
+  const [rows, members] = await Promise.all([store.queue(db, { ...filter, organisationId: staff.organisationId }), listStaffMembers(db, staff.organisationId)]);
+  const names = new Map<string, string | undefined>(members.map((m) => [m.id, m.displayName]));
+  // Assignees are of the department when assigned; one since moved elsewhere is still named.
+  for (const id of new Set(rows.map((r) => r.assignee_id))) if (id && !names.has(id)) names.set(id, (await getStaffMember(db, id))?.displayName);
+  return rows.map((row) => ({ ...row, assignee_name: row.assignee_id ? names.get(row.assignee_id) ?? null : null }));
 }
 
 /** The citizen's applications that wait for them: drafts to finish and information departments asked for. */

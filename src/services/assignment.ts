@@ -3,8 +3,16 @@ import type { RequestContext } from '../platform/context.ts';
 import { hasRole, requireRole } from '../platform/access.ts';
 import { recordAudit } from '../platform/audit/index.ts';
 import { conflict, DomainError, invalidInput } from '../platform/errors.ts';
+import { listStaffMembers } from '../organisations/index.ts';
 import { getOrganisationApplication } from './application.ts';
 import * as store from './store.ts';
+
+/** The department's colleagues who can work an application (officers and approvers, not disabled), by name. */
+async function caseworkersOf(db: Db, organisationId: string): Promise<{ id: string; display_name: string }[]> {
+  return (await listStaffMembers(db, organisationId))
+    .filter((m) => !m.disabled && (m.roles.includes('officer') || m.roles.includes('approver')))
+    .map((m) => ({ id: m.id, display_name: m.displayName }));
+}
 
 /** Who to assign: the signed-in officer themself, a colleague by id, or nobody (unassign). */
 export type AssignTo = { me: true } | { staffId: string } | null;
@@ -21,7 +29,7 @@ export async function assignApplication(db: Db, ctx: RequestContext, id: string,
   const allowed = target === null ? assigns || a.assignee_id === staff.id : target === staff.id ? mayWork : assigns;
   if (!allowed) throw new DomainError('forbidden', 'Your role does not allow assigning this application to someone else.');
   if (!store.OPEN_STATUSES.includes(a.status) && a.status !== 'payment_due') throw conflict('This application is decided or withdrawn; there is nothing left to assign.');
-  const colleague = target === null ? undefined : (await store.caseworkersOf(db, a.organisation_id)).find((c) => c.id === target);
+  const colleague = target === null ? undefined : (await caseworkersOf(db, a.organisation_id)).find((c) => c.id === target);
   if (target !== null && !colleague) throw invalidInput([{ field: 'assignee', reason: 'not_in_department' }], 'Choose an officer or approver of the department.');
   return db.transaction().execute(async (trx) => {
     const row = await store.setAssignee(trx, a.id, a.version, target);
@@ -35,12 +43,12 @@ export async function assignApplication(db: Db, ctx: RequestContext, id: string,
 /** The colleagues an application of this department can be assigned to. */
 export async function caseworkers(db: Db, ctx: RequestContext) {
   const staff = requireRole(ctx.actor, 'officer', 'approver', 'organisation_admin');
-  return store.caseworkersOf(db, staff.organisationId);
+  return caseworkersOf(db, staff.organisationId);
 }
 
 /** What the queue's filters offer: the department's services and its colleagues who work applications. */
 export async function queueChoices(db: Db, ctx: RequestContext) {
   const staff = requireRole(ctx.actor, 'officer', 'approver', 'organisation_admin');
-  const [services, colleagues] = await Promise.all([store.servicesOfOrganisation(db, staff.organisationId), store.caseworkersOf(db, staff.organisationId)]);
+  const [services, colleagues] = await Promise.all([store.servicesOfOrganisation(db, staff.organisationId), caseworkersOf(db, staff.organisationId)]);
   return { services, colleagues };
 }

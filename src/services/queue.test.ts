@@ -150,4 +150,19 @@ describe('assignment', () => {
     assert.match((await officer.get(`/console/applications/${overdue.id}`)).body, /<strong>Unassigned<\/strong>/);
     assert.deepEqual(await listed(officer, 'assignee=me'), []);
   });
+
+  test('a colleague disabled since being assigned is still named in the queue, and no longer offered', async () => {
+    assert.equal((await admin.submit(`/console/applications/${later.id}`, `/console/applications/${later.id}/assign`, { assignee: colleagueId })).statusCode, 303);
+    await t.db.updateTable('staff_accounts').set({ disabled_at: new Date() }).where('id', '=', colleagueId).execute();
+    try {
+      const queue = (await admin.get('/console/applications')).body;
+      assert.match(queue, new RegExp(`${await referenceOf(later.id)}</a></td><td>[^<]*</td><td>[^<]*</td><td>[^<]*</td><td>Colin Colleague`));
+      assert.doesNotMatch(queue, new RegExp(`<option value="${colleagueId}"`), 'not a filter choice');
+      assert.doesNotMatch((await admin.get(`/console/applications/${later.id}`)).body, new RegExp(`<option value="${colleagueId}"`), 'not offered to assign');
+      const refused = await admin.submit(`/console/applications/${soon.id}`, `/console/applications/${soon.id}/assign`, { assignee: colleagueId });
+      assert.equal(refused.statusCode, 400);
+    } finally {
+      await t.db.updateTable('staff_accounts').set({ disabled_at: null }).where('id', '=', colleagueId).execute();
+    }
+  });
 });
