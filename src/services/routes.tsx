@@ -4,7 +4,7 @@ import { hasRole, requireRole } from '../platform/access.ts';
 import { DomainError } from '../platform/errors.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
 import { listOrganisations } from '../organisations/index.ts';
-import { CatalogueQuery, CataloguePage as CatalogueResult, publishedCategories, searchCatalogue } from './catalogue.ts';
+import { CatalogueQuery, CataloguePage as CatalogueResult, publishedByOrganisation, publishedCategories, searchCatalogue } from './catalogue.ts';
 import * as services from './service.ts';
 import { readServiceForm, serviceFormValues } from './form.ts';
 import { hasLiveForm } from './forms.ts';
@@ -33,8 +33,12 @@ export const serviceRoutes: ModuleRoutes = async (app, options) => {
 
   // --- Public catalogue ---
   app.get('/services', { schema: { hide: true, querystring: CatalogueQuery } }, async (request, reply) => {
-    const [results, counts, organisations] = await Promise.all([searchCatalogue(db, request.query), publishedCategories(db), organisationMap()]);
-    return sendPage(reply, <CataloguePage ctx={page(request, reply)} query={request.query} results={results} counts={new Map(counts.map((c) => [c.category, c.count]))} organisations={organisations} />);
+    const [results, counts, byOrganisation, organisations] = await Promise.all([searchCatalogue(db, request.query), publishedCategories(db), publishedByOrganisation(db), organisationMap()]);
+    const departments = byOrganisation.flatMap(({ organisationId, count }) => {
+      const organisation = organisations.get(organisationId);
+      return organisation ? [{ organisation, count }] : [];
+    });
+    return sendPage(reply, <CataloguePage ctx={page(request, reply)} query={request.query} results={results} counts={new Map(counts.map((c) => [c.category, c.count]))} organisations={organisations} departments={departments} />);
   });
 
   app.get('/services/:slug', { schema: { hide: true, params: SlugParams } }, async (request, reply) => {

@@ -7,6 +7,7 @@ import { listOrganisations } from '../organisations/index.ts';
 import { CATEGORIES, type Category } from './service.ts';
 import * as store from './store.ts';
 import { DRIVING_LICENCE_FORM } from './sample-form.ts';
+import { sampleRequirements } from './sample-requirements.ts';
 
 type Sample = [org: string, slug: string, category: Category, en: string, hk: string, summaryEn: string, summaryHk: string, pledge: number, feeCents: number];
 
@@ -24,7 +25,8 @@ const SAMPLES: Sample[] = [
   ['EPD', 'noise-permit', 'environment', 'Apply for a construction noise permit (sample)', '申請建築噪音許可證（樣本）', 'Carry out noisy construction work in restricted hours.', '在限制時段內進行產生噪音的建築工程。', 21, 145_000],
 ];
 
-function row(organisationId: string, s: Sample) {
+/** A published service's row; `like` names the sample whose requirements it has (its own slug by default). */
+function row(organisationId: string, s: Sample, like = s[1]) {
   const [, slug, category, en, hk, summaryEn, summaryHk, pledge, feeCents] = s;
   const cn = toSimplified(hk);
   const summaryCn = toSimplified(summaryHk);
@@ -32,6 +34,7 @@ function row(organisationId: string, s: Sample) {
     organisation_id: organisationId, slug, category, status: 'published' as const, name_en: en, name_zh_hk: hk, name_zh_cn: cn,
     summary_en: summaryEn, summary_zh_hk: summaryHk, summary_zh_cn: summaryCn, pledge_working_days: pledge, fee_cents: feeCents,
     contact_email: null, published_at: new Date(), search_terms: documentTerms(en, hk, cn, summaryEn, summaryHk, summaryCn),
+    ...sampleRequirements(like),
   };
 }
 
@@ -61,7 +64,7 @@ export async function generateServices(db: Db, ctx: RequestContext, target: numb
       const i = start + k;
       const base = SAMPLES[i % SAMPLES.length]!;
       const sample: Sample = [base[0], `generated-${i}`, CATEGORIES[i % CATEGORIES.length]!, `${base[3].replace(' (sample)', '')} no. ${i} (sample)`, `${base[4].replace('（樣本）', '')}第 ${i} 號（樣本）`, base[5], base[6], base[7], base[8]];
-      return row(organisations[i % organisations.length]!.id, sample);
+      return row(organisations[i % organisations.length]!.id, sample, base[1]);
     });
     await db.transaction().execute(async (trx) => {
       await trx.insertInto('services').values(rows).execute();

@@ -7,6 +7,7 @@ import { conflict, invalidInput, notFound } from '../platform/errors.ts';
 import { findPaymentItem } from '../payments/index.ts';
 import { toSimplified, type Locale } from '../platform/i18n/index.ts';
 import { documentTerms } from '../platform/search/index.ts';
+import { presentRequirements, requirementColumns, Requirements, RequirementsInput, Trilingual } from './requirements.ts';
 import * as store from './store.ts';
 
 export const CATEGORIES = ['transport', 'business', 'health', 'housing', 'immigration', 'environment', 'lands', 'food', 'education', 'employment', 'tax', 'recreation'] as const;
@@ -25,14 +26,16 @@ export const ServiceInput = Type.Object({
   feeItemId: Type.Optional(Type.String({ format: 'uuid', description: "One of your organisation's payment items: its amount is the fee, paid online" })),
   feeDue: Type.Optional(Type.Union([Type.Literal('submission'), Type.Literal('approval')], { description: "When the fee is paid: on submission (the default), or once the application is approved, before the licence is issued" })),
   contactEmail: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+  ...RequirementsInput,
 }, { additionalProperties: false });
 export type ServiceInput = Static<typeof ServiceInput>;
 
-const Text = Type.Object({ en: Type.String(), 'zh-HK': Type.String(), 'zh-CN': Type.String() });
+const Text = Trilingual;
 export const Service = Type.Object({
   id: Type.String({ format: 'uuid' }), slug: Type.String(), organisationId: Type.String({ format: 'uuid' }), category: Type.String(),
   status: Type.String(), name: Text, summary: Text, pledgeWorkingDays: Type.Union([Type.Integer(), Type.Null()]),
   feeCents: Type.Integer(), feeItemId: Type.Union([Type.String(), Type.Null()]), feeDue: Type.Union([Type.Literal('submission'), Type.Literal('approval')]), contactEmail: Type.Union([Type.String(), Type.Null()]), version: Type.Integer(),
+  ...Requirements,
 });
 export type Service = Static<typeof Service>;
 
@@ -41,6 +44,7 @@ export const presentService = (row: store.ServiceRow): Service => ({
   name: { en: row.name_en, 'zh-HK': row.name_zh_hk, 'zh-CN': row.name_zh_cn },
   summary: { en: row.summary_en, 'zh-HK': row.summary_zh_hk, 'zh-CN': row.summary_zh_cn },
   pledgeWorkingDays: row.pledge_working_days, feeCents: row.fee_cents, feeItemId: row.fee_item_id, feeDue: row.fee_due, contactEmail: row.contact_email, version: row.version,
+  ...presentRequirements(row),
 });
 
 export const serviceName = (service: Service, locale: Locale) => service.name[locale];
@@ -61,6 +65,7 @@ function columns(input: ServiceInput) {
     summary_en: input.summaryEn.trim(), summary_zh_hk: input.summaryZhHk.trim(), summary_zh_cn: summaryZhCn.trim(),
     pledge_working_days: input.pledgeWorkingDays ?? null, fee_due: input.feeDue ?? 'submission', contact_email: input.contactEmail ?? null,
     search_terms: documentTerms(input.nameEn, input.nameZhHk, nameZhCn, input.summaryEn, input.summaryZhHk, summaryZhCn),
+    ...requirementColumns(input),
   };
 }
 
@@ -70,7 +75,7 @@ export async function createService(db: Db, ctx: RequestContext, input: ServiceI
   return db.transaction().execute(async (trx) => {
     if (await store.serviceBySlug(trx, input.slug)) throw conflict(`The address ${input.slug} is taken by another service.`);
     const row = await store.insertService(trx, { ...columns(input), ...(await fee(trx, actor.organisationId, input.feeItemId)), organisation_id: actor.organisationId, published_at: null });
-    await recordAudit(trx, ctx, { action: 'service.created', recordType: 'service', recordId: row.id, organisationId: row.organisation_id, detail: { slug: row.slug, feeDue: row.fee_due } });
+    await recordAudit(trx, ctx, { action: 'service.created', recordType: 'service', recordId: row.id, organisationId: row.organisation_id, detail: { slug: row.slug, feeDue: row.fee_due, requiredDocuments: row.required_documents.length } });
     return presentService(row);
   });
 }
@@ -113,7 +118,7 @@ async function changeService(
     assertOrganisationRecord(actor, row?.organisation_id ?? null, 'The service');
     const updated = await store.updateService(trx, id, version, await changes(trx, row!));
     if (!updated) throw conflict('Someone else changed this service since you opened it. Reload it and make your change again.');
-    await recordAudit(trx, ctx, { action, recordType: 'service', recordId: id, organisationId: updated.organisation_id, detail: { version: updated.version, feeDue: updated.fee_due } });
+    await recordAudit(trx, ctx, { action, recordType: 'service', recordId: id, organisationId: updated.organisation_id, detail: { version: updated.version, feeDue: updated.fee_due, requiredDocuments: updated.required_documents.length } });
     return presentService(updated);
   });
 }

@@ -1,9 +1,12 @@
-import { sql, type Generated, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { sql, type ColumnType, type Generated, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Queryable } from '../platform/db/database.ts';
 
 export type ServiceStatus = 'draft' | 'published' | 'withdrawn';
 /** When a service's fee is paid: on submission, or once the application is approved (before the licence is issued). */
 export type FeeDue = 'submission' | 'approval';
+type Trilingual = { en: string; 'zh-HK': string; 'zh-CN': string };
+/** One document an applicant needs, as kept in `services.required_documents`. */
+export interface RequiredDocumentRow { label: Trilingual; note: Trilingual | null; mandatory: boolean }
 
 interface ServicesTable {
   id: Generated<string>;
@@ -22,6 +25,11 @@ interface ServicesTable {
   fee_item_id: string | null;
   fee_due: Generated<FeeDue>;
   contact_email: string | null;
+  eligibility_en: Generated<string>;
+  eligibility_zh_hk: Generated<string>;
+  eligibility_zh_cn: Generated<string>;
+  /** jsonb: read as the list, written as its JSON text. */
+  required_documents: ColumnType<RequiredDocumentRow[], string | undefined, string>;
   search_terms: Generated<string[]>;
   version: Generated<number>;
   created_at: Generated<Date>;
@@ -70,6 +78,12 @@ export async function searchPublished(db: Queryable, q: CatalogueQuery): Promise
 export async function catalogueVersion(db: Queryable): Promise<number> {
   const row = await db.selectFrom('catalogue_version').select('version').executeTakeFirstOrThrow();
   return Number(row.version);
+}
+
+/** Published services per organisation (the catalogue's "browse by department"). */
+export async function organisationCounts(db: Queryable): Promise<{ organisationId: string; count: number }[]> {
+  const rows = await db.selectFrom('services').where('status', '=', 'published').select(['organisation_id', (eb) => eb.fn.countAll<number>().as('count')]).groupBy('organisation_id').execute();
+  return rows.map((r) => ({ organisationId: r.organisation_id, count: Number(r.count) }));
 }
 
 export async function categoryCounts(db: Queryable): Promise<{ category: string; count: number }[]> {
@@ -247,8 +261,7 @@ const pledgeDueSql = sql<string | null>`CASE WHEN a.submitted_at IS NOT NULL AND
 
 export async function queue(db: Queryable, f: QueueFilter) {
   const rows = db.selectFrom('applications as a').innerJoin('services as s', 's.id', 'a.service_id')
-    .leftJoin('staff_accounts as st', 'st.id', 'a.assignee_id')
-    .select(['a.id', 'a.reference', 'a.status', 'a.submitted_at', 'a.service_id', 'a.assignee_id', 's.name_en', 's.name_zh_hk', 's.name_zh_cn', 's.pledge_working_days', 'st.display_name as assignee_name'])
+    .select(['a.id', 'a.reference', 'a.status', 'a.submitted_at', 'a.service_id', 'a.assignee_id', 's.name_en', 's.name_zh_hk', 's.name_zh_cn', 's.pledge_working_days'])
     .select(pledgeDueSql.as('pledge_due'))
     .where('a.organisation_id', '=', f.organisationId).where('a.status', 'not in', ['draft', 'awaiting_payment']);
   let query = db.selectFrom(rows.as('q')).selectAll();
@@ -260,11 +273,6 @@ export async function queue(db: Queryable, f: QueueFilter) {
   if (f.dueTo) query = query.where('q.pledge_due', '<=', f.dueTo);
   return query.orderBy(sql`q.pledge_due ASC NULLS LAST`).orderBy('q.submitted_at').orderBy('q.reference').limit(f.limit).offset(f.offset).execute();
 }
-
-/** The department's colleagues who can work an application (officers and approvers, not disabled). */
-export const caseworkersOf = (db: Queryable, organisationId: string) =>
-  db.selectFrom('staff_accounts').select(['id', 'display_name']).where('organisation_id', '=', organisationId).where('disabled_at', 'is', null)
-    .where(sql<boolean>`roles && ARRAY['officer', 'approver']::text[]`).orderBy('display_name').execute();
 
 /** Sets (or clears) the application's assignee, provided it is still at `version`. */
 export const setAssignee = (db: Queryable, id: string, version: number, assigneeId: string | null) =>

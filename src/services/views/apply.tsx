@@ -5,6 +5,7 @@ import type { Service } from '../service.ts';
 import { applicationMessages } from '../application-messages.ts';
 import { fileSize, Question, questionError } from './question.tsx';
 import { Entries, entriesError } from './entries.tsx';
+import { DocumentsReminder } from './requirements.tsx';
 
 /** The files kept as answers, by the id each answer holds. */
 export type AnswerFiles = Map<string, { id: string; file_name: string; size_bytes: number }>;
@@ -26,6 +27,7 @@ export function StepPage(props: { ctx: PageContext; applicationId: string; servi
       <ErrorSummary ctx={ctx} errors={summary} />
       <p class="hint">{props.service.name[ctx.locale]} · {t('apply.stepOf', { n: Math.max(position, 0) + 1, total: path.length })}</p>
       <h1>{textIn(step.title, ctx.locale)}</h1>
+      {position === 0 ? <DocumentsReminder locale={ctx.locale} service={props.service} /> : null}
       {step.repeat ? <Entries ctx={ctx} applicationId={props.applicationId} definition={props.definition} step={step} answers={props.answers} entry={props.entry} input={props.input} errors={props.errors} /> : <>
       {/* A step with a file question is sent as multipart (no JavaScript needed). */}
       <Form ctx={ctx} action={`/applications/${props.applicationId}/steps/${step.id}`} enctype={step.questions.some((q) => q.type === 'file') ? 'multipart/form-data' : undefined}>

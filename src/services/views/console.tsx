@@ -3,6 +3,7 @@ import { Button, ErrorSummary, Form, Page, SelectField, TextField, type PageCont
 import { CATEGORIES, type Service } from '../service.ts';
 import { serviceMessages } from '../messages.ts';
 import { applicationMessages } from '../application-messages.ts';
+import { DocumentRows, EligibilityFields } from './requirements.tsx';
 
 export function ServicesConsolePage(props: { ctx: PageContext; services: Service[]; canEdit: boolean }) {
   const t = serviceMessages(props.ctx.locale);
@@ -30,7 +31,9 @@ export function ServicesConsolePage(props: { ctx: PageContext; services: Service
   );
 }
 
-export type ServiceFormValues = Partial<Record<'slug' | 'category' | 'nameEn' | 'nameZhHk' | 'summaryEn' | 'summaryZhHk' | 'pledgeWorkingDays' | 'feeItemId' | 'feeDue' | 'contactEmail' | 'version', string>>;
+type ServiceField = 'slug' | 'category' | 'nameEn' | 'nameZhHk' | 'summaryEn' | 'summaryZhHk' | 'pledgeWorkingDays' | 'feeItemId' | 'feeDue' | 'contactEmail' | 'eligibilityEn' | 'eligibilityZhHk' | 'version';
+/** The service form as sent: its fields, and each required document's as `documents.{row}.{field}`. */
+export type ServiceFormValues = Partial<Record<ServiceField, string>> & { [document: `documents.${number}.${string}`]: string | undefined };
 
 export function ServiceFormPage(props: { ctx: PageContext; service?: Service | undefined; values: ServiceFormValues; errors: FieldError[]; feeItems: { id: string; label: string }[] }) {
   const { ctx, service, values, errors } = props;
@@ -52,6 +55,8 @@ export function ServiceFormPage(props: { ctx: PageContext; service?: Service | u
         <SelectField name="feeItemId" label={t('form.fee')} value={values.feeItemId ?? ''} options={[{ value: '', label: t('form.noFee') }, ...props.feeItems.map((i) => ({ value: i.id, label: i.label }))]} />
         <SelectField name="feeDue" label={t('form.feeDue')} value={values.feeDue ?? 'submission'} options={[{ value: 'submission', label: t('form.feeDue.submission') }, { value: 'approval', label: t('form.feeDue.approval') }]} />
         <TextField name="contactEmail" type="email" label={t('form.contact')} value={values.contactEmail} errors={errors} />
+        <EligibilityFields locale={ctx.locale} values={values} errors={errors} />
+        <DocumentRows locale={ctx.locale} values={values} errors={errors} />
         <Button>{t('form.save')}</Button>
       </Form>
       {service ? <p><a href={`/console/services/${service.id}/form`}>{applicationMessages(ctx.locale)('form.editor')}</a></p> : null}

@@ -3,6 +3,7 @@ import { Button, Form, Page, type PageContext } from '../../ui/index.ts';
 import { applicationMessages } from '../application-messages.ts';
 import type { Service } from '../service.ts';
 import { serviceMessages } from '../messages.ts';
+import { Requirements } from './requirements.tsx';
 
 export function ServicePage(props: { ctx: PageContext; service: Service; organisation: Organisation | undefined; online: boolean }) {
   const { ctx, service } = props;
@@ -18,6 +19,7 @@ export function ServicePage(props: { ctx: PageContext; service: Service; organis
         <dt>{t('service.feeLabel')}</dt><dd>{service.feeCents > 0 ? t('service.fee', { amount: (service.feeCents / 100).toFixed(2) }) : t('service.free')}</dd>
         {service.contactEmail ? <><dt>{t('service.contact')}</dt><dd><a href={`mailto:${service.contactEmail}`}>{service.contactEmail}</a></dd></> : null}
       </dl>
+      <Requirements locale={ctx.locale} service={service} />
       {props.online ? (
         <Form ctx={ctx} action={`/services/${service.slug}/apply`}>
           <Button>{applicationMessages(ctx.locale)('apply.start')}</Button>
