@@ -55,10 +55,11 @@ export const preferencesPlugin = fp(async (app: FastifyInstance) => {
   app.decorateRequest('locale', 'en');
   app.decorateRequest('lite', false);
   app.decorateRequest('actor', undefined);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const query = request.query as Record<string, unknown> | undefined;
     const asked = query?.lang;
     request.locale = isLocale(asked) ? asked : negotiateLocale(request.cookies[LANGUAGE_COOKIE], request.headers['accept-language']);
     request.lite = request.cookies[LITE_COOKIE] === '1';
+    done();
   });
 });

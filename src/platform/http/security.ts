@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -18,20 +18,20 @@ declare module 'fastify' {
 export const secureCookies = (config: Config) => config.BASE_URL.startsWith('https://');
 
 const NONCE_BYTES = 16;
-const nonces = new WeakMap<ServerResponse, { script: string; style: string }>();
-const nonceOf = (kind: 'script' | 'style') => (_request: unknown, response: ServerResponse) => `'nonce-${nonces.get(response)?.[kind]}'`;
+const SCRIPT_MARK = "'nonce-SCRIPT_NONCE'";
+const STYLE_MARK = "'nonce-STYLE_NONCE'";
 
-/** Security defaults for every route: CSP with a per-request nonce, CSRF secret cookie, form bodies, a per-address rate limit. */
-export async function registerSecurity(app: FastifyInstance, config: Config): Promise<void> {
-  await app.register(cookie, { secret: config.SESSION_SECRET });
-  // helmet's middleware is built once: building it per request (as @fastify/helmet does for nonces) re-parses the
-  // whole policy every time and cost a quarter of a simple request. The nonces enter through directive functions.
-  const securityHeaders = helmet({
+/**
+ * helmet's headers, learnt once by running its middleware against a recording response, with a marked place for each
+ * nonce in the policy: its middleware, run per request, validated the policy's nonce functions again every time.
+ */
+function helmetHeaders(config: Config) {
+  const middleware = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", nonceOf('script')],
-        styleSrc: ["'self'", nonceOf('style')],
+        scriptSrc: ["'self'", SCRIPT_MARK],
+        styleSrc: ["'self'", STYLE_MARK],
         imgSrc: ["'self'", 'data:'],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
@@ -42,12 +42,33 @@ export async function registerSecurity(app: FastifyInstance, config: Config): Pr
     },
     strictTransportSecurity: secureCookies(config),
   });
+  const headers: [string, string][] = [];
+  const recorder = { setHeader: (name: string, value: string) => headers.push([name, value]), removeHeader: () => undefined };
+  middleware({} as IncomingMessage, recorder as unknown as ServerResponse, (error?: unknown) => {
+    if (error) throw error;
+  });
+  const csp = headers.find(([name]) => name.toLowerCase() === 'content-security-policy');
+  if (!csp?.[1].includes(SCRIPT_MARK) || !csp[1].includes(STYLE_MARK)) throw new Error('helmet gave no content security policy with nonces');
+  const [cspName, policy] = csp;
+  const [before, between, after] = policy.split(/'nonce-(?:SCRIPT|STYLE)_NONCE'/) as [string, string, string];
+  if (policy.indexOf(SCRIPT_MARK) > policy.indexOf(STYLE_MARK)) throw new Error('helmet put style-src before script-src');
+  const withNonces = (script: string, style: string) => `${before}'nonce-${script}'${between}'nonce-${style}'${after}`;
+  // In helmet's order; the policy's value (undefined here) is made per request.
+  return { headers: headers.map(([name, value]): [string, string | undefined] => [name, name === cspName ? undefined : value]), withNonces };
+}
+
+/** Security defaults for every route: CSP with a per-request nonce, CSRF secret cookie, form bodies, a per-address rate limit. */
+export async function registerSecurity(app: FastifyInstance, config: Config): Promise<void> {
+  await app.register(cookie, { secret: config.SESSION_SECRET });
+  const { headers, withNonces } = helmetHeaders(config);
   app.decorateReply('cspNonce', null);
-  app.addHook('onRequest', (request, reply, done) => {
+  // On the raw response, so that routes that hand it to another stack (the OpenID Provider) send them too.
+  app.addHook('onRequest', (_request, reply, done) => {
     const fresh = { script: freshHex(NONCE_BYTES), style: freshHex(NONCE_BYTES) };
     reply.cspNonce = fresh;
-    nonces.set(reply.raw, fresh);
-    securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined));
+    const raw = reply.raw;
+    for (const [name, value] of headers) raw.setHeader(name, value ?? withNonces(fresh.script, fresh.style));
+    done();
   });
   await app.register(formbody, { bodyLimit: 1_048_576 });
   await app.register(csrf, {
