@@ -58,7 +58,7 @@ export async function applyProviderStatus(db: Db, ctx: RequestContext, provider:
         detail: { purpose: row.purpose, reference: row.reference, amountCents: row.amount_cents, ...(row.duplicate_of ? { duplicateOf: row.duplicate_of } : {}) },
       }];
       if (advanced.billPaid) entries.push(billPaidEntry(updated));
-      for (const entry of entries) await recordAudit(trx, ctx, entry);
+      await recordAudit(trx, ctx, entries);
     }
     const handler = settled && !duplicateRefund ? settledHandlerFor(row.purpose) : undefined;
     if (handler) await handler(trx, ctx, updated);

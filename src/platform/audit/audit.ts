@@ -17,23 +17,28 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
-/** Writes one entry in the caller's transaction: the entry exists exactly when the change it records does. */
-export async function recordAudit(trx: Trx, context: Pick<RequestContext, 'actor' | 'requestId'>, entry: AuditEntry): Promise<void> {
+/**
+ * Writes one entry, or several in one statement (in the given order), in the caller's transaction: an entry exists
+ * exactly when the change it records does.
+ */
+export async function recordAudit(trx: Trx, context: Pick<RequestContext, 'actor' | 'requestId'>, entry: AuditEntry | readonly AuditEntry[]): Promise<void> {
   const actor = context.actor;
-  await store.insertEntry(trx, {
-    // Millisecond precision: what JavaScript's Date keeps, so the hash can be recomputed from the stored row.
-    occurred_at: new Date(),
+  // Millisecond precision: what JavaScript's Date keeps, so the hash can be recomputed from the stored row.
+  const occurredAt = new Date();
+  const entries: readonly AuditEntry[] = Array.isArray(entry) ? entry : [entry];
+  await store.insertEntries(trx, entries.map((e) => ({
+    occurred_at: occurredAt,
     actor_kind: actor.kind,
     actor_id: actor.id,
     actor_label: actor.label,
-    organisation_id: entry.organisationId === undefined ? actor.organisationId : entry.organisationId,
-    action: entry.action,
-    record_type: entry.recordType,
-    record_id: entry.recordId ?? null,
+    organisation_id: e.organisationId === undefined ? actor.organisationId : e.organisationId,
+    action: e.action,
+    record_type: e.recordType,
+    record_id: e.recordId ?? null,
     request_id: context.requestId,
-    detail: entry.detail ?? {},
+    detail: e.detail ?? {},
     seq: null, prev_hash: null, hash: null,
-  });
+  })));
 }
 
 /** Links committed entries into the hash chain, in batches; returns how many it linked. Safe to run from any number of processes. */

@@ -30,8 +30,10 @@ declare module '../db/schema.ts' {
 export type AuditRow = Selectable<AuditLogTable>;
 export type ChainedRow = AuditRow & { seq: number; prev_hash: string; hash: string };
 
-export async function insertEntry(db: Queryable, row: Insertable<AuditLogTable>): Promise<void> {
-  await db.insertInto('audit_log').values({ ...row, detail: JSON.stringify(row.detail) as never }).execute();
+/** One statement; ids (the chain's order) follow the order of the rows. */
+export async function insertEntries(db: Queryable, rows: Insertable<AuditLogTable>[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insertInto('audit_log').values(rows.map((row) => ({ ...row, detail: JSON.stringify(row.detail) as never }))).execute();
 }
 
 const CHAINER_LOCK = 727_002;
