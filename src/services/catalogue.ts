@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import type { Db } from '../platform/db/database.ts';
 import { queryTerms } from '../platform/search/index.ts';
 import { sharedFreshRead, VersionedCache } from './catalogue-cache.ts';
-import { CATEGORIES, presentService, Service, type Category } from './service.ts';
+import { CATEGORIES, CatalogueEntry, presentEntry, type Category } from './service.ts';
 import * as store from './store.ts';
 
 export const CatalogueQuery = Type.Object({
@@ -15,7 +15,7 @@ export const CatalogueQuery = Type.Object({
 });
 export type CatalogueQuery = Static<typeof CatalogueQuery>;
 
-export const CataloguePage = Type.Object({ total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer(), services: Type.Array(Service) });
+export const CataloguePage = Type.Object({ total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer(), services: Type.Array(CatalogueEntry) });
 export type CataloguePage = Static<typeof CataloguePage>;
 
 type CategoryCount = { category: string; count: number };
@@ -47,7 +47,7 @@ export async function searchCatalogue(db: Db, query: CatalogueQuery): Promise<Ca
     if (query.q?.trim() && terms.length === 0) return { total: 0, limit, offset, services: [] };
     const { rows, total } = await store.searchPublished(db, { terms, category, organisationId, limit, offset });
     // Shared by every request that hits the cache: frozen so that no caller can change another's answer.
-    return Object.freeze({ total, limit, offset, services: Object.freeze(rows.map((row) => Object.freeze(presentService(row)))) as Service[] });
+    return Object.freeze({ total, limit, offset, services: Object.freeze(rows.map((row) => Object.freeze(presentEntry(row)))) as CatalogueEntry[] });
   });
 }
 

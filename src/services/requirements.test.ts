@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { createTestApp, signInStaff, type Client, type TestApp } from '../../test/support/app.ts';
 import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
 import { buildServiceWithForm, startApplicationAsNewCitizen, uniqueSlug } from '../../test/support/services-factories.ts';
@@ -188,14 +189,18 @@ describe('citizens read them before applying', () => {
     assert.doesNotMatch((await citizen.get(`/applications/${id}/steps/licence`)).body, /Have these documents ready/);
   });
 
-  test('a cached catalogue answer moves on when only the requirements change', async () => {
-    const { service } = await buildServiceWithForm(t.db, DRIVING_LICENCE_FORM, { organisationId, nameEn: 'Requirements cache check' });
-    const search = async () => (await t.app.inject(`/api/v1/services?organisation=${organisationId}&limit=100`)).json().services.find((s: { id: string }) => s.id === service.id);
-    assert.deepEqual((await search()).requiredDocuments, []);
-    assert.deepEqual((await search()).requiredDocuments, [], 'answered again from the cache');
-    await put(admin, service.id, service.version, { ...licence(service.slug), ...requirements });
-    assert.equal((await search()).requiredDocuments.length, 2);
-    assert.equal((await search()).eligibility.en, requirements.eligibilityEn);
+  test('the catalogue lists leave them out; a change to them alone moves the catalogue version on', async () => {
+    const { service } = await buildServiceWithForm(t.db, DRIVING_LICENCE_FORM, { organisationId, nameEn: 'Requirements version check' });
+    assert.equal((await put(admin, service.id, service.version, { ...licence(service.slug), ...requirements })).statusCode, 200);
+    const listed = (await t.app.inject(`/api/v1/services?organisation=${organisationId}&limit=100`)).json().services.find((s: { id: string }) => s.id === service.id);
+    assert.equal(listed.slug, service.slug);
+    assert.equal('requiredDocuments' in listed || 'eligibility' in listed, false, 'on the service itself, not in lists');
+    const version = async () => Number((await sql<{ version: string }>`SELECT version FROM catalogue_version`.execute(t.db)).rows[0]!.version);
+    const before = await version();
+    await sql`UPDATE services SET required_documents = '[]' WHERE id = ${service.id}`.execute(t.db);
+    await sql`UPDATE services SET eligibility_zh_cn = 'x' WHERE id = ${service.id}`.execute(t.db);
+    assert.equal(await version(), before + 2);
+    assert.deepEqual((await t.app.inject(`/api/v1/services/${service.slug}`)).json().requiredDocuments, []);
   });
 });
 

@@ -31,21 +31,24 @@ export const ServiceInput = Type.Object({
 export type ServiceInput = Static<typeof ServiceInput>;
 
 const Text = Trilingual;
-export const Service = Type.Object({
+const entryFields = {
   id: Type.String({ format: 'uuid' }), slug: Type.String(), organisationId: Type.String({ format: 'uuid' }), category: Type.String(),
   status: Type.String(), name: Text, summary: Text, pledgeWorkingDays: Type.Union([Type.Integer(), Type.Null()]),
   feeCents: Type.Integer(), feeItemId: Type.Union([Type.String(), Type.Null()]), feeDue: Type.Union([Type.Literal('submission'), Type.Literal('approval')]), contactEmail: Type.Union([Type.String(), Type.Null()]), version: Type.Integer(),
-  ...Requirements,
-});
+};
+// Lists leave out who can apply and the documents: they tripled a search page's size for what its links show.
+export const CatalogueEntry = Type.Object(entryFields, { description: 'A service as the catalogue lists it; GET /api/v1/services/{slug} adds eligibility and requiredDocuments' });
+export type CatalogueEntry = Static<typeof CatalogueEntry>;
+export const Service = Type.Object({ ...entryFields, ...Requirements });
 export type Service = Static<typeof Service>;
 
-export const presentService = (row: store.ServiceRow): Service => ({
+export const presentEntry = (row: store.CatalogueEntryRow): CatalogueEntry => ({
   id: row.id, slug: row.slug, organisationId: row.organisation_id, category: row.category, status: row.status,
   name: { en: row.name_en, 'zh-HK': row.name_zh_hk, 'zh-CN': row.name_zh_cn },
   summary: { en: row.summary_en, 'zh-HK': row.summary_zh_hk, 'zh-CN': row.summary_zh_cn },
   pledgeWorkingDays: row.pledge_working_days, feeCents: row.fee_cents, feeItemId: row.fee_item_id, feeDue: row.fee_due, contactEmail: row.contact_email, version: row.version,
-  ...presentRequirements(row),
 });
+export const presentService = (row: store.ServiceRow): Service => ({ ...presentEntry(row), ...presentRequirements(row) });
 
 export const serviceName = (service: Service, locale: Locale) => service.name[locale];
 

@@ -42,6 +42,10 @@ declare module '../platform/db/schema.ts' {
 }
 
 export type ServiceRow = Selectable<ServicesTable>;
+/** What the catalogue lists of a service: all but its requirements (on its own page). */
+const ENTRY_COLUMNS = ['id', 'organisation_id', 'slug', 'category', 'status', 'name_en', 'name_zh_hk', 'name_zh_cn', 'summary_en', 'summary_zh_hk', 'summary_zh_cn',
+  'pledge_working_days', 'fee_cents', 'fee_item_id', 'fee_due', 'contact_email', 'version'] as const;
+export type CatalogueEntryRow = Pick<ServiceRow, (typeof ENTRY_COLUMNS)[number]>;
 
 export const serviceById = (db: Queryable, id: string) => db.selectFrom('services').selectAll().where('id', '=', id).executeTakeFirst();
 export const serviceBySlug = (db: Queryable, slug: string) => db.selectFrom('services').selectAll().where('slug', '=', slug).executeTakeFirst();
@@ -62,14 +66,14 @@ export async function updateService(db: Queryable, id: string, version: number, 
 export interface CatalogueQuery { terms: string[]; category?: string | undefined; organisationId?: string | undefined; limit: number; offset: number }
 
 /** Published services matching every term, with the total count, in one query. */
-export async function searchPublished(db: Queryable, q: CatalogueQuery): Promise<{ rows: ServiceRow[]; total: number }> {
+export async function searchPublished(db: Queryable, q: CatalogueQuery): Promise<{ rows: CatalogueEntryRow[]; total: number }> {
   let query = db.selectFrom('services').where('status', '=', 'published');
   // One array parameter (a bare JS array would be expanded into a list).
   if (q.terms.length > 0) query = query.where('search_terms', '@>', sql<string[]>`${sql.val(q.terms)}::text[]`);
   if (q.category) query = query.where('category', '=', q.category);
   if (q.organisationId) query = query.where('organisation_id', '=', q.organisationId);
   // id after the name: services with the same name keep one order from page to page.
-  const rows = await query.selectAll().select((eb) => eb.fn.countAll<number>().over().as('total'))
+  const rows = await query.select(ENTRY_COLUMNS).select((eb) => eb.fn.countAll<number>().over().as('total'))
     .orderBy('name_en').orderBy('id').limit(q.limit).offset(q.offset).execute();
   return { rows, total: Number(rows[0]?.total ?? 0) };
 }

@@ -104,10 +104,11 @@ export function DocumentRows(props: { locale: Locale; values: ServiceFormValues;
 export function EligibilityFields(props: { locale: Locale; values: ServiceFormValues; errors: FieldError[] }) {
   const t = serviceMessages(props.locale);
   return (
-    <>
-      <p class="hint">{t('form.eligibilityHint')}</p>
+    <fieldset aria-describedby="eligibility-hint">
+      <legend>{t('service.eligibility')}</legend>
+      <p class="hint" id="eligibility-hint">{t('form.eligibilityHint')}</p>
       <TextAreaField name="eligibilityEn" label={t('form.eligibilityEn')} value={props.values.eligibilityEn} errors={props.errors} rows={4} />
       <TextAreaField name="eligibilityZhHk" label={t('form.eligibilityZhHk')} value={props.values.eligibilityZhHk} errors={props.errors} rows={4} />
-    </>
+    </fieldset>
   );
 }
