@@ -38,7 +38,11 @@ async function download(target: string, connections: number, seconds: number): P
   const end = started + seconds * 1000;
   let bytes = 0;
   await Promise.all(Array.from({ length: connections }, async () => {
-    while (Date.now() < end) bytes += await once();
+    while (Date.now() < end) {
+      // Not `bytes += await once()`: that reads `bytes` before the await, so concurrent loops overwrote each other's counts.
+      const downloaded = await once();
+      bytes += downloaded;
+    }
   }));
   return { rate: bytes / ((Date.now() - started) / 1000) / 1e6, failures: 0 };
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FileNotFoundError, type ByteRange, type FileStat, type FileStore, type PutOptions, type StoredFile } from './file-store.ts';
+import { StoredFileStream } from './local-stream.ts';
 import { isFileKey, measure, newFileKey } from './measure.ts';
 
 /**
@@ -40,8 +41,10 @@ export class LocalDiskFileStore implements FileStore {
     const file = await open(this.pathOf(key), 'r').catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'ENOENT' ? new FileNotFoundError(key) : error;
     });
-    // 1 MiB reads rather than the default 64 KiB: fewer system calls and chunks per download (measured +35% on loopback).
-    return file.createReadStream({ highWaterMark: 1 << 20, ...(range ? { start: range.start, end: range.end } : {}) });
+    // A range past the end is cut at the end, as a file stream does (callers read a file's head with a fixed range).
+    const size = (await file.stat().catch(async (error: unknown) => { await file.close(); throw error; })).size;
+    const start = Math.min(range?.start ?? 0, size);
+    return new StoredFileStream(file, start, Math.min(range ? range.end + 1 : size, size) - start);
   }
 
   async stat(key: string): Promise<FileStat | undefined> {
