@@ -51,21 +51,21 @@ export function readServiceForm(values: ServiceFormValues, locale: Locale): { in
 function readDocuments(values: ServiceFormValues, check: (name: keyof ServiceFormValues, field: string, max: number, required?: boolean) => string, t: ReturnType<typeof serviceMessages>): RequiredDocumentInput[] {
   const rows = new Set<number>();
   for (const key of Object.keys(values)) {
-    const match = /^documents\.(\d{1,3})\./.exec(key);
+    const match = /^documents\.(\d{1,2})\./.exec(key);
     if (match) rows.add(Number(match[1]));
   }
   const documents: RequiredDocumentInput[] = [];
   for (const row of [...rows].sort((a, b) => a - b)) {
     const at = (field: string) => `documents.${row}.${field}` as const;
-    if (!['labelEn', 'labelZhHk', 'noteEn', 'noteZhHk'].some((f) => values[at(f)]?.trim())) continue;
+    const given = (field: string) => Boolean(values[at(field)]?.trim());
+    if (!['labelEn', 'labelZhHk', 'noteEn', 'noteZhHk'].some(given)) continue;
     const named = (label: Parameters<typeof t>[0]) => t('form.documentField', { field: t(label), n: row + 1 });
-    const noteEnGiven = Boolean(values[at('noteEn')]?.trim());
-    const noteEn = check(at('noteEn'), named('form.documentNoteEn'), DOCUMENT_NOTE_MAX, Boolean(values[at('noteZhHk')]?.trim()));
-    const noteZhHk = check(at('noteZhHk'), named('form.documentNoteZhHk'), DOCUMENT_NOTE_MAX, noteEnGiven);
-    documents.push({
-      labelEn: check(at('labelEn'), named('form.documentLabelEn'), DOCUMENT_LABEL_MAX), labelZhHk: check(at('labelZhHk'), named('form.documentLabelZhHk'), DOCUMENT_LABEL_MAX),
-      ...(noteEn || noteZhHk ? { noteEn, noteZhHk } : {}), mandatory: values[at('mandatory')] !== 'no',
-    });
+    // Checked in the form's order, so that the error summary lists problems as the page shows the fields.
+    const labelEn = check(at('labelEn'), named('form.documentLabelEn'), DOCUMENT_LABEL_MAX);
+    const labelZhHk = check(at('labelZhHk'), named('form.documentLabelZhHk'), DOCUMENT_LABEL_MAX);
+    const noteEn = check(at('noteEn'), named('form.documentNoteEn'), DOCUMENT_NOTE_MAX, given('noteZhHk'));
+    const noteZhHk = check(at('noteZhHk'), named('form.documentNoteZhHk'), DOCUMENT_NOTE_MAX, given('noteEn'));
+    documents.push({ labelEn, labelZhHk, ...(noteEn || noteZhHk ? { noteEn, noteZhHk } : {}), mandatory: values[at('mandatory')] !== 'no' });
   }
   return documents;
 }
