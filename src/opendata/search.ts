@@ -2,14 +2,14 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Queryable } from '../platform/db/database.ts';
 import { searchQuery } from './search-text.ts';
 import { DATASET_COLUMNS, resourcesFromJson, RESOURCES_JSON, type DatasetRow, type ResourceRow } from './store.ts';
-import { KEPT_IDS, searchCacheFor } from './search-cache.ts';
+import { catalogueVersionNow, KEPT_IDS, searchCacheFor } from './search-cache.ts';
 
 // Catalogue search for the CKAN API and the portal: full text over the segmented, script-folded search_text
 // (a GIN index), filters on organisation, category, tags and formats (indexed), sorting, paging and facets.
 // One statement whatever the page size: the matching datasets are read once (the full-text index finds them, the
 // narrow search table gives what ranking, counting and facets need), and the same statement counts them, ranks
 // them, counts the facets, and joins the page's full rows (with their resources when asked). A search seen before
-// (at the same catalogue version) reads only its page's rows.
+// (at the same catalogue version) reads only its page's rows, and of those only the ones its caller does not hold.
 
 export interface SearchFilters {
   organisationIds?: string[];
@@ -25,6 +25,13 @@ export const FACET_FIELDS: FacetField[] = ['organization', 'groups', 'tags', 're
 export type Facets = Record<FacetField, { value: string; count: number }[]>;
 export interface FacetRequest { fields: FacetField[]; limit: number }
 export interface SearchResult { count: number; rows: DatasetRow[]; facets: Facets; resources: Map<string, ResourceRow[]> }
+/** What a caller that keeps presented datasets (the CKAN API) already holds: their rows need not be read again. */
+export type HeldDatasets = (id: string, version: number) => boolean;
+/**
+ * With held datasets: the page's ids in order and the catalogue version the statement saw. `rows` has only the
+ * datasets read; it is empty when every one on the page was held at the version the database still has.
+ */
+export interface SearchPage extends SearchResult { ids: string[]; version: number | undefined }
 
 function whereClause(options: SearchOptions): { where: RawBuilder<unknown>; tsquery: string | undefined; everything: boolean } {
   const parts: RawBuilder<unknown>[] = [sql`true`];
@@ -97,7 +104,9 @@ const wordsOnly = (options: SearchOptions, facets: FacetRequest) =>
  * once into a materialized set used by all three parts, and the best-ranked ids are kept (search-cache.ts) so that
  * the next page of the same search reads only its own rows.
  */
-export async function searchCatalogue(db: Queryable, options: SearchOptions, facets: FacetRequest = { fields: [], limit: 0 }, withResources = false): Promise<SearchResult> {
+export async function searchCatalogue(db: Queryable, options: SearchOptions, facets?: FacetRequest, withResources?: boolean): Promise<SearchResult>;
+export async function searchCatalogue(db: Queryable, options: SearchOptions, facets: FacetRequest, withResources: boolean, held: HeldDatasets): Promise<SearchPage>;
+export async function searchCatalogue(db: Queryable, options: SearchOptions, facets: FacetRequest = { fields: [], limit: 0 }, withResources = false, held?: HeldDatasets): Promise<SearchResult | SearchPage> {
   const { where, tsquery, everything } = whereClause(options);
   const gather = tsquery !== undefined || facets.fields.length > 0;
   const cache = gather ? searchCacheFor<Facets>(db) : undefined;
@@ -105,10 +114,15 @@ export async function searchCatalogue(db: Queryable, options: SearchOptions, fac
   const kept = cache?.get(key, options.offset + options.limit);
   if (cache && kept) {
     const ids = kept.ids.slice(options.offset, options.offset + options.limit);
+    const unread = held ? ids.filter((id) => !held(id, kept.version)) : ids;
+    if (held && unread.length === 0 && await catalogueVersionNow(db) === kept.version) return { count: kept.count, facets: kept.facets, rows: [], resources: new Map(), ids, version: kept.version };
     const result = await sql<PageRow & { version: number }>`SELECT v.version, page.* FROM opendata_catalogue_size v LEFT JOIN LATERAL (
-        SELECT ${pageColumns(withResources)} FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS p(id, n) JOIN opendata_datasets d ON d.id = p.id
+        SELECT ${pageColumns(withResources)} FROM unnest(${unread}::uuid[]) WITH ORDINALITY AS p(id, n) JOIN opendata_datasets d ON d.id = p.id
       ) page ON true ORDER BY page.n`.execute(db);
-    if (result.rows[0]?.version === kept.version) return { count: kept.count, facets: kept.facets, ...page(result.rows, withResources) };
+    if (result.rows[0]?.version === kept.version) {
+      const found = { count: kept.count, facets: kept.facets, ...page(result.rows, withResources) };
+      return held ? { ...found, ids, version: kept.version } : found;
+    }
     cache.delete(key);
   }
   const titleColumn = sql.ref(options.titleColumn ?? 'title_en');
@@ -137,7 +151,8 @@ export async function searchCatalogue(db: Queryable, options: SearchOptions, fac
   for (const f of first?.facets ?? []) found[f.field].push({ value: f.value, count: f.n });
   const count = first?.total ?? 0;
   if (cache && first?.ranked) cache.set(key, { version: first.version, count, ids: first.ranked, facets: found });
-  return { count, facets: found, ...page(result.rows, withResources) };
+  const read = { count, facets: found, ...page(result.rows, withResources) };
+  return held ? { ...read, ids: read.rows.map((r) => r.id), version: first?.version ?? undefined } : read;
 }
 
 export async function searchDatasets(db: Queryable, options: SearchOptions): Promise<{ count: number; rows: DatasetRow[] }> {

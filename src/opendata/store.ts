@@ -78,14 +78,23 @@ export const resourcesFromJson = (list: unknown[] | null | undefined): ResourceR
     const row = r as ResourceRow;
     return { ...row, created_at: new Date(row.created_at), modified_at: new Date(row.modified_at) };
   });
-/** A dataset named by its id or its name, with its resources, in one statement (CKAN's package_show). */
-export async function datasetWithResources(db: Queryable, idOrName: string): Promise<{ dataset: DatasetRow; resources: ResourceRow[] } | undefined> {
-  const found = await sql<DatasetRow & { resources_json: unknown[] }>`SELECT ${sql.join(DATASET_COLUMNS.map((c) => sql.ref(`d.${c}`)))}, ${RESOURCES_JSON} AS resources_json
+/**
+ * A dataset named by its id or its name, with its resources, in one statement (CKAN's package_show), and the catalogue
+ * version that statement saw (migration catalogue_version), so that what is presented from it can be kept per version.
+ */
+export async function datasetWithResources(db: Queryable, idOrName: string): Promise<{ dataset: DatasetRow; resources: ResourceRow[]; version: number } | undefined> {
+  const found = await sql<DatasetRow & { resources_json: unknown[]; catalogue_version: number }>`SELECT ${sql.join(DATASET_COLUMNS.map((c) => sql.ref(`d.${c}`)))},
+      ${RESOURCES_JSON} AS resources_json, (SELECT version FROM opendata_catalogue_size) AS catalogue_version
     FROM opendata_datasets d WHERE ${isUuid(idOrName) ? sql`d.id = ${idOrName}::uuid` : sql`d.name = ${idOrName}`}`.execute(db);
   const row = found.rows[0];
   if (!row) return undefined;
-  const { resources_json: resources, ...dataset } = row;
-  return { dataset, resources: resourcesFromJson(resources) };
+  const { resources_json: resources, catalogue_version: version, ...dataset } = row;
+  return { dataset, resources: resourcesFromJson(resources), version };
+}
+
+/** The catalogue's version now: it moves on with every committed change to datasets or resources. */
+export async function catalogueVersion(db: Queryable): Promise<number | undefined> {
+  return (await sql<{ version: number }>`SELECT version FROM opendata_catalogue_size`.execute(db)).rows[0]?.version;
 }
 
 export const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);

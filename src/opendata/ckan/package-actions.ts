@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import * as store from '../store.ts';
+import { catalogueVersionNow } from '../search-cache.ts';
 import { FACET_FIELDS, searchCatalogue, type FacetField, type SearchFilters, type SearchOptions, type SortKey } from '../search.ts';
 import { categoryById } from '../catalogue.ts';
 import { presenterFor, type Action } from './context.ts';
@@ -7,6 +8,7 @@ import { CkanError, ckanBadRequest, ckanNotFound } from './errors.ts';
 import { MAX_QUERY_LENGTH, MAX_QUERY_TERMS, queryWords } from '../search-text.ts';
 import { boundedText, integer, list, required, text, type Params } from './params.ts';
 import { presentGroup, presentOrganisation, presentPackage, presentResource } from './present.ts';
+import { PresentedJson } from './presented.ts';
 
 export const MAX_ROWS = 1000;
 
@@ -16,9 +18,19 @@ export const packageList: Action = async ({ db, params }) => {
 };
 
 export const packageShow: Action = async (ctx) => {
-  const found = await store.datasetWithResources(ctx.db, required(ctx.params, 'id'));
+  const { db, locale, presented } = ctx;
+  const id = required(ctx.params, 'id');
+  // Kept datasets are used only with a fresh organisations copy, and only while the catalogue is at their version.
+  await presenterFor(ctx);
+  const held = presented?.get(locale, id);
+  if (held && held.version === await catalogueVersionNow(db)) return new PresentedJson(held.json);
+  const found = await store.datasetWithResources(db, id);
   if (!found) throw ckanNotFound();
-  return presentPackage(await presenterFor(ctx, { ids: [found.dataset.organisation_id] }), found.dataset, found.resources);
+  const shown = presentPackage(await presenterFor(ctx, { ids: [found.dataset.organisation_id] }), found.dataset, found.resources);
+  if (!presented) return shown;
+  const json = JSON.stringify(shown);
+  presented.set(locale, id, found.version, json);
+  return new PresentedJson(json);
 };
 
 export const resourceShow: Action = async (ctx) => {
@@ -91,20 +103,40 @@ export const packageSearch: Action = async (ctx) => {
     limit: integer(params, 'rows', 10, MAX_ROWS), offset: integer(params, 'start', 0),
   };
   const asked = (list(params, 'facet.field') ?? []).filter((f): f is FacetField => (FACET_FIELDS as string[]).includes(f));
-  const found = await searchCatalogue(ctx.db, options, { fields: asked, limit: facetLimit(params) }, true);
-  const facets = found.facets;
+  const facetRequest = { fields: asked, limit: facetLimit(params) };
+  const { presented, locale } = ctx;
+  let found = await searchCatalogue(ctx.db, options, facetRequest, true, (id, version) => presented?.has(locale, id, version) ?? false);
   p = await presenterFor(ctx, { ids: found.rows.map((d) => d.organisation_id) });
+  const read = new Map(found.rows.map((d) => [d.id, d]));
+  const packageJson = (id: string) => {
+    const d = read.get(id);
+    if (!d) return found.version === undefined ? undefined : presented?.get(locale, id)?.json;
+    const json = JSON.stringify(presentPackage(p, d, found.resources.get(d.id) ?? []));
+    if (found.version !== undefined) presented?.set(locale, id, found.version, json);
+    return json;
+  };
+  let results = presented ? found.ids.map(packageJson) : [];
+  if (results.some((r) => r === undefined)) {
+    // A held dataset was let go meanwhile (other calls filled the cache, or the organisations copy was renewed).
+    found = await searchCatalogue(ctx.db, options, facetRequest, true, () => false);
+    p = await presenterFor(ctx, { ids: found.rows.map((d) => d.organisation_id) });
+    read.clear();
+    for (const d of found.rows) read.set(d.id, d);
+    results = found.ids.map(packageJson);
+  }
+  const facets = found.facets;
   const display = (field: FacetField, value: string) => {
     if (field === 'organization') { const o = presentOrganisation(p, p.organisations.get(value)); return { name: o?.name ?? value, display_name: o?.display_name ?? value }; }
     if (field === 'groups') { const c = categoryById(value); return { name: value, display_name: c ? presentGroup(p, c).display_name : value }; }
     return { name: value, display_name: value };
   };
   const searchFacets = Object.fromEntries(asked.map((field) => [field, { title: field, items: facets[field].map((f) => ({ ...display(field, f.value), count: f.count })) }]));
-  return {
+  const summary = {
     count: found.count,
     sort: sortParam ?? 'score desc, metadata_modified desc',
     facets: Object.fromEntries(asked.map((field) => [field, Object.fromEntries(facets[field].map((f) => [display(field, f.value).name, f.count]))])),
     search_facets: searchFacets,
-    results: found.rows.map((d) => presentPackage(p, d, found.resources.get(d.id) ?? [])),
   };
+  if (!presented) return { ...summary, results: found.rows.map((d) => presentPackage(p, d, found.resources.get(d.id) ?? [])) };
+  return new PresentedJson(`${JSON.stringify(summary).slice(0, -1)},"results":[${results.join(',')}]}`);
 };

@@ -8,6 +8,7 @@ import { CkanError, ckanBadRequest, isBadValueError } from './errors.ts';
 import { readParams, type Params } from './params.ts';
 import { AnswerCache, catalogueVersion } from './cache.ts';
 import { disableSearchCache } from '../search-cache.ts';
+import { PresentedDatasets, PresentedJson } from './presented.ts';
 
 // The CKAN Action API v3, at /api/3/action/{name} and under the current portal's language prefixes
 // (/en-data, /tc-data, /sc-data pick the metadata language). Every answer, errors included, is CKAN's envelope.
@@ -41,9 +42,15 @@ const cacheKey = (locale: Locale, name: string, params: Params) =>
   `${locale} ${name} ${JSON.stringify(Object.keys(params).sort().map((k) => [k, params[k]]))}`;
 const UNCACHED = new Set(['status_show', 'help_show']);
 
+/** CKAN's success envelope, UTF-8 encoded; a result already serialized goes in as it is. */
+const envelope = (help: string, result: unknown) => Buffer.from(result instanceof PresentedJson
+  ? `{"help":${JSON.stringify(help)},"success":true,"result":${result.json}}`
+  : JSON.stringify({ help, success: true, result }));
+
 export const ckanRoutes: ModuleRoutes = async (app, { db, config }) => {
   // OPENDATA_CACHE=false: every call answered from the database (to measure it, or to rule the caches out).
   const cache = config.OPENDATA_CACHE ? new AnswerCache() : undefined;
+  const presented = config.OPENDATA_CACHE ? new PresentedDatasets() : undefined;
   if (!config.OPENDATA_CACHE) disableSearchCache(db);
   const inflight = new Map<string, Promise<Buffer>>();
   const helpUrl = (name: string) => `${config.BASE_URL}/api/3/action/help_show?name=${encodeURIComponent(name)}`;
@@ -81,7 +88,7 @@ export const ckanRoutes: ModuleRoutes = async (app, { db, config }) => {
         // Open data is public: shared caches may keep an answer briefly.
         reply.header('cache-control', 'public, max-age=60').type('application/json; charset=utf-8');
         const key = UNCACHED.has(name) ? undefined : cacheKey(locale, name, params);
-        const answer = async () => Buffer.from(JSON.stringify({ help: helpUrl(name), success: true, result: await action.run({ db, params, locale, baseUrl: config.BASE_URL }) }));
+        const answer = async () => envelope(helpUrl(name), await action.run({ db, params, locale, baseUrl: config.BASE_URL, presented }));
         if (!key || !cache) return reply.send(await answer());
         const cached = cache.get(key);
         if (cached) return reply.send(cached);

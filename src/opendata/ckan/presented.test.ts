@@ -1,0 +1,74 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { systemContext } from '../../platform/context.ts';
+import { seedOrganisations } from '../../organisations/index.ts';
+import { localFileStore } from '../../platform/files/index.ts';
+import { seedOpenData, seedSyntheticDatasets } from '../index.ts';
+import { packageSearch, packageShow } from './package-actions.ts';
+import { PresentedDatasets } from './presented.ts';
+
+let t: TestApp;
+before(async () => {
+  t = await createTestApp();
+  await seedOrganisations(t.db, systemContext('test'));
+  await seedOpenData(t.db, systemContext('test'), localFileStore(t.config.DATA_DIR));
+  await seedSyntheticDatasets(t.db, systemContext('test'), 300);
+});
+after(async () => { await t.close(); });
+
+let n = 0;
+// An ignored parameter keeps every call out of the answer cache, so what is measured is the presented datasets.
+const result = async (path: string) => {
+  const response = await t.app.inject({ method: 'GET', url: `/api/3/action/${path}&_=${n++}` });
+  assert.equal(response.statusCode, 200, response.body);
+  return response.json().result;
+};
+const direct = async (action: typeof packageShow, params: Record<string, string>) =>
+  JSON.parse(JSON.stringify(await action({ db: t.db, params, locale: 'en', baseUrl: t.config.BASE_URL })));
+
+describe('presented datasets kept per catalogue version', () => {
+  test('answers from kept datasets are the answers the database gives', async () => {
+    for (const path of ['package_search?q=rainfall', 'package_search?q=rainfall&start=10', 'package_search?fq=groups:transport&facet.field=["tags"]', 'package_show?id=synthetic-000007']) {
+      await result(path);
+      const kept = await result(path);
+      const params = Object.fromEntries(new URLSearchParams(path.split('?')[1]));
+      assert.deepEqual(kept, await direct(path.startsWith('package_show') ? packageShow : packageSearch, params), path);
+    }
+  });
+
+  test('a change committed by another process (no word to this one) is in the next answer', async () => {
+    const shown = await result('package_show?id=synthetic-000011');
+    await result('package_search?q=synthetic&rows=1000');
+    await sql`UPDATE opendata_datasets SET title_en = 'Renamed elsewhere' WHERE name = 'synthetic-000011'`.execute(t.db);
+    assert.equal((await result('package_show?id=synthetic-000011')).title, 'Renamed elsewhere');
+    assert.equal((await result(`package_show?id=${shown.id}`)).title, 'Renamed elsewhere');
+    await sql`UPDATE opendata_resources SET name_en = 'Resource renamed elsewhere' WHERE dataset_id = ${shown.id}`.execute(t.db);
+    assert.equal((await result('package_show?id=synthetic-000011')).resources[0].name, 'Resource renamed elsewhere');
+    const found = await result('package_search?q=synthetic&rows=1000');
+    const again = found.results.find((d: { id: string }) => d.id === shown.id);
+    assert.equal(again.title, 'Renamed elsewhere');
+    assert.equal(again.resources[0].name, 'Resource renamed elsewhere');
+  });
+
+  test('a missing dataset is still CKAN\'s Not Found after others were kept', async () => {
+    await result('package_show?id=synthetic-000012');
+    const response = await t.app.inject({ method: 'GET', url: '/api/3/action/package_show?id=no-such-dataset' });
+    assert.equal(response.statusCode, 404);
+    assert.equal(response.json().error.__type, 'Not Found Error');
+  });
+});
+
+test('kept datasets stay within their byte budget and entry cap, and a new organisations copy empties them', () => {
+  const kept = new PresentedDatasets(20_000, 5);
+  kept.presentedWith('first copy');
+  for (let i = 0; i < 50; i++) kept.set('en', `d${i}`, 1, 'x'.repeat(1000));
+  assert.ok(kept.bytes <= 20_000 && kept.size <= 5, `${kept.bytes} bytes, ${kept.size} entries`);
+  assert.ok(kept.has('en', 'd49', 1));
+  assert.ok(!kept.has('en', 'd49', 2), 'another version is not held');
+  assert.ok(!kept.has('zh-HK', 'd49', 1), 'another language is not held');
+  kept.presentedWith('second copy');
+  assert.equal(kept.size, 0);
+  assert.equal(kept.bytes, 0);
+});

@@ -1,0 +1,77 @@
+import type { Locale } from '../../platform/i18n/index.ts';
+
+// Datasets as the CKAN API presents them, already serialized, each with the catalogue version (migration
+// catalogue_version) that the statement reading it also read. A later call uses one only after a statement shows the
+// catalogue still at that version, so no process answers from a catalogue older than the database's. Searches and
+// package_show calls that differ only in what they ask for, not in the datasets they return, then cost one small
+// statement instead of reading, presenting and serializing every dataset again (Solr keeps a document cache for the
+// same reason). The organisations' names inside are as fresh as the organisations copy (context.ts): a new copy
+// empties this cache.
+
+export const PRESENTED_BYTES = 32 * 1024 * 1024;
+export const PRESENTED_ENTRIES = 20_000;
+/** Fixed overhead per entry (map slot, entry object): a floor, so that tiny entries still count. */
+const ENTRY_BYTES = 128;
+
+/** A CKAN `result` already serialized: the route puts it in the envelope as it is. */
+export class PresentedJson {
+  constructor(readonly json: string) {}
+}
+
+interface Entry { version: number; json: string }
+// Strings are counted at two bytes a character (Chinese text is stored so).
+const cost = (key: string, entry: Entry) => ENTRY_BYTES + (key.length + entry.json.length) * 2;
+
+export class PresentedDatasets {
+  readonly #entries = new Map<string, Entry>();
+  #bytes = 0;
+  #organisations: unknown;
+
+  constructor(readonly maxBytes = PRESENTED_BYTES, readonly maxEntries = PRESENTED_ENTRIES) {}
+
+  get bytes(): number { return this.#bytes; }
+  get size(): number { return this.#entries.size; }
+
+  /** Forgets everything when the organisations copy the presenter used is replaced. */
+  presentedWith(organisations: unknown): void {
+    if (organisations === this.#organisations) return;
+    this.#entries.clear();
+    this.#bytes = 0;
+    this.#organisations = organisations;
+  }
+
+  /** The dataset (named by id or by name) in `locale`, as held: the caller checks its version. */
+  get(locale: Locale, idOrName: string): Entry | undefined {
+    const key = `${locale} ${idOrName}`;
+    const entry = this.#entries.get(key);
+    if (!entry) return undefined;
+    this.#entries.delete(key);
+    this.#entries.set(key, entry);
+    return entry;
+  }
+
+  has(locale: Locale, idOrName: string, version: number): boolean {
+    return this.#entries.get(`${locale} ${idOrName}`)?.version === version;
+  }
+
+  set(locale: Locale, idOrName: string, version: number, json: string): void {
+    const key = `${locale} ${idOrName}`;
+    this.delete(key);
+    const entry = { version, json };
+    if (cost(key, entry) > this.maxBytes / 8) return;
+    this.#entries.set(key, entry);
+    this.#bytes += cost(key, entry);
+    // Least recently used first out until the cache fits again.
+    for (const [k] of this.#entries) {
+      if (this.#bytes <= this.maxBytes && this.#entries.size <= this.maxEntries) break;
+      this.delete(k);
+    }
+  }
+
+  private delete(key: string): void {
+    const entry = this.#entries.get(key);
+    if (!entry) return;
+    this.#entries.delete(key);
+    this.#bytes -= cost(key, entry);
+  }
+}
