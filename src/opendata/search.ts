@@ -108,7 +108,9 @@ export async function searchCatalogue(db: Queryable, options: SearchOptions, fac
 export async function searchCatalogue(db: Queryable, options: SearchOptions, facets: FacetRequest, withResources: boolean, held: HeldDatasets): Promise<SearchPage>;
 export async function searchCatalogue(db: Queryable, options: SearchOptions, facets: FacetRequest = { fields: [], limit: 0 }, withResources = false, held?: HeldDatasets): Promise<SearchResult | SearchPage> {
   const { where, tsquery, everything } = whereClause(options);
-  const gather = tsquery !== undefined || facets.fields.length > 0;
+  // A caller that keeps presented datasets has its first pages' ids kept too (one gathering per catalogue version), so
+  // that browsing, like searching, reads only the datasets it does not hold; deeper pages follow the index as before.
+  const gather = tsquery !== undefined || facets.fields.length > 0 || (held !== undefined && options.offset + options.limit <= KEPT_IDS);
   const cache = gather ? searchCacheFor<Facets>(db) : undefined;
   const key = JSON.stringify([options.q ?? '', options.filters, options.sort, options.titleColumn ?? 'title_en', facets.fields, facets.limit]);
   const kept = cache?.get(key, options.offset + options.limit);

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import * as store from '../store.ts';
 import { catalogueVersionNow } from '../search-cache.ts';
-import { FACET_FIELDS, searchCatalogue, type FacetField, type SearchFilters, type SearchOptions, type SortKey } from '../search.ts';
+import { FACET_FIELDS, searchCatalogue, type FacetField, type SearchFilters, type SearchOptions, type SearchResult, type SortKey } from '../search.ts';
 import { categoryById } from '../catalogue.ts';
-import { presenterFor, type Action } from './context.ts';
+import { presenterFor, type Action, type FullPresenter } from './context.ts';
 import { CkanError, ckanBadRequest, ckanNotFound } from './errors.ts';
 import { MAX_QUERY_LENGTH, MAX_QUERY_TERMS, queryWords } from '../search-text.ts';
 import { boundedText, integer, list, required, text, type Params } from './params.ts';
@@ -83,6 +83,22 @@ function facetLimit(params: Params): number {
   return integer(params, 'facet.limit', 50);
 }
 
+/** package_search's result without its datasets, in CKAN's order. */
+function summary(p: FullPresenter, found: SearchResult, asked: FacetField[], sort: string) {
+  const display = (field: FacetField, value: string) => {
+    if (field === 'organization') { const o = presentOrganisation(p, p.organisations.get(value)); return { name: o?.name ?? value, display_name: o?.display_name ?? value }; }
+    if (field === 'groups') { const c = categoryById(value); return { name: value, display_name: c ? presentGroup(p, c).display_name : value }; }
+    return { name: value, display_name: value };
+  };
+  const { facets } = found;
+  return {
+    count: found.count,
+    sort,
+    facets: Object.fromEntries(asked.map((field) => [field, Object.fromEntries(facets[field].map((f) => [display(field, f.value).name, f.count]))])),
+    search_facets: Object.fromEntries(asked.map((field) => [field, { title: field, items: facets[field].map((f) => ({ ...display(field, f.value), count: f.count })) }])),
+  };
+}
+
 export const packageSearch: Action = async (ctx) => {
   const { params } = ctx;
   // Bounded before any work: a query of thousands of words overflows PostgreSQL's tsquery parser, and every query
@@ -104,18 +120,24 @@ export const packageSearch: Action = async (ctx) => {
   };
   const asked = (list(params, 'facet.field') ?? []).filter((f): f is FacetField => (FACET_FIELDS as string[]).includes(f));
   const facetRequest = { fields: asked, limit: facetLimit(params) };
+  const sort = sortParam ?? 'score desc, metadata_modified desc';
   const { presented, locale } = ctx;
-  let found = await searchCatalogue(ctx.db, options, facetRequest, true, (id, version) => presented?.has(locale, id, version) ?? false);
+  if (!presented) {
+    const found = await searchCatalogue(ctx.db, options, facetRequest, true);
+    p = await presenterFor(ctx, { ids: found.rows.map((d) => d.organisation_id) });
+    return { ...summary(p, found, asked, sort), results: found.rows.map((d) => presentPackage(p, d, found.resources.get(d.id) ?? [])) };
+  }
+  let found = await searchCatalogue(ctx.db, options, facetRequest, true, (id, version) => presented.has(locale, id, version));
   p = await presenterFor(ctx, { ids: found.rows.map((d) => d.organisation_id) });
   const read = new Map(found.rows.map((d) => [d.id, d]));
   const packageJson = (id: string) => {
     const d = read.get(id);
-    if (!d) return found.version === undefined ? undefined : presented?.get(locale, id)?.json;
+    if (!d) return found.version === undefined ? undefined : presented.get(locale, id)?.json;
     const json = JSON.stringify(presentPackage(p, d, found.resources.get(d.id) ?? []));
-    if (found.version !== undefined) presented?.set(locale, id, found.version, json);
+    if (found.version !== undefined) presented.set(locale, id, found.version, json);
     return json;
   };
-  let results = presented ? found.ids.map(packageJson) : [];
+  let results = found.ids.map(packageJson);
   if (results.some((r) => r === undefined)) {
     // A held dataset was let go meanwhile (other calls filled the cache, or the organisations copy was renewed).
     found = await searchCatalogue(ctx.db, options, facetRequest, true, () => false);
@@ -124,19 +146,5 @@ export const packageSearch: Action = async (ctx) => {
     for (const d of found.rows) read.set(d.id, d);
     results = found.ids.map(packageJson);
   }
-  const facets = found.facets;
-  const display = (field: FacetField, value: string) => {
-    if (field === 'organization') { const o = presentOrganisation(p, p.organisations.get(value)); return { name: o?.name ?? value, display_name: o?.display_name ?? value }; }
-    if (field === 'groups') { const c = categoryById(value); return { name: value, display_name: c ? presentGroup(p, c).display_name : value }; }
-    return { name: value, display_name: value };
-  };
-  const searchFacets = Object.fromEntries(asked.map((field) => [field, { title: field, items: facets[field].map((f) => ({ ...display(field, f.value), count: f.count })) }]));
-  const summary = {
-    count: found.count,
-    sort: sortParam ?? 'score desc, metadata_modified desc',
-    facets: Object.fromEntries(asked.map((field) => [field, Object.fromEntries(facets[field].map((f) => [display(field, f.value).name, f.count]))])),
-    search_facets: searchFacets,
-  };
-  if (!presented) return { ...summary, results: found.rows.map((d) => presentPackage(p, d, found.resources.get(d.id) ?? [])) };
-  return new PresentedJson(`${JSON.stringify(summary).slice(0, -1)},"results":[${results.join(',')}]}`);
+  return new PresentedJson(`${JSON.stringify(summary(p, found, asked, sort)).slice(0, -1)},"results":[${results.join(',')}]}`);
 };

@@ -30,7 +30,8 @@ const direct = async (action: typeof packageShow, params: Record<string, string>
 
 describe('presented datasets kept per catalogue version', () => {
   test('answers from kept datasets are the answers the database gives', async () => {
-    for (const path of ['package_search?q=rainfall', 'package_search?q=rainfall&start=10', 'package_search?fq=groups:transport&facet.field=["tags"]', 'package_show?id=synthetic-000007']) {
+    for (const path of ['package_search?q=rainfall', 'package_search?q=rainfall&start=10', 'package_search?fq=groups:transport&facet.field=["tags"]',
+      'package_search?start=20', 'package_search?fq=groups:transport&sort=name%20asc&rows=25', 'package_search?start=2000', 'package_show?id=synthetic-000007']) {
       await result(path);
       const kept = await result(path);
       const params = Object.fromEntries(new URLSearchParams(path.split('?')[1]));
