@@ -8,6 +8,7 @@ import { localFileStore } from '../../platform/files/index.ts';
 import { seedOpenData, seedSyntheticDatasets } from '../index.ts';
 import { packageSearch, packageShow } from './package-actions.ts';
 import { PresentedDatasets } from './presented.ts';
+import { SecondCall } from './cache.ts';
 
 let t: TestApp;
 before(async () => {
@@ -72,4 +73,14 @@ test('kept datasets stay within their byte budget and entry cap, and a new organ
   kept.presentedWith('second copy');
   assert.equal(kept.size, 0);
   assert.equal(kept.bytes, 0);
+});
+
+test('an answer is let into the answer cache the second time its call is seen, not the first', () => {
+  const second = new SecondCall(3);
+  assert.equal(second.admit('en package_show [["id","a"],["_","1"]]'), false);
+  assert.equal(second.admit('en package_show [["id","a"],["_","2"]]'), false);
+  assert.equal(second.admit('en package_show [["id","a"],["_","1"]]'), true);
+  second.admit('b');
+  second.admit('c');
+  assert.equal(second.admit('en package_show [["id","a"],["_","2"]]'), false, 'forgotten once the window is full');
 });

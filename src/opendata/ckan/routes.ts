@@ -6,7 +6,7 @@ import { DomainError } from '../../platform/errors.ts';
 import { ACTIONS, WRITE_ACTIONS } from './actions.ts';
 import { CkanError, ckanBadRequest, isBadValueError } from './errors.ts';
 import { readParams, type Params } from './params.ts';
-import { AnswerCache, catalogueVersion } from './cache.ts';
+import { AnswerCache, catalogueVersion, SecondCall } from './cache.ts';
 import { disableSearchCache } from '../search-cache.ts';
 import { PresentedDatasets, PresentedJson } from './presented.ts';
 
@@ -51,6 +51,7 @@ export const ckanRoutes: ModuleRoutes = async (app, { db, config }) => {
   // OPENDATA_CACHE=false: every call answered from the database (to measure it, or to rule the caches out).
   const cache = config.OPENDATA_CACHE ? new AnswerCache() : undefined;
   const presented = config.OPENDATA_CACHE ? new PresentedDatasets() : undefined;
+  const secondCall = new SecondCall();
   if (!config.OPENDATA_CACHE) disableSearchCache(db);
   const inflight = new Map<string, Promise<Buffer>>();
   const helpUrl = (name: string) => `${config.BASE_URL}/api/3/action/help_show?name=${encodeURIComponent(name)}`;
@@ -97,7 +98,10 @@ export const ckanRoutes: ModuleRoutes = async (app, { db, config }) => {
         const flight = `${version} ${key}`;
         let pending = inflight.get(flight);
         if (!pending) {
-          pending = answer().then((body) => { cache.set(key, body, version); return body; }).finally(() => inflight.delete(flight));
+          pending = answer().then((body) => {
+            if (secondCall.admit(key)) cache.set(key, body, version);
+            return body;
+          }).finally(() => inflight.delete(flight));
           inflight.set(flight, pending);
         }
         return reply.send(await pending);
