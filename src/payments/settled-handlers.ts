@@ -5,10 +5,7 @@ import type { Payment } from './payment.ts';
 /** Runs in the settlement's own transaction, so the paid-for record moves on exactly when the payment settles. */
 export type SettledHandler = (trx: Trx, ctx: RequestContext, payment: Payment) => Promise<void>;
 
-/**
- * Bills are this module's own records: the statement that settles a bill's payment also marks the bill paid
- * (store.advancePayment), so they need no handler.
- */
+/** Bills are this module's own records: the settlement marks a bill paid itself (store.markBillPaid), with no handler. */
 export const BILL_PURPOSE = 'bill';
 
 // By purpose, so registering again (a second app in the same process) replaces rather than doubles.

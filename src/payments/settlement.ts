@@ -6,7 +6,7 @@ import { FINISHED_STATES, stateRank, type ProviderPaymentStatus } from './provid
 import { presentPayment, type Payment } from './payment.ts';
 import { DUPLICATE_REFUND_KEY, sendRefund } from './refund.ts';
 import type { PaymentDeps } from './deps.ts';
-import { paysForRecord as paysForRecordOf, recordPurposes, settledHandlerFor } from './settled-handlers.ts';
+import { BILL_PURPOSE, paysForRecord as paysForRecordOf, recordPurposes, settledHandlerFor } from './settled-handlers.ts';
 import { billPaidEntry } from './bill.ts';
 import * as store from './store.ts';
 
@@ -30,19 +30,19 @@ export async function applyProviderStatus(db: Db, ctx: RequestContext, provider:
   const finished = FINISHED_STATES.includes(status.state);
   const settled = status.state === 'success';
   return db.transaction().execute(async (trx) => {
-    const advanced = await store.advancePayment(trx, provider, status.providerPaymentId, { state: status.state, rank: stateRank(status.state), finished, amountCents: status.amountCents, recordPurposes: recordPurposes() });
-    if (!advanced) {
+    let row = await store.advancePayment(trx, provider, status.providerPaymentId, { state: status.state, rank: stateRank(status.state), finished, amountCents: status.amountCents, recordPurposes: recordPurposes() });
+    if (!row) {
       // Nothing moved: say why only when it is an error (unknown payment, wrong amount); old news is no error.
       const current = await store.paymentByProviderId(trx, provider, status.providerPaymentId);
       if (!current) throw notFound('The payment');
       if (!current.finished && current.amount_cents !== status.amountCents) throw conflict('The provider reports a different amount for this payment.');
       return { payment: presentPayment(current), changed: false, settled: false };
     }
-    let row = advanced.payment;
     const paysForRecord = settled && row.reference !== null && paysForRecordOf(row.purpose);
+    // A bill this payment marks paid had no earlier payment; otherwise look, under the record's lock (taken above).
+    const billPaid = paysForRecord && row.purpose === BILL_PURPOSE && (await store.markBillPaid(trx, row.reference!, row.id));
     let duplicateRefund: Applied['duplicateRefund'];
-    // A bill this payment marked paid had no earlier payment; otherwise look, under the record's lock (taken above).
-    if (paysForRecord && !advanced.billPaid) {
+    if (paysForRecord && !billPaid) {
       const first = await store.settledPaymentFor(trx, row.purpose, row.reference!, row.id);
       if (first) {
         await store.markDuplicate(trx, row.id, first.id);
@@ -57,7 +57,7 @@ export async function applyProviderStatus(db: Db, ctx: RequestContext, provider:
         action: settled ? 'payment.settled' : `payment.${status.state}`, recordType: 'payment', recordId: row.id, organisationId: row.organisation_id,
         detail: { purpose: row.purpose, reference: row.reference, amountCents: row.amount_cents, ...(row.duplicate_of ? { duplicateOf: row.duplicate_of } : {}) },
       }];
-      if (advanced.billPaid) entries.push(billPaidEntry(updated));
+      if (billPaid) entries.push(billPaidEntry(updated));
       await recordAudit(trx, ctx, entries);
     }
     const handler = settled && !duplicateRefund ? settledHandlerFor(row.purpose) : undefined;

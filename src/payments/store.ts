@@ -1,7 +1,6 @@
 import { sql, type ColumnType, type Generated, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Db, Queryable } from '../platform/db/database.ts';
 import type { PaymentState } from './provider/port.ts';
-import { BILL_PURPOSE } from './settled-handlers.ts';
 
 interface PaymentItemsTable {
   id: Generated<string>;
@@ -88,45 +87,27 @@ export const paymentByKey = (db: Queryable, scope: string, key: string) =>
   db.selectFrom('payments').selectAll().where('idempotency_scope', '=', scope).where('idempotency_key', '=', key).executeTakeFirst();
 export const paymentById = (db: Queryable, id: string) => db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
 export const paymentForUpdate = (db: Queryable, id: string) => db.selectFrom('payments').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-export interface Advanced {
-  payment: PaymentRow;
-  /** This payment settled a bill and marked it paid (false when another payment had paid it first). */
-  billPaid: boolean;
-}
-// Only a well-formed id is cast: a bill payment's reference is its bill's id, and a cast error would fail the settlement.
-const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 /**
  * Moves a payment forward in one statement, or not at all: only if it is unfinished, the amount matches and the new
  * state ranks higher. The row lock serialises racing updates, and the loser re-checks these conditions and matches
  * nothing, so each payment finishes (and settles) once.
  *
- * A payment that succeeds for a record (its purpose is one of `recordPurposes`) also takes the record's lock until
- * the transaction ends, so that of two payments succeeding at once for the same record exactly one finds no earlier
- * one (settledPaymentFor, in a later statement) and counts. A bill's payment then marks its bill paid in the same
- * statement unless another payment did first: the bill's row lock, and PostgreSQL re-checking `paid_payment_id IS
- * NULL` on a row another transaction changed meanwhile, let exactly one payment mark it. The lock is taken before the
- * bill's row in every process, as it always was, so settlements never wait for each other in a cycle.
+ * A payment that succeeds for a record (its purpose is one of `recordPurposes`) also takes the record's lock, in the
+ * same statement, until the transaction ends: of two payments succeeding at once for the same record, exactly one then
+ * finds no earlier one (settledPaymentFor, markBillPaid) and counts.
  */
-export async function advancePayment(db: Queryable, provider: string, providerPaymentId: string, change: { state: PaymentState; rank: number; finished: boolean; amountCents: number; recordPurposes: string[] }): Promise<Advanced | undefined> {
-  const now = new Date();
-  const { rows } = await sql<PaymentRow & { record_locked: unknown; bill_paid: boolean }>`
-    WITH moved AS (
-      UPDATE payments SET state = ${change.state}, finished = ${change.finished}, settled_at = ${change.state === 'success' ? now : null}, updated_at = ${now}
-      WHERE provider = ${provider} AND provider_payment_id = ${providerPaymentId} AND NOT finished AND amount_cents = ${change.amountCents}
-        AND CASE state WHEN 'created' THEN 0 WHEN 'started' THEN 1 WHEN 'submitted' THEN 2 ELSE 3 END < ${change.rank}
-      RETURNING *, CASE WHEN state = 'success' AND reference IS NOT NULL AND purpose = ANY (${change.recordPurposes}::text[])
-        THEN pg_advisory_xact_lock(hashtextextended('payments:' || purpose || ':' || reference, 0))::text END AS record_locked
-    ), paid_bill AS (
-      UPDATE payment_bills AS bill SET paid_payment_id = moved.id FROM moved
-      WHERE moved.state = 'success' AND moved.purpose = ${BILL_PURPOSE} AND bill.paid_payment_id IS NULL
-        AND bill.id = CASE WHEN moved.reference ~* ${UUID} THEN moved.reference::uuid END
-      RETURNING bill.id
-    )
-    SELECT moved.*, EXISTS (SELECT 1 FROM paid_bill) AS bill_paid FROM moved`.execute(db);
-  const row = rows[0];
+export async function advancePayment(db: Queryable, provider: string, providerPaymentId: string, change: { state: PaymentState; rank: number; finished: boolean; amountCents: number; recordPurposes: string[] }) {
+  const rank = sql<number>`CASE state WHEN 'created' THEN 0 WHEN 'started' THEN 1 WHEN 'submitted' THEN 2 ELSE 3 END`;
+  const recordLock = sql<string | null>`CASE WHEN state = 'success' AND reference IS NOT NULL AND purpose = ANY (${change.recordPurposes}::text[])
+    THEN pg_advisory_xact_lock(hashtextextended('payments:' || purpose || ':' || reference, 0))::text END`;
+  const row = await db.updateTable('payments')
+    .set({ state: change.state, finished: change.finished, settled_at: change.state === 'success' ? new Date() : null, updated_at: new Date() })
+    .where('provider', '=', provider).where('provider_payment_id', '=', providerPaymentId).where('finished', '=', false)
+    .where('amount_cents', '=', change.amountCents).where(rank, '<', change.rank)
+    .returningAll().returning(recordLock.as('record_locked')).executeTakeFirst();
   if (!row) return undefined;
-  const { record_locked: _locked, bill_paid: billPaid, ...payment } = row;
-  return { payment, billPaid };
+  const { record_locked: _locked, ...payment } = row;
+  return payment;
 }
 /** The payment that already paid for this record, if any (duplicates never count). */
 export const settledPaymentFor = (db: Queryable, purpose: string, reference: string, exceptId: string) =>
@@ -198,5 +179,16 @@ export const refundsOfPayment = (db: Queryable, paymentId: string) => db.selectF
 // --- bills ---
 export const insertBill = (db: Queryable, row: Insertable<PaymentBillsTable>) => db.insertInto('payment_bills').values(row).returningAll().executeTakeFirstOrThrow();
 export const billById = (db: Queryable, id: string) => db.selectFrom('payment_bills').selectAll().where('id', '=', id).executeTakeFirst();
+/**
+ * Marks a bill paid by this payment unless another payment did first; says whether it did. The bill's row lock, and
+ * PostgreSQL re-checking `paid_payment_id IS NULL` on a row another transaction changed meanwhile, let exactly one
+ * payment mark it, so a settlement that marks it needs no look for an earlier payment.
+ */
+export async function markBillPaid(db: Queryable, billId: string, paymentId: string): Promise<boolean> {
+  // A bill payment's reference is its bill's id; anything else names no bill (and must not fail the cast).
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(billId)) return false;
+  const row = await db.updateTable('payment_bills').set({ paid_payment_id: paymentId }).where('id', '=', billId).where('paid_payment_id', 'is', null).returning('id').executeTakeFirst();
+  return row !== undefined;
+}
 export const openBillsOfCitizen = (db: Queryable, citizenId: string) =>
   db.selectFrom('payment_bills').selectAll().where('citizen_id', '=', citizenId).where('paid_payment_id', 'is', null).orderBy('due_date').execute();
