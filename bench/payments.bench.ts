@@ -1,15 +1,75 @@
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
 import { WEBHOOK_PATH } from '../src/payments/provider/builtin.ts';
 import { SIGNATURE_HEADER, signWebhook, webhookSecret } from '../src/payments/provider/signature.ts';
+import type { Db } from '../src/platform/db/database.ts';
 import { load, type Benchmark } from './harness.ts';
 
 // Payment webhooks settled per second: each request is a signed `success` webhook for a different unfinished
 // payment, so every one takes the row lock, moves the state, writes the audit entry and settles (target ≥ 1,000/s).
+// The webhooks are sent from a child process, as the baseline's requests are (bench/load-generator.ts).
 // Baseline: a bare Fastify POST route that does one INSERT of the same body on the same database.
 const PAYMENTS = 60_000;
+
+interface WebhookLoad { url: string; seconds: number; secret: string; amountCents: number; payments: { id: string; provider_payment_id: string }[] }
+interface WebhookLoadAnswer { from: number; to: number; p99Ms: number; non2xx: number; errors: number; sent: number }
+const CHILD = 'SMARTGOV_BENCH_WEBHOOK_LOAD';
+
+/**
+ * The load generator, when this file runs as the child process: signs one `success` webhook per payment and sends each
+ * once, from 50 connections. One second first, not measured (JIT, cold caches), as the baseline's load generator does.
+ */
+async function sendWebhooks(job: WebhookLoad): Promise<WebhookLoadAnswer> {
+  const requests = job.payments.map((row) => {
+    const body = JSON.stringify({ eventId: randomUUID(), providerPaymentId: row.provider_payment_id, reference: row.id, state: 'success', finished: true, amountCents: job.amountCents, refundedCents: 0, occurredAt: new Date().toISOString() });
+    return { body, headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(job.secret, body) } };
+  });
+  let next = 0;
+  const options = { url: job.url, connections: 50, method: 'POST' as const, requests: [{ method: 'POST' as const, setupRequest: (request: autocannon.Request) => ({ ...request, ...requests[next++ % requests.length]! }) }] };
+  let { non2xx, errors } = await autocannon({ ...options, duration: 1 });
+  const from = Date.now();
+  const result = await autocannon({ ...options, duration: job.seconds });
+  const to = Date.now();
+  non2xx += result.non2xx;
+  errors += result.errors;
+  return { from, to, p99Ms: result.latency.p99, non2xx, errors, sent: next };
+}
+if (process.env[CHILD]) {
+  process.once('message', async (job: WebhookLoad) => {
+    const answer = await sendWebhooks(job);
+    process.send!(answer, () => process.disconnect());
+  });
+}
+
+/**
+ * CPU time spent by this process (the server) and by every process of its PostgreSQL server, from now on: what a
+ * settlement costs, which a machine shared with other work shows more steadily than a rate. Linux only (/proc);
+ * elsewhere it reports nothing.
+ */
+async function cpuMeter(db: Db): Promise<() => Promise<number | undefined>> {
+  const pids = (await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity`.execute(db)).rows.map((r) => r.pid);
+  const databaseTicks = async () => {
+    let ticks = 0;
+    for (const pid of pids) {
+      // Fields 14 and 15 (utime, stime), counted after the command name, which may hold spaces.
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+      const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields) ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return ticks;
+  };
+  const start = { node: process.cpuUsage(), database: await databaseTicks() };
+  return async () => {
+    if (process.platform !== 'linux') return undefined;
+    const node = process.cpuUsage(start.node);
+    return (node.user + node.system) / 1e6 + (await databaseTicks() - start.database) / CLOCK_TICKS;
+  };
+}
+const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 const payments: Benchmark = async ({ url, db, config, seconds }) => {
   await sql`CREATE TABLE bench_webhook_insert (id bigserial PRIMARY KEY, body jsonb NOT NULL)`.execute(db);
@@ -28,21 +88,30 @@ const payments: Benchmark = async ({ url, db, config, seconds }) => {
   const secret = webhookSecret(config.SESSION_SECRET);
   const group = 'payment webhooks';
 
-  /** Sends a signed `success` webhook for each of the given unfinished payments, under load; returns how many settled. */
+  /**
+   * Sends a signed `success` webhook for each of the given unfinished payments, under load from a child process (like
+   * the baseline's: autocannon must not share the server's event loop); counts the payments settled while measured.
+   */
   async function settleUnderLoad(purpose: string, rows: { id: string; provider_payment_id: string }[]) {
-    const requests = rows.map((row) => {
-      const body = JSON.stringify({ eventId: randomUUID(), providerPaymentId: row.provider_payment_id, reference: row.id, state: 'success', finished: true, amountCents: item.amount_cents, refundedCents: 0, occurredAt: new Date().toISOString() });
-      return { body, headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(secret, body) } };
+    const job: WebhookLoad = { url: `${url}${WEBHOOK_PATH}`, seconds, secret, amountCents: item.amount_cents, payments: rows };
+    const cpu = await cpuMeter(db);
+    const answer = await new Promise<WebhookLoadAnswer>((resolve, reject) => {
+      const child = fork(import.meta.filename, { execArgv: ['--import', 'tsx'], stdio: 'inherit', env: { ...process.env, [CHILD]: '1' } });
+      let result: WebhookLoadAnswer | undefined;
+      child.once('message', (message) => { result = message as WebhookLoadAnswer; });
+      child.once('error', reject);
+      child.once('exit', (code) => result ? resolve(result) : reject(new Error(`webhook load exited with ${code} and no result`)));
+      child.send(job);
     });
-    let next = 0;
-    const result = await autocannon({
-      url: `${url}${WEBHOOK_PATH}`, connections: 50, duration: seconds, method: 'POST',
-      requests: [{ method: 'POST', setupRequest: (request) => ({ ...request, ...requests[next++ % requests.length]! }) }],
-    });
-    if (result.non2xx > 0 || result.errors > 0) throw new Error(`webhooks: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
-    if (next > requests.length) throw new Error(`webhooks: more requests (${next}) than prepared payments (${requests.length}); raise PAYMENTS`);
-    const settled = Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM payments WHERE purpose = ${purpose} AND state = 'success' AND created_by_kind = 'bench'`.execute(db)).rows[0]!.n);
-    return { rate: settled / seconds, p99Ms: result.latency.p99, note: `${settled} payments settled, ${result.requests.total} requests` };
+    if (answer.non2xx > 0 || answer.errors > 0) throw new Error(`webhooks: ${answer.non2xx} non-2xx answers and ${answer.errors} errors under load`);
+    if (answer.sent > rows.length) throw new Error(`webhooks: more requests (${answer.sent}) than prepared payments (${rows.length}); raise PAYMENTS`);
+    const cpuSeconds = await cpu();
+    const { settled, all } = (await sql<{ settled: number; all: number }>`
+      SELECT count(*) FILTER (WHERE settled_at >= ${new Date(answer.from)} AND settled_at < ${new Date(answer.to)})::int AS settled, count(*)::int AS all
+      FROM payments WHERE purpose = ${purpose} AND state = 'success' AND created_by_kind = 'bench'`.execute(db)).rows[0]!;
+    const measuredSeconds = (answer.to - answer.from) / 1000;
+    const perSettlement = cpuSeconds === undefined ? '' : `, ${((cpuSeconds * 1000) / all).toFixed(2)} ms CPU (server and database) per settlement`;
+    return { rate: settled / measuredSeconds, p99Ms: answer.p99Ms, note: `${settled} payments settled in ${measuredSeconds.toFixed(1)} s${perSettlement}` };
   }
 
   // Unfinished payments for one sample item, made in one statement; their provider ids are what webhooks name.
