@@ -19,6 +19,7 @@ export { createPayment, getPayment, findSettledPayments, Payment, type NewPaymen
 export { findPaymentItem, formatHkd, listPaymentItems, PaymentItem } from './item.ts';
 export { issueBill, getBill, openBillsOf, payBill, Bill, type BillInput } from './bill.ts';
 export { onPaymentSettled, type SettledHandler } from './settled-handlers.ts';
+export { onPaymentReturn, type ReturnPathFor } from './pages.tsx';
 export { reconcilePayments, runReconciliation, type ReconciliationResult } from './reconciliation.ts';
 export type { PaymentProvider, PaymentState } from './provider/port.ts';
 export { seedPayments } from './sample.ts';

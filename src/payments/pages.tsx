@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import type { ModuleRoutes } from '../platform/services.ts';
 import { DomainError } from '../platform/errors.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
+import { safeReturnPath } from '../platform/http/return-path.ts';
 import { linkHolder, paymentDeps } from './deps.ts';
 import * as items from './item.ts';
 import * as payments from './payment.ts';
@@ -10,9 +11,33 @@ import * as bills from './bill.ts';
 import { paymentReceipt } from './receipt.ts';
 import { refreshFromProvider } from './reconciliation.ts';
 import { duplicateRefundState } from './refund.ts';
+import { BILL_PURPOSE } from './settled-handlers.ts';
 import { BillPage, PaymentPage } from './views/payment.tsx';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+/** Where, on this site, the payer finds what a payment was for; null when there is no such page. */
+export type ReturnPathFor = (payment: payments.Payment) => string | null;
+
+// By purpose, like the settled handlers: registering again (a second app in the same process) replaces.
+const returnPaths = new Map<string, ReturnPathFor>();
+
+/**
+ * Another module names the page of the record a payment with its purpose pays for, e.g.
+ * `onPaymentReturn('application_fee', (p) => `/applications/${p.reference}`)`: the payment page links back to it, so
+ * a payer whose payment failed or was cancelled can start another one there.
+ */
+export function onPaymentReturn(purpose: string, pathFor: ReturnPathFor): void {
+  returnPaths.set(purpose, pathFor);
+}
+
+/** The page a payment leads back to: a bill's own page, or the one its purpose's owner registered (on this site only). */
+export function returnPathOf(payment: payments.Payment): string | undefined {
+  if (!payment.reference) return undefined;
+  if (payment.purpose === BILL_PURPOSE) return `/bills/${payment.reference}`;
+  const path = returnPaths.get(payment.purpose)?.(payment);
+  return path ? safeReturnPath(path, '') || undefined : undefined;
+}
 
 export const paymentPageRoutes: ModuleRoutes = async (app, services) => {
   const deps = paymentDeps(services);
@@ -22,7 +47,7 @@ export const paymentPageRoutes: ModuleRoutes = async (app, services) => {
   const showPayment = async (id: string) => {
     const payment = await payments.getPayment(db, id);
     const duplicateRefund = payment.duplicateOf ? await duplicateRefundState(db, payment.id) : undefined;
-    return { payment, item: await items.findPaymentItem(db, payment.itemId), duplicateRefund };
+    return { payment, item: await items.findPaymentItem(db, payment.itemId), duplicateRefund, back: returnPathOf(payment) };
   };
 
   app.get('/payments/:id', { schema: { hide: true, params: IdParams } }, async (request, reply) => {

@@ -6,7 +6,7 @@ import { DomainError, notFound, type FieldError } from '../platform/errors.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
 import { wantsHtml } from '../platform/http/problem.ts';
 import * as applications from './application.ts';
-import { onPaymentSettled, paymentDeps } from '../payments/index.ts';
+import { onPaymentReturn, onPaymentSettled, paymentDeps } from '../payments/index.ts';
 import { outboxMailer } from '../platform/mail/index.ts';
 import { CheckAnswersPage, StepPage } from './views/apply.tsx';
 import { ApplicationPage, MyApplicationsPage } from './views/applications.tsx';
@@ -59,6 +59,8 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
   const notify = applications.submissionEmail((trx) => outboxMailer(trx, options.logger));
   const paymentDue = applications.paymentDueEmail((trx) => outboxMailer(trx, options.logger), config.BASE_URL);
   onPaymentSettled(applications.FEE_PURPOSE, (trx, ctx, payment) => applications.onFeeSettled(trx, ctx, payment, notify, config.SESSION_SECRET));
+  // The payment page leads back to the application, whose page offers a new payment after a failed or cancelled one.
+  onPaymentReturn(applications.FEE_PURPOSE, (payment) => (payment.reference ? `/applications/${payment.reference}` : null));
   const page = (request: FastifyRequest, reply: FastifyReply) => pageContext(request, reply, config.SEED_SAMPLE_DATA);
   const invalid = (error: unknown): FieldError[] | undefined =>
     error instanceof DomainError && error.code === 'invalid_input' ? (error.extra.fields ?? [{ field: 'message', reason: error.message }]) : undefined;

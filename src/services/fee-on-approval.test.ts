@@ -56,7 +56,11 @@ async function approvedApplication() {
   assert.doesNotMatch((await citizen.get(`/applications/${id}/check`)).body, /Pay HK\$/, 'nothing to pay on submission');
   const submitted = await citizen.submit(`/applications/${id}/check`, `/applications/${id}/submit`, {});
   assert.equal(submitted.headers.location, `/applications/${id}`, 'submitted without a payment');
-  assert.match((await citizen.get(`/applications/${id}`)).body, /<strong>Submitted<\/strong>/);
+  const confirmation = (await citizen.get(`/applications/${id}`)).body;
+  assert.match(confirmation, /<strong>Submitted<\/strong>/);
+  assert.match(confirmation, /A fee of HK\$120\.00 will be asked for once your application is approved/, 'the confirmation says the fee comes later');
+  assert.match((await citizen.get(`/applications/${id}?lang=zh-HK`)).body, /申請獲批准後，你須繳付HK\$120\.00的費用/);
+  assert.match((await citizen.get(`/applications/${id}?lang=zh-CN`)).body, /申请获批准后，你须缴付HK\$120\.00的费用/);
   assert.equal((await officer.submit(`/console/applications/${id}`, `/console/applications/${id}/recommend`, {})).statusCode, 303);
   assert.equal((await citizen.submit(`/applications/${id}`, `/applications/${id}/pay`, {})).statusCode, 409, 'nothing to pay before approval');
   assert.equal((await approver.submit(`/console/applications/${id}`, `/console/applications/${id}/decide`, { decision: 'approved' })).statusCode, 303);
@@ -87,7 +91,9 @@ describe('a fee due on approval', () => {
     assert.equal((await documentsFor(id)).length, 0, 'approval before payment issues no licence');
     const page = await citizen.get(`/applications/${id}`);
     assert.match(page.body, /Approved: waiting for the fee/);
-    assert.match(page.body, /Pay HK\$120\.00/);
+    assert.match(page.body, /Pay HK\$120\.00 to receive your licence/);
+    assert.doesNotMatch(page.body, /to submit your application|will be asked for once/, 'worded for an approved application');
+    assert.match((await citizen.get(`/applications/${id}?lang=zh-HK`)).body, /支付HK\$120\.00以領取牌照/);
     assert.match((await citizen.get('/assistant')).body, /approved; pay the fee to receive your licence/);
     assert.match((await citizen.get('/assistant?lang=zh-HK')).body, /已獲批准，繳費後便會發出牌照/);
     const emails = await t.db.selectFrom('outbox_messages').select(['subject', 'body']).where('recipient', '=', person.email).where('subject', 'like', '%please pay the fee').execute();
@@ -97,8 +103,9 @@ describe('a fee due on approval', () => {
     const first = payUrlOf(await citizen.submit(`/applications/${id}`, `/applications/${id}/pay`, {}));
     assert.equal(payUrlOf(await citizen.submit(`/applications/${id}`, `/applications/${id}/pay`, {})), first, 'the same payment while under way (same Idempotency-Key)');
     await payOnHostedPage(t, first, '4242424242424242', 'cancel');
-    await citizen.get(`/payments/${first}/return`);
+    const cancelled = await citizen.get(`/payments/${first}/return`);
     assert.equal(await statusOf(id), 'payment_due', 'a cancelled payment leaves it waiting');
+    assert.match(cancelled.body, new RegExp(`<a href="/applications/${id}">Go back to pay again</a>`), 'the payment page leads back to the application');
     const second = payUrlOf(await citizen.submit(`/applications/${id}`, `/applications/${id}/pay`, {}));
     assert.notEqual(second, first, 'tried again with a new payment');
 

@@ -21,12 +21,15 @@ function Summary(props: { ctx: PageContext; item: PaymentItem; amountCents: numb
  * payment (what it paid for was already paid) says that it is refunded, and whether the refund has gone through.
  * `stopped`: the payer asked to pay, but there is nothing to pay (see hostedPageUrl).
  */
-export function PaymentPage(props: { ctx: PageContext; payment: Payment; item: PaymentItem; duplicateRefund?: 'refunded' | 'refunding'; stopped?: 'finishedAlready' | 'paidElsewhere' }) {
+export function PaymentPage(props: { ctx: PageContext; payment: Payment; item: PaymentItem; duplicateRefund?: 'refunded' | 'refunding'; stopped?: 'finishedAlready' | 'paidElsewhere'; back?: string }) {
   const { ctx, payment } = props;
   const t = paymentMessages(ctx.locale);
   const outcome = props.stopped ? t(`payment.${props.stopped}`) : props.duplicateRefund ? t(props.duplicateRefund === 'refunded' ? 'payment.duplicate' : 'payment.duplicatePending', { amount: formatHkd(payment.amountCents) })
     : payment.state === 'success' ? t('payment.success') : payment.state === 'cancelled' ? t('payment.cancelled') : payment.finished ? t('payment.failed') : t('payment.pending');
-  const retry = payment.finished && payment.state !== 'success' && payment.purpose === 'bill' && payment.reference ? `/bills/${payment.reference}` : undefined;
+  // `back`: the page of what the payment is for (see returnPathOf). After a failed or cancelled payment, that is where
+  // a new one starts: a bill's page starts it directly, another record's page offers its own way to pay.
+  const retry = payment.finished && payment.state !== 'success';
+  const backLabel = !retry ? t('payment.back') : payment.purpose === 'bill' ? t('payment.tryAgain') : t('payment.backToPayAgain');
   return (
     <Page ctx={ctx} title={t('payment.title')}>
       <h1>{t('payment.title')}</h1>
@@ -39,7 +42,7 @@ export function PaymentPage(props: { ctx: PageContext; payment: Payment; item: P
       </Summary>
       {!payment.finished && !props.stopped ? <p><a class="button button-primary" href={`/payments/${payment.id}/pay`}>{t('payment.pay')}</a></p> : null}
       {payment.state === 'success' ? <p><a href={`/payments/${payment.id}/receipt.pdf`}>{t('payment.receipt')}</a></p> : null}
-      {retry ? <p><a href={retry}>{t('payment.tryAgain')}</a></p> : null}
+      {props.back ? <p><a href={props.back}>{backLabel}</a></p> : null}
     </Page>
   );
 }

@@ -50,6 +50,9 @@ export function ApplicationPage(props: { ctx: PageContext; view: ApplicationView
   const t = applicationMessages(ctx.locale);
   const a = view.application;
   const open = ['awaiting_payment', 'payment_due', 'submitted', 'information_requested', 'recommended'].includes(a.status);
+  const fee = `HK$${(view.service.feeCents / 100).toFixed(2)}`;
+  // A fee due on approval is asked for only then: said beforehand, so that the request comes as no surprise.
+  const feeLater = view.service.feeItemId !== null && view.service.feeDue === 'approval' && ['submitted', 'information_requested', 'recommended'].includes(a.status);
   return (
     <Page ctx={ctx} title={t('detail.title', { reference: a.reference })}>
       {a.status === 'submitted' && view.events.at(-1)?.kind === 'submitted' ? <div class="panel" role="status"><h2>{t('detail.submitted')}</h2><p>{a.reference}</p></div> : null}
@@ -59,10 +62,11 @@ export function ApplicationPage(props: { ctx: PageContext; view: ApplicationView
       {a.status === 'awaiting_payment' || a.status === 'payment_due' ? (
         <Form ctx={ctx} action={`/applications/${a.id}/pay`}>
           <p>{t(a.status === 'payment_due' ? 'detail.payDueHint' : 'detail.payHint')}</p>
-          <Button>{t('detail.pay', { amount: `HK$${(view.service.feeCents / 100).toFixed(2)}` })}</Button>
+          <Button>{t(a.status === 'payment_due' ? 'detail.payDue' : 'detail.pay', { amount: fee })}</Button>
         </Form>
       ) : null}
       {open ? <p>{t('detail.next', { pledge: view.service.pledgeWorkingDays ? String(view.service.pledgeWorkingDays) : 'none' })}</p> : null}
+      {feeLater ? <p>{t('detail.feeOnApproval', { amount: fee })}</p> : null}
       {a.status === 'information_requested' ? (
         <Form ctx={ctx} action={`/applications/${a.id}/respond`}>
           <div class="field"><label for="field-message">{t('detail.respondLabel')}</label><textarea id="field-message" name="message" rows="5"></textarea></div>
