@@ -24,7 +24,7 @@ const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIC
 interface Minting { RefreshToken: new (init: Record<string, unknown>) => { save(): Promise<string> }; AccessToken: new (init: Record<string, unknown>) => { save(): Promise<string> } }
 
 /** oidc-provider as its README starts it: in-memory adapter, one confidential client, tokens minted for one account. */
-async function bareProvider() {
+export async function bareProvider() {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -28,13 +28,13 @@ declare module '../../platform/db/schema.ts' {
 }
 export type CitizenGrantRow = Selectable<CitizenGrantsTable>;
 
+/** Written as plain SQL: the token endpoint saves a token at every call, and building the statement cost more than sending it. */
 export async function upsertModel(db: Queryable, row: OidcModelsTable): Promise<void> {
-  await db.insertInto('oidc_models').values({ ...row, payload: JSON.stringify(row.payload) as never })
-    .onConflict((oc) => oc.columns(['kind', 'id']).doUpdateSet({
-      payload: JSON.stringify(row.payload) as never, grant_id: row.grant_id, user_code: row.user_code, uid: row.uid, expires_at: row.expires_at, consumed_at: null,
-    })).execute();
+  await sql`INSERT INTO oidc_models (kind, id, payload, grant_id, user_code, uid, expires_at, consumed_at)
+    VALUES (${row.kind}, ${row.id}, ${JSON.stringify(row.payload)}, ${row.grant_id}, ${row.user_code}, ${row.uid}, ${row.expires_at}, NULL)
+    ON CONFLICT (kind, id) DO UPDATE SET payload = excluded.payload, grant_id = excluded.grant_id, user_code = excluded.user_code, uid = excluded.uid,
+      expires_at = excluded.expires_at, consumed_at = NULL`.execute(db);
 }
-
 /** A live model: expired rows are invisible even before they are swept. */
 export async function findModel(db: Queryable, kind: string, by: 'id' | 'uid' | 'user_code', value: string) {
   return db.selectFrom('oidc_models').select(['payload', 'consumed_at']).where('kind', '=', kind).where(by, '=', value)
@@ -53,30 +53,20 @@ export interface TokenBundle extends ModelRead {
   /** Whether a counter for the keys asked about could be throttling (then the exact check is worth a query). */
   throttleCounted: boolean;
 }
+/** Counters that could be throttling: any of `keys` with at least `failures` in the last `windowSeconds`. */
+export interface ThrottleProbe { keys: string[]; failures: number; windowSeconds: number }
 /**
  * A live token and, in the same statement, what every token and userinfo request reads next: its live grant and
  * session, its citizen with the e-ME profile (each null when missing or expired), and whether the caller's address
- * may be throttled.
+ * may be throttled (the function oidc_token_bundle, planned once per connection).
  */
-/** Counters that could be throttling: any of `keys` with at least `failures` in the last `windowSeconds`. */
-export interface ThrottleProbe { keys: string[]; failures: number; windowSeconds: number }
 export async function findTokenBundle(db: Queryable, kind: string, id: string, throttle: ThrottleProbe = { keys: [], failures: 0, windowSeconds: 0 }): Promise<TokenBundle | undefined> {
   const now = new Date();
   const { rows } = await sql<ModelRead & {
     grant_payload: Record<string, unknown> | null; grant_consumed_at: Date | null; session_payload: Record<string, unknown> | null; session_consumed_at: Date | null;
     citizen_id: string | null; disabled_at: Date | null; proofed_at: Date | null; document_type: string | null; document_ciphertext: string | null;
     profile: AccountRead['profile'] | null; throttle_counted: boolean;
-  }>`
-    SELECT t.payload, t.consumed_at, g.payload AS grant_payload, g.consumed_at AS grant_consumed_at, s.payload AS session_payload, s.consumed_at AS session_consumed_at,
-      c.id AS citizen_id, c.disabled_at, c.proofed_at, c.document_type, c.document_ciphertext,
-      CASE WHEN c.id IS NOT NULL THEN (SELECT coalesce(json_agg(json_build_object('field', f.field, 'value', f.value, 'verified', f.verified)), '[]'::json) FROM citizen_profile_fields f WHERE f.citizen_id = c.id) END AS profile,
-      EXISTS (SELECT 1 FROM throttle_counters WHERE key = ANY(${throttle.keys}::text[]) AND failures >= ${throttle.failures}
-        AND window_start > now() - make_interval(secs => ${throttle.windowSeconds})) AS throttle_counted
-    FROM oidc_models t
-    LEFT JOIN oidc_models g ON g.kind = 'Grant' AND g.id = t.payload->>'grantId' AND (g.expires_at IS NULL OR g.expires_at > ${now})
-    LEFT JOIN oidc_models s ON s.kind = 'Session' AND s.uid = t.payload->>'sessionUid' AND (s.expires_at IS NULL OR s.expires_at > ${now})
-    LEFT JOIN citizens c ON c.id = CASE WHEN t.payload->>'accountId' ~ '^[0-9a-fA-F-]{36}$' THEN (t.payload->>'accountId')::uuid END
-    WHERE t.kind = ${kind} AND t.id = ${id} AND (t.expires_at IS NULL OR t.expires_at > ${now})`.execute(db);
+  }>`SELECT * FROM oidc_token_bundle(${kind}, ${id}, ${now}, ${throttle.keys}::text[], ${throttle.failures}::integer, ${throttle.windowSeconds}::integer)`.execute(db);
   const row = rows[0];
   if (!row) return undefined;
   return {
