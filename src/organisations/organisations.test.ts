@@ -69,6 +69,29 @@ describe('staff sign-in', () => {
   });
 });
 
+describe('page errors name the form\'s fields', () => {
+  test('input the schema refuses on the sign-in and add-staff pages is named by the field\'s label, in Traditional Chinese', async () => {
+    const visitor = new Client(t.app);
+    visitor.cookies.set('lang', 'zh-HK');
+    const signIn = await visitor.submit('/console/sign-in', '/console/sign-in', { email: `${'x'.repeat(250)}@test.gov.hk`, password: 'whatever it is' });
+    assert.equal(signIn.statusCode, 400);
+    assert.ok(signIn.body.includes('「工作電郵地址」不可超過 254 個字元'), 'the sign-in form\'s label');
+    assert.doesNotMatch(signIn.body, /欄位「email」/);
+
+    const organisation = await buildOrganisation(t.db);
+    const staff = await buildStaff(t.db, { organisationId: organisation.id, roles: ['organisation_admin'] });
+    const admin = await signInStaff(t.app, staff.email, staff.password);
+    admin.cookies.set('lang', 'zh-HK');
+    const page = `/console/organisations/${organisation.code}`;
+    const added = await admin.submit(page, `${page}/staff`, { displayName: 'x'.repeat(201), email: 'new@test.gov.hk', password: 'a long enough password', roles: 'officer' });
+    assert.equal(added.statusCode, 400);
+    assert.ok(added.body.includes('「全名」不可超過 200 個字元'), 'the add-staff form\'s label');
+    assert.doesNotMatch(added.body, /欄位「displayName」/);
+    const count = await t.db.selectFrom('staff_accounts').select('id').where('email', '=', 'new@test.gov.hk').execute();
+    assert.equal(count.length, 0, 'nobody added');
+  });
+});
+
 describe('organisations and staff API', () => {
   test('anyone can list organisations', async () => {
     const organisation = await buildOrganisation(t.db);

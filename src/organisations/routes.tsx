@@ -6,6 +6,7 @@ import { requireRole, requireStaff, assertOrganisationRecord } from '../platform
 import { DomainError, type FieldError } from '../platform/errors.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
 import { secureCookies } from '../platform/http/security.ts';
+import type { FieldLabels } from '../platform/http/problem.ts';
 import { safeReturnPath } from '../platform/http/return-path.ts';
 import { organisationMessages } from './messages.ts';
 import * as organisations from './organisation.ts';
@@ -19,6 +20,10 @@ const Problem = Type.Ref('Problem');
 const CodeParams = Type.Object({ code: Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$' }) });
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const tags = ['organisations'];
+const signInLabels: FieldLabels = (locale) => {
+  const t = organisationMessages(locale);
+  return { email: t('signIn.email'), password: t('signIn.password') };
+};
 
 /** Puts the signed-in staff member (if any) on every request as `request.actor`. */
 export const staffSessionPlugin = fp(async (app: FastifyInstance, services: Services) => {
@@ -39,6 +44,7 @@ export const organisationRoutes: ModuleRoutes = async (app, options) => {
 
   app.post('/console/sign-in', {
     schema: { hide: true, body: Type.Object({ email: Type.Optional(Type.String({ maxLength: 254 })), password: Type.Optional(Type.String({ maxLength: 256 })), return: Type.Optional(Type.String({ maxLength: 2048 })), _csrf: Type.Optional(Type.String()) }) },
+    config: { fieldLabels: signInLabels },
   }, async (request, reply) => {
     const ctx = pageContext(request, reply, config.SEED_SAMPLE_DATA);
     const t = organisationMessages(ctx.locale);

@@ -5,12 +5,18 @@ import { STAFF_ROLES, type StaffRole } from '../platform/context.ts';
 import { assertOrganisationRecord, hasRole, requireRole } from '../platform/access.ts';
 import { DomainError, type FieldError } from '../platform/errors.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
+import type { FieldLabels } from '../platform/http/problem.ts';
 import { organisationMessages } from './messages.ts';
 import * as organisations from './organisation.ts';
 import * as staff from './staff.ts';
 import { StaffPage, type NewStaffValues } from './views/staff.tsx';
 
 const Roles = Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Array(Type.String({ maxLength: 40 }), { maxItems: 8 })]));
+/** The add-staff form's fields as its page labels them (roles also for a member's roles). */
+const staffLabels: FieldLabels = (locale) => {
+  const t = organisationMessages(locale);
+  return { displayName: t('staff.displayName'), email: t('staff.email'), password: t('staff.password'), roles: t('staff.roles') };
+};
 const asRoles = (value: string | string[] | undefined): StaffRole[] =>
   [...new Set(([] as string[]).concat(value ?? []))].filter((r): r is StaffRole => (STAFF_ROLES as readonly string[]).includes(r));
 
@@ -35,6 +41,7 @@ export const staffConsoleRoutes: ModuleRoutes = async (app, { db, config }) => {
       hide: true, params: Type.Object({ code: Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$' }) }),
       body: Type.Object({ email: Type.Optional(Type.String({ maxLength: 254 })), displayName: Type.Optional(Type.String({ maxLength: 200 })), password: Type.Optional(Type.String({ maxLength: 256 })), roles: Roles, _csrf: Type.Optional(Type.String()) }),
     },
+    config: { fieldLabels: staffLabels },
   }, async (request, reply) => {
     requireRole(request.actor, 'organisation_admin', 'platform_admin');
     const t = organisationMessages(request.locale);
@@ -59,6 +66,7 @@ export const staffConsoleRoutes: ModuleRoutes = async (app, { db, config }) => {
 
   app.post('/console/staff/:id/roles', {
     schema: { hide: true, params: Type.Object({ id: Type.String({ format: 'uuid' }) }), body: Type.Object({ roles: Roles, _csrf: Type.Optional(Type.String()) }) },
+    config: { fieldLabels: staffLabels },
   }, async (request, reply) => {
     requireRole(request.actor, 'organisation_admin', 'platform_admin');
     const ctx = requestContext(request);

@@ -5,10 +5,12 @@ import { requireRole } from '../platform/access.ts';
 import { DomainError, type FieldError } from '../platform/errors.ts';
 import { isLocale, type Locale } from '../platform/i18n/index.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
+import type { FieldLabels } from '../platform/http/problem.ts';
 import { getOwnService } from './service.ts';
 import * as forms from './forms.ts';
 import { planEdit, questionValues, stepValues, type Edit, type EditValues } from './form-edits.ts';
 import { editorMessages } from './editor-messages.ts';
+import { applicationMessages } from './application-messages.ts';
 import type { DefinitionError } from './form-definition.ts';
 import { FormEditorPage, JsonEditorPage, QuestionEditorPage, StepEditorPage } from './views/form-editor.tsx';
 
@@ -23,6 +25,21 @@ const EditBody = Type.Object({
   basis: Basis, step: Type.Optional(Id), question: Type.Optional(Id), direction: Type.Optional(Type.Union([Type.Literal('up'), Type.Literal('down')])), _csrf: Type.Optional(Type.String()),
 }, { additionalProperties: Type.String({ maxLength: 5000 }) });
 const JsonBody = Type.Object({ definition: Type.String({ maxLength: 200_000 }), basis: Type.Optional(Basis), _csrf: Type.Optional(Type.String()) });
+
+/** The step and question forms' fields as the editor labels them; a routing rule's by its rule (rules 0 to 19 are read). */
+const editLabels: FieldLabels = (locale) => {
+  const t = editorMessages(locale);
+  const labels: Record<string, string> = {
+    'e.titleEn': t('editor.titleEn'), 'e.titleZhHk': t('editor.titleZhHk'), 'e.repeat': t('editor.repeat'), 'e.repeatMin': t('editor.repeatMin'), 'e.repeatMax': t('editor.repeatMax'),
+    'e.type': t('editor.type'), 'e.labelEn': t('editor.labelEn'), 'e.labelZhHk': t('editor.labelZhHk'), 'e.hintEn': t('editor.hintEn'), 'e.hintZhHk': t('editor.hintZhHk'),
+    'e.required': t('editor.requiredLabel'), 'e.options': t('editor.options'), 'e.maxLength': t('editor.maxLength'), 'e.prefill': t('editor.prefill'),
+  };
+  for (let i = 0; i < 20; i++) {
+    for (const field of ['ruleQuestion', 'ruleEquals', 'ruleGoto']) labels[`e.${field}.${i}`] = t('editor.rule', { n: i + 1 });
+  }
+  return labels;
+};
+const jsonLabels: FieldLabels = (locale) => ({ definition: applicationMessages(locale)('form.definitionLabel') });
 
 const errorFields = (error: unknown): FieldError[] | undefined =>
   error instanceof DomainError && error.code === 'invalid_input' ? (error.extra.fields ?? [{ field: 'e.steps', reason: error.message }]) : undefined;
@@ -94,7 +111,7 @@ export const formEditorRoutes: ModuleRoutes = async (app, { db, config }) => {
   app.get('/console/services/:id/form/steps/:step/questions/:question', { schema: { hide: true, params: QuestionParams, querystring: PreviewQuery } }, async (request, reply) =>
     showEditor(request, reply, request.params.id, { step: request.params.step, question: request.params.question, preview: request.query.preview }));
 
-  app.post('/console/services/:id/form/edit', { schema: { hide: true, params: ServiceParams, body: EditBody } }, async (request, reply) => {
+  app.post('/console/services/:id/form/edit', { schema: { hide: true, params: ServiceParams, body: EditBody }, config: { fieldLabels: editLabels } }, async (request, reply) => {
     requireRole(request.actor, 'organisation_admin');
     const body = request.body;
     const values = Object.fromEntries(Object.entries(body).filter(([key]) => key.startsWith('e.'))) as EditValues;
@@ -132,7 +149,7 @@ export const formEditorRoutes: ModuleRoutes = async (app, { db, config }) => {
   };
   app.get('/console/services/:id/form/json', { schema: { hide: true, params: ServiceParams } }, async (request, reply) => jsonEditor(request, reply, request.params.id));
 
-  app.post('/console/services/:id/form', { schema: { hide: true, params: ServiceParams, body: JsonBody } }, async (request, reply) => {
+  app.post('/console/services/:id/form', { schema: { hide: true, params: ServiceParams, body: JsonBody }, config: { fieldLabels: jsonLabels } }, async (request, reply) => {
     requireRole(request.actor, 'organisation_admin');
     let parsed: unknown;
     try {

@@ -3,12 +3,14 @@ import type { ModuleRoutes } from '../platform/services.ts';
 import { hasRole, requireRole } from '../platform/access.ts';
 import { DomainError } from '../platform/errors.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
+import type { FieldLabels } from '../platform/http/problem.ts';
 import { listOrganisations } from '../organisations/index.ts';
 import { CatalogueQuery, CataloguePage as CatalogueResult, publishedByOrganisation, publishedCategories, searchCatalogue } from './catalogue.ts';
 import * as services from './service.ts';
 import { readServiceForm, serviceFormValues } from './form.ts';
 import { hasLiveForm } from './forms.ts';
 import { formatHkd, listPaymentItems } from '../payments/index.ts';
+import { serviceMessages } from './messages.ts';
 import { CataloguePage } from './views/catalogue.tsx';
 import { ServicePage } from './views/service.tsx';
 import { ServiceFormPage, ServicesConsolePage, type ServiceFormValues } from './views/console.tsx';
@@ -21,6 +23,21 @@ const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const FormBody = Type.Record(Type.String(), Type.String({ maxLength: 4000 }));
 const VersionBody = Type.Object({ version: Type.Optional(Type.String({ pattern: '^\\d{1,9}$' })), _csrf: Type.Optional(Type.String()) });
 const tags = ['services'];
+
+const DOCUMENT_FIELDS = [['labelEn', 'form.documentLabelEn'], ['labelZhHk', 'form.documentLabelZhHk'], ['noteEn', 'form.documentNoteEn'], ['noteZhHk', 'form.documentNoteZhHk'], ['mandatory', 'form.documentMandatory']] as const;
+/** The service form's fields as its page labels them (documents by row, as far as rows are read: 0 to 99). */
+const serviceFormLabels: FieldLabels = (locale) => {
+  const t = serviceMessages(locale);
+  const labels: Record<string, string> = {
+    slug: t('form.slug'), category: t('form.category'), nameEn: t('form.nameEn'), nameZhHk: t('form.nameZhHk'), summaryEn: t('form.summaryEn'), summaryZhHk: t('form.summaryZhHk'),
+    pledgeWorkingDays: t('form.pledge'), feeItemId: t('form.fee'), feeDue: t('form.feeDue'), contactEmail: t('form.contact'),
+    eligibilityEn: t('form.eligibilityEn'), eligibilityZhHk: t('form.eligibilityZhHk'),
+  };
+  for (let row = 0; row < 100; row++) {
+    for (const [field, key] of DOCUMENT_FIELDS) labels[`documents.${row}.${field}`] = t('form.documentField', { field: t(key), n: row + 1 });
+  }
+  return labels;
+};
 
 export const serviceRoutes: ModuleRoutes = async (app, options) => {
   const { db, config } = options;
@@ -117,8 +134,8 @@ export const serviceRoutes: ModuleRoutes = async (app, options) => {
     return sendPage(reply, <ServiceFormPage ctx={page(request, reply)} service={existing} values={values} errors={errors} feeItems={await feeItems(request)} />, errors.some((e) => e.field === 'version') ? 409 : 400);
   };
 
-  app.post('/console/services/new', { schema: { hide: true, body: FormBody } }, async (request, reply) => saveForm(request, reply, request.body));
-  app.post('/console/services/:id', { schema: { hide: true, params: IdParams, body: FormBody } }, async (request, reply) => saveForm(request, reply, request.body, request.params.id));
+  app.post('/console/services/new', { schema: { hide: true, body: FormBody }, config: { fieldLabels: serviceFormLabels } }, async (request, reply) => saveForm(request, reply, request.body));
+  app.post('/console/services/:id', { schema: { hide: true, params: IdParams, body: FormBody }, config: { fieldLabels: serviceFormLabels } }, async (request, reply) => saveForm(request, reply, request.body, request.params.id));
 
   for (const [action, status] of [['publish', 'published'], ['withdraw', 'withdrawn']] as const) {
     app.post(`/console/services/:id/${action}`, { schema: { hide: true, params: IdParams, body: VersionBody } }, async (request, reply) => {
