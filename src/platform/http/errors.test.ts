@@ -63,17 +63,17 @@ test('a form refused by its schema is explained in the page\'s language; the API
   staff.cookies.set('lang', 'zh-HK');
   const zhHk = isPage(await staff.submit('/console/services/new', '/console/services/new', tooLong), 'zh-HK');
   assert.match(zhHk, /<h1>部分資料無效<\/h1>/);
-  assert.match(zhHk, /欄位「nameEn」不可超過 4,000 個字元/);
+  assert.match(zhHk, /「英文名稱」不可超過 4,000 個字元/, 'named by the form\'s label');
   assert.match(zhHk, /請按瀏覽器的「返回」鍵回到表格/);
 
   staff.cookies.set('lang', 'zh-CN');
   const zhCn = isPage(await staff.submit('/console/services/new', '/console/services/new', tooLong), 'zh-CN');
   assert.match(zhCn, /<h1>部分资料无效<\/h1>/);
-  assert.match(zhCn, /字段“nameEn”不能超过 4,000 个字符/);
+  assert.match(zhCn, /“英文名称”不能超过 4,000 个字符/);
 
   staff.cookies.set('lang', 'en');
   const en = isPage(await staff.submit('/console/services/new', '/console/services/new', tooLong), 'en');
-  assert.match(en, /The field “nameEn” must be 4,000 characters or fewer/);
+  assert.match(en, /Name in English must be 4,000 characters or fewer/);
 
   staff.cookies.set('lang', 'zh-HK');
   const address = isPage(await staff.get('/console/services/not-a-uuid'), 'zh-HK');
