@@ -1,5 +1,6 @@
 import type { Queryable } from '../platform/db/database.ts';
 import { catalogueVersion } from './store.ts';
+import { sharedFreshRead } from '../platform/db/shared-fresh-read.ts';
 
 // Ranked matches of recent searches, in this process, each with the catalogue version it was read at (migration
 // catalogue_version). A later call with the same query, filters, sort and facets, on any page, reads only its page's
@@ -70,34 +71,6 @@ export function searchCacheFor<F>(db: Queryable): SearchCache<F> | undefined {
 }
 
 export const disableSearchCache = (db: Queryable) => caches.set(db, null);
-
-/**
- * `read()` shared by concurrent callers without ever answering one of them from a read sent before it called: a caller
- * that finds a read under way waits for the next one, which all such callers share. Under load one read of the
- * catalogue version then serves many calls, and each still sees every change committed before it asked. (The
- * service catalogue has the same function, src/services/catalogue-cache.ts: both belong in the platform.)
- */
-export function sharedFreshRead<T>(read: () => Promise<T>): () => Promise<T> {
-  let underWay: Promise<T> | undefined;
-  let next: Promise<T> | undefined;
-  const send = () => {
-    const sent = read();
-    underWay = sent;
-    const done = () => {
-      if (underWay === sent) underWay = undefined;
-    };
-    sent.then(done, done);
-    return sent;
-  };
-  return () => {
-    if (!underWay) return send();
-    next ??= underWay.then(() => undefined, () => undefined).then(() => {
-      next = undefined;
-      return send();
-    });
-    return next;
-  };
-}
 
 const versionReaders = new WeakMap<Queryable, () => Promise<number | undefined>>();
 

@@ -7,7 +7,7 @@ import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { testLogger } from '../../test/support/database.ts';
 import { buildServiceWithForm, uniqueSlug } from '../../test/support/services-factories.ts';
 import { DRIVING_LICENCE_FORM } from './sample-form.ts';
-import { sharedFreshRead, VersionedCache } from './catalogue-cache.ts';
+import { VersionedCache } from './catalogue-cache.ts';
 
 // Search answers are cached per process: a second app on its own pool stands for another process.
 let t: TestApp;
@@ -66,26 +66,6 @@ test('the cache answers only for the version it was filled at, and forgets the l
   assert.equal(await cache.through(2, 'a', async () => `A${++computed}`), 'A1');
   assert.equal(await cache.through(2, 'a', async () => `A${++computed}`), 'A1');
   assert.equal(cache.get(1, 'c'), undefined, 'a new version empties the cache');
-});
-
-test('a shared read never answers a caller from a read sent before it asked', async () => {
-  const sent: ((value: number) => void)[] = [];
-  const read = sharedFreshRead(() => new Promise<number>((resolve) => sent.push(resolve)));
-  const first = read();
-  const second = read();
-  const third = read();
-  assert.equal(sent.length, 1, 'callers during a read wait for the next one');
-  sent[0]!(1);
-  assert.equal(await first, 1);
-  await new Promise((resolve) => setImmediate(resolve));
-  assert.equal(sent.length, 2, 'then one read for all who waited');
-  const fourth = read();
-  sent[1]!(2);
-  assert.deepEqual(await Promise.all([second, third]), [2, 2]);
-  await new Promise((resolve) => setImmediate(resolve));
-  sent[2]!(3);
-  assert.equal(await fourth, 3);
-  assert.equal(sent.length, 3);
 });
 
 test('a search query is bounded: past 200 characters a 400 problem, and a query of many words still answers', async () => {

@@ -1,7 +1,8 @@
 import { Type, type Static } from 'typebox';
 import type { Db } from '../platform/db/database.ts';
 import { queryTerms } from '../platform/search/index.ts';
-import { sharedFreshRead, VersionedCache } from './catalogue-cache.ts';
+import { VersionedCache } from './catalogue-cache.ts';
+import { sharedFreshRead } from '../platform/db/shared-fresh-read.ts';
 import { CATEGORIES, CatalogueEntry, presentEntry, type Category } from './service.ts';
 import * as store from './store.ts';
 
