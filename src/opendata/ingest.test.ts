@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, signInStaff, type Client, type TestApp } from '../../test/support/app.ts';
-import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
+import { createTestApp, type Client, type TestApp } from '../../test/support/app.ts';
+import { buildOrganisation, signedInStaff } from '../../test/support/factories.ts';
 import { buildDataset } from '../../test/support/opendata-factories.ts';
 import { multipartForm } from '../../test/support/opendata-uploads.ts';
 
@@ -14,8 +14,7 @@ let organisationId: string;
 before(async () => {
   t = await createTestApp();
   organisationId = (await buildOrganisation(t.db)).id;
-  const staff = await buildStaff(t.db, { organisationId, roles: ['officer'] });
-  officer = await signInStaff(t.app, staff.email, staff.password);
+  officer = await signedInStaff(t, organisationId, ['officer']);
 });
 after(async () => { await t.close(); });
 

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, createTestApp, signInStaff, type TestApp } from '../../test/support/app.ts';
-import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
+import { buildOrganisation, buildStaff, signedInStaff } from '../../test/support/factories.ts';
 import { buildCitizen, signInCitizen } from '../../test/support/identity-factories.ts';
 import { startApplicationAsNewCitizen, uniqueSlug } from '../../test/support/services-factories.ts';
 import { buildPaymentItem, UNREACHABLE_BASE_URL } from '../../test/support/payments-factories.ts';
@@ -18,10 +18,7 @@ let slug: string;
 before(async () => {
   t = await createTestApp({ BASE_URL: UNREACHABLE_BASE_URL });
   organisationId = (await buildOrganisation(t.db)).id;
-  const sign = async (roles: StaffRole[]) => {
-    const staff = await buildStaff(t.db, { organisationId, roles });
-    return signInStaff(t.app, staff.email, staff.password);
-  };
+  const sign = (roles: StaffRole[]) => signedInStaff(t, organisationId, roles);
   [admin, officer, approver] = await Promise.all([sign(['organisation_admin']), sign(['officer']), sign(['approver'])]);
   slug = uniqueSlug('licence');
   const service = (await admin.json('POST', '/api/v1/services', { slug, category: 'transport', nameEn: 'Renew a licence', nameZhHk: '續期執照', summaryEn: 'x', summaryZhHk: 'x', pledgeWorkingDays: 10 })).json();

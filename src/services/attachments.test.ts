@@ -4,7 +4,7 @@ import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { Client, createTestApp, csrfToken, signInStaff, type TestApp } from '../../test/support/app.ts';
-import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
+import { buildOrganisation, buildStaff, signedInStaff } from '../../test/support/factories.ts';
 import { buildCitizen, signInCitizen } from '../../test/support/identity-factories.ts';
 import { buildServiceWithForm, SAMPLE_FILES, startApplicationAsNewCitizen, submitMultipart } from '../../test/support/services-factories.ts';
 import { halfSendMultipart, multipartBody } from '../../test/support/multipart.ts';
@@ -39,8 +39,7 @@ before(async () => {
   t = await createTestApp({ APPLICATION_FILE_MAX_MB: '1' }); // not the default 10: the limit is the configured one
   organisationId = (await buildOrganisation(t.db)).id;
   slug = (await buildServiceWithForm(t.db, FORM, { organisationId })).service.slug;
-  const staff = await buildStaff(t.db, { organisationId, roles: ['officer'] });
-  officer = await signInStaff(t.app, staff.email, staff.password);
+  officer = await signedInStaff(t, organisationId, ['officer']);
 });
 after(async () => { await t.close(); });
 

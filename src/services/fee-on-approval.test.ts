@@ -2,9 +2,9 @@
 // settlement (on return, by webhook or by reconciliation) approves the application and issues the licence once.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, createTestApp, signInStaff, type TestApp } from '../../test/support/app.ts';
+import { Client, createTestApp, type TestApp } from '../../test/support/app.ts';
 import { testLogger } from '../../test/support/database.ts';
-import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
+import { buildOrganisation, signedInStaff } from '../../test/support/factories.ts';
 import { buildCitizen, signInCitizen } from '../../test/support/identity-factories.ts';
 import { uniqueSlug } from '../../test/support/services-factories.ts';
 import { buildPaymentItem, payOnHostedPage, UNREACHABLE_BASE_URL } from '../../test/support/payments-factories.ts';
@@ -24,10 +24,7 @@ const SIMPLE_FORM = { steps: [{ id: 'declaration', title: { en: 'Declaration', '
 before(async () => {
   t = await createTestApp({ BASE_URL: UNREACHABLE_BASE_URL });
   const organisationId = (await buildOrganisation(t.db)).id;
-  const sign = async (roles: StaffRole[]) => {
-    const staff = await buildStaff(t.db, { organisationId, roles });
-    return signInStaff(t.app, staff.email, staff.password);
-  };
+  const sign = (roles: StaffRole[]) => signedInStaff(t, organisationId, roles);
   [admin, officer, approver] = await Promise.all([sign(['organisation_admin']), sign(['officer']), sign(['approver'])]);
   const item = await buildPaymentItem(t.db, { organisationId, amountCents: 12_000 });
   slug = uniqueSlug('on-approval');

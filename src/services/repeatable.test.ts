@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, signInStaff, type Client, type TestApp } from '../../test/support/app.ts';
-import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
+import { createTestApp, type Client, type TestApp } from '../../test/support/app.ts';
+import { buildOrganisation, signedInStaff } from '../../test/support/factories.ts';
 import { buildServiceWithForm, startApplicationAsNewCitizen } from '../../test/support/services-factories.ts';
 import { checkDefinition, type FormDefinition } from './form-definition.ts';
 
@@ -28,10 +28,7 @@ before(async () => {
   t = await createTestApp();
   organisationId = (await buildOrganisation(t.db)).id;
   slug = (await buildServiceWithForm(t.db, VEHICLES_FORM, { organisationId })).service.slug;
-  const staff = await buildStaff(t.db, { organisationId, roles: ['officer'] });
-  officer = await signInStaff(t.app, staff.email, staff.password);
-  const adminStaff = await buildStaff(t.db, { organisationId, roles: ['organisation_admin'] });
-  admin = await signInStaff(t.app, adminStaff.email, adminStaff.password);
+  [officer, admin] = await Promise.all([signedInStaff(t, organisationId, ['officer']), signedInStaff(t, organisationId, ['organisation_admin'])]);
 });
 after(async () => { await t.close(); });
 

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { createTestApp, signInStaff, type Client, type TestApp } from '../../test/support/app.ts';
-import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
+import { buildOrganisation, buildStaff, signedInStaff } from '../../test/support/factories.ts';
 import { buildServiceWithForm, startApplicationAsNewCitizen, uniqueSlug } from '../../test/support/services-factories.ts';
 import { DRIVING_LICENCE_FORM } from './sample-form.ts';
 
@@ -12,8 +12,7 @@ let organisationId: string;
 before(async () => {
   t = await createTestApp();
   organisationId = (await buildOrganisation(t.db)).id;
-  const staff = await buildStaff(t.db, { organisationId, roles: ['organisation_admin'] });
-  admin = await signInStaff(t.app, staff.email, staff.password);
+  admin = await signedInStaff(t, organisationId, ['organisation_admin']);
 });
 after(async () => { await t.close(); });
 

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, signInStaff, type Client, type TestApp } from '../../test/support/app.ts';
-import { buildOrganisation, buildStaff } from '../../test/support/factories.ts';
+import { buildOrganisation, buildStaff, signedInStaff } from '../../test/support/factories.ts';
 import { buildCatalogue, uniqueSlug } from '../../test/support/services-factories.ts';
 import { buildPaymentItem } from '../../test/support/payments-factories.ts';
 
@@ -11,8 +11,7 @@ let organisationId: string;
 before(async () => {
   t = await createTestApp();
   organisationId = (await buildOrganisation(t.db)).id;
-  const staff = await buildStaff(t.db, { organisationId, roles: ['organisation_admin'] });
-  admin = await signInStaff(t.app, staff.email, staff.password);
+  admin = await signedInStaff(t, organisationId, ['organisation_admin']);
 });
 after(async () => { await t.close(); });
 

@@ -3,6 +3,7 @@ import type { Db } from '../../src/platform/db/database.ts';
 import type { StaffRole } from '../../src/platform/context.ts';
 import { hashPassword } from '../../src/organisations/index.ts';
 import * as store from '../../src/organisations/store.ts';
+import { signInStaff, type Client, type TestApp } from './app.ts';
 
 // Factories create what a test needs, with any missing parents, and nothing else.
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -24,4 +25,10 @@ export async function buildStaff(db: Db, overrides: Partial<{ organisationId: st
     password_hash: await (passwordHash ??= hashPassword(TEST_PASSWORD)), roles: overrides.roles ?? ['officer'],
   });
   return { ...row, password: TEST_PASSWORD };
+}
+
+/** A new member of `organisationId` with these roles, signed in to the console (how most console tests start). */
+export async function signedInStaff(t: TestApp, organisationId: string, roles: StaffRole[], name?: string): Promise<Client> {
+  const staff = await buildStaff(t.db, { organisationId, roles, ...(name === undefined ? {} : { name }) });
+  return signInStaff(t.app, staff.email, staff.password);
 }
