@@ -1,6 +1,7 @@
 import type { Queryable } from '../platform/db/database.ts';
 import { catalogueVersion } from './store.ts';
 import { sharedFreshRead } from '../platform/db/shared-fresh-read.ts';
+import { BudgetedLru } from '../platform/memory/budgeted-lru.ts';
 
 // Ranked matches of recent searches, in this process, each with the catalogue version it was read at (migration
 // catalogue_version). A later call with the same query, filters, sort and facets, on any page, reads only its page's
@@ -24,40 +25,30 @@ export interface RankedMatches<F> { version: number; count: number; ids: string[
 const cost = (key: string, entry: RankedMatches<unknown>) => ENTRY_BYTES + key.length * 2 + entry.ids.length * ID_BYTES;
 
 export class SearchCache<F> {
-  readonly #entries = new Map<string, RankedMatches<F>>();
-  #bytes = 0;
+  readonly #entries: BudgetedLru<RankedMatches<F>>;
 
-  constructor(readonly maxBytes = SEARCH_CACHE_BYTES, readonly maxEntries = SEARCH_CACHE_ENTRIES) {}
+  constructor(readonly maxBytes = SEARCH_CACHE_BYTES, readonly maxEntries = SEARCH_CACHE_ENTRIES) {
+    this.#entries = new BudgetedLru<RankedMatches<F>>(cost, maxBytes, maxEntries);
+  }
 
   /** The estimated bytes held (keys and ids), always within `maxBytes`. */
-  get bytes(): number { return this.#bytes; }
+  get bytes(): number { return this.#entries.bytes; }
   get size(): number { return this.#entries.size; }
 
   /** The kept matches if they hold the asked page (or every match). */
   get(key: string, end: number): RankedMatches<F> | undefined {
-    const entry = this.#entries.get(key);
+    // Peeked first: matches too short for the page are no use to this call, so they do not count as used.
+    const entry = this.#entries.peek(key);
     if (!entry || (end > entry.ids.length && entry.ids.length < entry.count)) return undefined;
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
-    return entry;
+    return this.#entries.get(key);
   }
 
   set(key: string, entry: RankedMatches<F>): void {
-    this.delete(key);
-    if (cost(key, entry) > this.maxBytes / 8) return;
     this.#entries.set(key, entry);
-    this.#bytes += cost(key, entry);
-    for (const [k] of this.#entries) {
-      if (this.#bytes <= this.maxBytes && this.#entries.size <= this.maxEntries) break;
-      this.delete(k);
-    }
   }
 
   delete(key: string): void {
-    const entry = this.#entries.get(key);
-    if (!entry) return;
     this.#entries.delete(key);
-    this.#bytes -= cost(key, entry);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Db, Trx } from '../../platform/db/database.ts';
+import { BudgetedLru } from '../../platform/memory/budgeted-lru.ts';
 
 // A short-lived cache of CKAN answers, serialized and UTF-8 encoded once (encoding the JSON text again on every send
 // was the largest cost of a cached answer). Open data is public and read far more than written (the paper:
@@ -29,22 +30,25 @@ interface Entry { body: Buffer; at: number }
 const cost = (key: string, entry: Entry) => ENTRY_BYTES + key.length * 2 + entry.body.length;
 
 export class AnswerCache {
-  private entries = new Map<string, Entry>();
-  #bytes = 0;
+  // Its get only peeks, so the oldest answer goes first, not the least recently used: every answer expires TTL_MS
+  // after it was kept, so the oldest has the least time left, and a hit costs no reordering.
+  readonly #entries: BudgetedLru<Entry>;
   private seen = generation;
 
-  constructor(readonly maxBytes = ANSWER_CACHE_BYTES, readonly maxEntries = ANSWER_CACHE_ENTRIES) {}
+  constructor(readonly maxBytes = ANSWER_CACHE_BYTES, readonly maxEntries = ANSWER_CACHE_ENTRIES) {
+    this.#entries = new BudgetedLru(cost, maxBytes, maxEntries);
+  }
 
   /** The estimated bytes held (keys and bodies), always within `maxBytes`. */
-  get bytes(): number { return this.#bytes; }
-  get size(): number { return this.entries.size; }
+  get bytes(): number { return this.#entries.bytes; }
+  get size(): number { return this.#entries.size; }
 
   get(key: string): Buffer | undefined {
     this.sync();
-    const entry = this.entries.get(key);
+    const entry = this.#entries.peek(key);
     if (!entry) return undefined;
     if (Date.now() - entry.at > TTL_MS) {
-      this.remove(key, entry);
+      this.#entries.delete(key);
       return undefined;
     }
     return entry.body;
@@ -52,28 +56,16 @@ export class AnswerCache {
 
   set(key: string, body: Buffer, computedAt = generation): void {
     this.sync();
-    const old = this.entries.get(key);
-    if (old) this.remove(key, old);
-    const entry = { body, at: Date.now() };
-    if (computedAt !== generation || cost(key, entry) > this.maxBytes / 8) return;
-    this.entries.set(key, entry);
-    this.#bytes += cost(key, entry);
-    // Oldest first out (a Map keeps insertion order) until the cache fits again.
-    for (const [k, e] of this.entries) {
-      if (this.#bytes <= this.maxBytes && this.entries.size <= this.maxEntries) break;
-      this.remove(k, e);
+    if (computedAt !== generation) {
+      this.#entries.delete(key);
+      return;
     }
-  }
-
-  private remove(key: string, entry: Entry): void {
-    this.entries.delete(key);
-    this.#bytes -= cost(key, entry);
+    this.#entries.set(key, { body, at: Date.now() });
   }
 
   private sync(): void {
     if (this.seen === generation) return;
-    this.entries.clear();
-    this.#bytes = 0;
+    this.#entries.clear();
     this.seen = generation;
   }
 }

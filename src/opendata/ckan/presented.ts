@@ -1,4 +1,5 @@
 import type { Locale } from '../../platform/i18n/index.ts';
+import { BudgetedLru } from '../../platform/memory/budgeted-lru.ts';
 
 // Datasets as the CKAN API presents them, already serialized, each with the catalogue version (migration
 // catalogue_version) that the statement reading it also read. A later call uses one only after a statement shows the
@@ -23,55 +24,33 @@ interface Entry { version: number; json: string }
 const cost = (key: string, entry: Entry) => ENTRY_BYTES + (key.length + entry.json.length) * 2;
 
 export class PresentedDatasets {
-  readonly #entries = new Map<string, Entry>();
-  #bytes = 0;
+  readonly #entries: BudgetedLru<Entry>;
   #organisations: unknown;
 
-  constructor(readonly maxBytes = PRESENTED_BYTES, readonly maxEntries = PRESENTED_ENTRIES) {}
+  constructor(readonly maxBytes = PRESENTED_BYTES, readonly maxEntries = PRESENTED_ENTRIES) {
+    this.#entries = new BudgetedLru(cost, maxBytes, maxEntries);
+  }
 
-  get bytes(): number { return this.#bytes; }
+  get bytes(): number { return this.#entries.bytes; }
   get size(): number { return this.#entries.size; }
 
   /** Forgets everything when the organisations copy the presenter used is replaced. */
   presentedWith(organisations: unknown): void {
     if (organisations === this.#organisations) return;
     this.#entries.clear();
-    this.#bytes = 0;
     this.#organisations = organisations;
   }
 
   /** The dataset (named by id or by name) in `locale`, as held: the caller checks its version. */
   get(locale: Locale, idOrName: string): Entry | undefined {
-    const key = `${locale} ${idOrName}`;
-    const entry = this.#entries.get(key);
-    if (!entry) return undefined;
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
-    return entry;
+    return this.#entries.get(`${locale} ${idOrName}`);
   }
 
   has(locale: Locale, idOrName: string, version: number): boolean {
-    return this.#entries.get(`${locale} ${idOrName}`)?.version === version;
+    return this.#entries.peek(`${locale} ${idOrName}`)?.version === version;
   }
 
   set(locale: Locale, idOrName: string, version: number, json: string): void {
-    const key = `${locale} ${idOrName}`;
-    this.delete(key);
-    const entry = { version, json };
-    if (cost(key, entry) > this.maxBytes / 8) return;
-    this.#entries.set(key, entry);
-    this.#bytes += cost(key, entry);
-    // Least recently used first out until the cache fits again.
-    for (const [k] of this.#entries) {
-      if (this.#bytes <= this.maxBytes && this.#entries.size <= this.maxEntries) break;
-      this.delete(k);
-    }
-  }
-
-  private delete(key: string): void {
-    const entry = this.#entries.get(key);
-    if (!entry) return;
-    this.#entries.delete(key);
-    this.#bytes -= cost(key, entry);
+    this.#entries.set(`${locale} ${idOrName}`, { version, json });
   }
 }
