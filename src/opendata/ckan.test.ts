@@ -196,10 +196,13 @@ describe('CKAN Action API v3', () => {
       }
       return count;
     };
+    // The counter sees every statement of the process: background loops (mail delivery polls its outbox every 2 s)
+    // can only add to a call's count, so the fewest of a few calls is the call's own. A CI run once counted 2 for 1.
     await statements(10);
-    const small = await statements(10);
-    const large = await statements(1000);
-    assert.equal(large, small);
+    const fewest = async (rows: number) => Math.min(await statements(rows), await statements(rows), await statements(rows));
+    const small = await fewest(10);
+    const large = await fewest(1000);
+    assert.equal(large, small, `${small} statements for 10 rows, ${large} for 1000`);
     assert.ok(small > 0 && small <= 5, `${small} statements`);
   });
 
