@@ -28,6 +28,7 @@ Commands:
                  --older-than-minutes N  only payments started at least N minutes ago (default 5)
   remind         email holders of wallet documents that expire within 30 days (start does this hourly)
   cleanup        delete application drafts not changed for DRAFT_RETENTION_DAYS days, with their files
+                 (start does this hourly)
   identity rekey re-seal identity documents sealed before IDENTITY_KEY was set (with SESSION_SECRET) with IDENTITY_KEY
 
 Configuration comes from environment variables: see README.md.`;
@@ -47,6 +48,14 @@ async function start(config: Config, logger: Logger): Promise<void> {
   const reminders = setInterval(remind, 3_600_000);
   reminders.unref();
   void remind();
+  // Abandoned drafts hold personal data: every process deletes those past DRAFT_RETENTION_DAYS at start and hourly
+  // (two processes at once is safe: a row is deleted, and its files removed, by the one that deleted it).
+  const cleanUp = () => deleteAbandonedDrafts(database.db, fileStoreFor(config), systemContext('smartgov start: draft retention'), config.DRAFT_RETENTION_DAYS)
+    .then((deleted) => { if (deleted.drafts > 0) logger.info(deleted, 'abandoned application drafts deleted'); })
+    .catch((error: unknown) => logger.warn({ err: error }, 'abandoned draft cleanup failed'));
+  const cleanUps = setInterval(cleanUp, 3_600_000);
+  cleanUps.unref();
+  void cleanUp();
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -54,6 +63,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
     logger.info({ signal }, 'stopping: finishing in-flight requests');
     try {
       clearInterval(reminders);
+      clearInterval(cleanUps);
       await app.close();
       await chainer.stop();
       await database.close();

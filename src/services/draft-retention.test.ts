@@ -14,6 +14,7 @@ import { csrfToken } from '../../test/support/app.ts';
 import { multipartBody } from '../../test/support/multipart.ts';
 import { waitFor } from '../../test/support/wait.ts';
 import { readdir } from 'node:fs/promises';
+import { startSmartgov } from '../../test/support/process.ts';
 
 // Abandoned drafts and their files are deleted after DRAFT_RETENTION_DAYS without a change; nothing else is.
 const FORM: FormDefinition = {
@@ -110,5 +111,24 @@ describe('deleting abandoned drafts', () => {
     assert.equal(await exists(old.id), false);
     assert.equal(await files.stat(old.key), undefined);
     for (const kept of [young, submitted]) assert.ok((await exists(kept.id)) && (await files.stat(kept.key)));
+  });
+
+  test('smartgov start deletes them itself (at start, then hourly), with their files and audit entries', async () => {
+    const old = await application(8);
+    const young = await application(6);
+    const server = startSmartgov({
+      DATABASE_URL: t.config.DATABASE_URL, DATA_DIR: t.config.DATA_DIR, NODE_ENV: 'test', SEED_SAMPLE_DATA: 'false',
+      HOST: '127.0.0.1', PORT: '0', DRAFT_RETENTION_DAYS: '7',
+    });
+    try {
+      await server.address;
+      await waitFor('the 8-day-old draft deleted by the running server', async () => !(await exists(old.id)), { timeoutMs: 60_000, everyMs: 100 });
+      assert.equal(await files.stat(old.key), undefined);
+      assert.ok((await exists(young.id)) && (await files.stat(young.key)), 'a draft within the retention period stays');
+      const audit = await t.db.selectFrom('audit_log').select('actor_label').where('action', '=', 'application.draft_deleted').where('record_id', '=', old.id).executeTakeFirst();
+      assert.equal(audit?.actor_label, 'smartgov start: draft retention');
+    } finally {
+      await server.kill9();
+    }
   });
 });
