@@ -45,15 +45,17 @@ export const unauthenticated = () => new DomainError('unauthenticated');
 export const rateLimited = (retryAfterSeconds: number, detail?: string) =>
   new DomainError('rate_limited', detail ?? `Too many attempts. Try again in ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
 
-// SQLSTATE classes and socket errors that mean "the database is not reachable right now".
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOENT', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300', '40001', '40P01']);
+// SQLSTATE classes and socket errors that mean "the database is not reachable right now". ENOENT only counts from
+// connecting to a Unix socket (the embedded server's): a missing file anywhere else is not the database.
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300', '40001', '40P01']);
+const unreachable = (code: string, syscall: unknown) => UNAVAILABLE_CODES.has(code) || code.startsWith('08') || (code === 'ENOENT' && syscall === 'connect');
 
 /** The one boundary where driver errors become domain errors. Returns undefined for errors it does not know. */
 export function fromDriverError(error: unknown): DomainError | undefined {
   if (!(error instanceof Error)) return undefined;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
-    if (UNAVAILABLE_CODES.has(code) || code.startsWith('08')) return new DomainError('unavailable', 'The service is temporarily unavailable. Please try again shortly.', { retryAfterSeconds: 5 });
+    if (unreachable(code, (error as { syscall?: unknown }).syscall)) return new DomainError('unavailable', 'The service is temporarily unavailable. Please try again shortly.', { retryAfterSeconds: 5 });
     if (code === '23505') return conflict('A record with the same identifying details already exists.');
     if (code === '23503') return conflict('The record refers to something that does not exist or is still in use.');
     if (code === '22P02' || code === '22007' || code === '22008' || code === '22003') return invalidInput([], 'A value is not in the expected format.');

@@ -1,0 +1,21 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { fromDriverError } from './errors.ts';
+
+// Which driver errors mean "the database is unreachable" (503, try again) and which are not the database at all.
+test('a refused Unix socket is the database unreachable; a missing file is not', async () => {
+  const socket = connect('/nonexistent/.s.PGSQL.5432');
+  const [refused] = (await once(socket, 'error')) as [Error];
+  assert.equal((refused as { code?: string }).code, 'ENOENT');
+  assert.equal(fromDriverError(refused)?.code, 'unavailable');
+
+  const missing = await readFile('/nonexistent/file').catch((error: unknown) => error as Error);
+  assert.equal((missing as { code?: string }).code, 'ENOENT');
+  assert.equal(fromDriverError(missing), undefined);
+
+  const lost = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+  assert.equal(fromDriverError(lost)?.code, 'unavailable');
+});
