@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import * as oidc from 'openid-client';
 import { exportJWK, generateKeyPair } from 'jose';
 import type { TestApp } from '../test/support/app.ts';
-import { listeningTestApp } from '../test/support/identity-factories.ts';
+import { listeningTestApp } from '../test/support/app.ts';
 import { checkAccessibility, launchBrowser, newPage } from '../test/support/browser.ts';
 import { registerClient } from '../src/identity/index.ts';
 import { systemContext } from '../src/platform/context.ts';

@@ -1,10 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { createTestApp, type TestApp } from '../test/support/app.ts';
+import { listeningTestApp, type TestApp } from '../test/support/app.ts';
 import { buildOrganisation, buildStaff } from '../test/support/factories.ts';
 import { buildCitizen } from '../test/support/identity-factories.ts';
-import { buildPaymentItem, freePort } from '../test/support/payments-factories.ts';
+import { buildPaymentItem } from '../test/support/payments-factories.ts';
 import { checkAccessibility, launchBrowser, newPage } from '../test/support/browser.ts';
 import { buildServiceWithForm, uniqueSlug } from '../test/support/services-factories.ts';
 import { waitFor } from '../test/support/wait.ts';
@@ -23,9 +23,7 @@ let browser: Browser;
 let base: string;
 
 before(async () => {
-  const port = await freePort();
-  t = await createTestApp({ BASE_URL: `http://127.0.0.1:${port}` });
-  base = await t.app.listen({ port, host: '127.0.0.1' });
+  ({ t, base } = await listeningTestApp());
   browser = await launchBrowser();
 });
 after(async () => {

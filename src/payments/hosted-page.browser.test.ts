@@ -1,10 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { createTestApp, type TestApp } from '../../test/support/app.ts';
+import { listeningTestApp, type TestApp } from '../../test/support/app.ts';
 import { checkAccessibility, launchBrowser, newPage } from '../../test/support/browser.ts';
 import { sql } from 'kysely';
-import { auditCount, buildBill, freePort } from '../../test/support/payments-factories.ts';
+import { auditCount, buildBill } from '../../test/support/payments-factories.ts';
 import { testLogger } from '../../test/support/database.ts';
 import { waitFor } from '../../test/support/wait.ts';
 import { builtinPaymentProvider } from './provider/builtin.ts';
@@ -18,10 +18,7 @@ let browser: Browser;
 let base: string;
 
 before(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  t = await createTestApp({ BASE_URL: base });
-  await t.app.listen({ port, host: '127.0.0.1' });
+  ({ t, base } = await listeningTestApp());
   browser = await launchBrowser();
 });
 after(async () => {

@@ -1,4 +1,5 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { createServer } from 'node:net';
 import { buildApp, type App } from '../../src/app.ts';
 import type { Config } from '../../src/platform/config.ts';
 import type { Db } from '../../src/platform/db/database.ts';
@@ -69,4 +70,25 @@ export async function signInStaff(app: App, email: string, password: string): Pr
   const response = await client.submit('/console/sign-in', '/console/sign-in', { email, password });
   if (response.statusCode !== 303) throw new Error(`sign-in as ${email} failed: ${response.statusCode}`);
   return client;
+}
+
+/** A port nothing listens on right now, for an app whose BASE_URL must be known before it listens. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A test app listening on 127.0.0.1, its BASE_URL its own address (by `localhost` if asked: passkeys need a domain). */
+export async function listeningTestApp(hostname: '127.0.0.1' | 'localhost' = '127.0.0.1', overrides: Record<string, string> = {}): Promise<{ t: TestApp; base: string }> {
+  const port = await freePort();
+  const base = `http://${hostname}:${port}`;
+  const t = await createTestApp({ ...overrides, BASE_URL: base });
+  await t.app.listen({ host: '127.0.0.1', port });
+  return { t, base };
 }

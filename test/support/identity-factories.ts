@@ -4,12 +4,11 @@ import type { Db } from '../../src/platform/db/database.ts';
 import type { App } from '../../src/app.ts';
 import { hashPassword } from '../../src/identity/password.ts';
 import * as store from '../../src/identity/store.ts';
-import { createServer } from 'node:net';
 import * as oidc from 'openid-client';
 import { exportJWK, generateKeyPair } from 'jose';
 import { registerClient } from '../../src/identity/index.ts';
 import { systemContext } from '../../src/platform/context.ts';
-import { Client, createTestApp, type TestApp } from './app.ts';
+import { Client, type TestApp } from './app.ts';
 
 export const CITIZEN_PASSWORD = 'citizen horse battery staple';
 let passwordHash: Promise<string> | undefined;
@@ -89,18 +88,6 @@ export class Browser {
       method: 'POST', body: new URLSearchParams({ ...hidden, ...fields }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
   }
-}
-
-/** A test app listening on a loopback port, its BASE_URL set to that address (the provider's issuer must match). */
-export async function listeningTestApp(hostname: '127.0.0.1' | 'localhost' = '127.0.0.1'): Promise<{ t: TestApp; base: string }> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  const base = `http://${hostname}:${port}`;
-  const t = await createTestApp({ BASE_URL: base });
-  await t.app.listen({ host: '127.0.0.1', port });
-  return { t, base };
 }
 
 /** Where test relying parties are redirected: nothing listens there, tests read the URL. */

@@ -54,19 +54,6 @@ export async function buildBill(db: Db, overrides: Partial<{ organisationId: str
   return store.insertBill(db, { organisation_id: item.organisation_id, item_id: item.id, citizen_id: null, reference: overrides.reference ?? `BILL-${randomUUID().slice(0, 8)}`, amount_cents: item.amount_cents, due_date: due });
 }
 
-/** A port nothing listens on right now, for an app whose BASE_URL must be known before it listens. */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
 
 /** A department with a HK$500 item and a signed-in staff member with the given roles. */

@@ -2,7 +2,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import type { TestApp } from '../../../test/support/app.ts';
-import { authorizeInBrowser, Browser, buildCitizen, listeningTestApp, privateKeyJwtClient, RP_REDIRECT } from '../../../test/support/identity-factories.ts';
+import { listeningTestApp } from '../../../test/support/app.ts';
+import { authorizeInBrowser, Browser, buildCitizen, privateKeyJwtClient, RP_REDIRECT } from '../../../test/support/identity-factories.ts';
 
 // The conformance suite's negative tests (code reuse, PKCE, expired codes) and our own: bad input to the provider
 // is a clear OAuth error, never a 500.

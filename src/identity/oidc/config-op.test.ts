@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestApp } from '../../../test/support/app.ts';
-import { listeningTestApp, privateKeyJwtClient } from '../../../test/support/identity-factories.ts';
+import { listeningTestApp } from '../../../test/support/app.ts';
+import { privateKeyJwtClient } from '../../../test/support/identity-factories.ts';
 import { testLogger } from '../../../test/support/database.ts';
 import { buildApp } from '../../app.ts';
 import { ACR } from '../assurance.ts';

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import { exportJWK, generateKeyPair } from 'jose';
 import type { TestApp } from '../../../test/support/app.ts';
-import { Browser, buildCitizen, listeningTestApp } from '../../../test/support/identity-factories.ts';
+import { listeningTestApp } from '../../../test/support/app.ts';
+import { Browser, buildCitizen } from '../../../test/support/identity-factories.ts';
 import { systemContext } from '../../platform/context.ts';
 import { registerClient } from './clients.ts';
 

@@ -2,7 +2,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import type { TestApp } from '../../../test/support/app.ts';
-import { authorizeInBrowser, Browser, buildCitizen, listeningTestApp, RP_REDIRECT } from '../../../test/support/identity-factories.ts';
+import { listeningTestApp } from '../../../test/support/app.ts';
+import { authorizeInBrowser, Browser, buildCitizen, RP_REDIRECT } from '../../../test/support/identity-factories.ts';
 import { systemContext } from '../../platform/context.ts';
 import { registerClient } from './clients.ts';
 
