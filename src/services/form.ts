@@ -12,7 +12,7 @@ export function readServiceForm(values: ServiceFormValues, locale: Locale): { in
   const check = (name: keyof ServiceFormValues, field: string, max: number, required = true) => {
     const value = (values[name] ?? '').trim();
     if (required && !value) errors.push({ field: name, reason: t('form.required', { field }) });
-    else if (value.length > max) errors.push({ field: name, reason: t('form.invalid', { field }) });
+    else if (value.length > max) errors.push({ field: name, reason: t('form.tooLong', { field, max }) });
     return value;
   };
   const text = (name: keyof ServiceFormValues, label: Parameters<typeof t>[0], max: number, required = true) => check(name, t(label), max, required);

@@ -134,7 +134,7 @@ describe('the console service editor', () => {
     });
     assert.equal(response.statusCode, 400);
     for (const field of ['eligibilityEn', 'eligibilityZhHk', 'documents-0-labelZhHk', 'documents-0-noteEn']) assert.match(response.body, new RegExp(`href="#field-${field}"`), field);
-    assert.match(response.body, /申請資格（英文）無效/);
+    assert.match(response.body, /申請資格（英文）不可超過 2,000 個字元/);
     assert.match(response.body, /請輸入申請資格（繁體中文）/);
     assert.match(response.body, /請輸入文件 1 的繁體中文名稱/);
     assert.match(response.body, /請輸入文件 1 的英文備註/);
