@@ -13,7 +13,7 @@ import { pageContext, preferencesPlugin } from './platform/http/pages.ts';
 import { registerSecurity } from './platform/http/security.ts';
 import { renderErrorPage, uiRoutes } from './ui/index.ts';
 import { organisationRoutes, STAFF_SESSION_COOKIE, staffSessionPlugin } from './organisations/index.ts';
-import { CITIZEN_SESSION_COOKIE, citizenSessionPlugin, identityRoutes } from './identity/index.ts';
+import { CITIZEN_SESSION_COOKIE, citizenSessionPlugin, identityRoutes, OIDC_PREFIX } from './identity/index.ts';
 import { portalRoutes } from './portal/index.ts';
 import { auditRoutes, consoleRoutes } from './console/index.ts';
 import { serviceRoutes } from './services/index.ts';
@@ -52,7 +52,8 @@ export async function buildApp(services: Services): Promise<App> {
     if (closing) reply.header('connection', 'close');
     done(null, payload);
   });
-  await registerSecurity(app, config);
+  // The OpenID Provider writes its own answers, HTML pages among them.
+  await registerSecurity(app, config, [`${OIDC_PREFIX}/*`]);
   await app.register(preferencesPlugin);
   registerErrorHandling(app, {
     renderPage: (request, reply, error) => renderErrorPage(pageContext(request, reply, config.SEED_SAMPLE_DATA), error),

@@ -4,6 +4,7 @@ export { ACR, ACR_VALUES } from './assurance.ts';
 export { seedIdentity, SAMPLE_CITIZEN_PASSWORD, SAMPLE_CLIENT } from './sample.ts';
 export { registerClient, type ClientRegistration } from './oidc/clients.ts';
 export { rotateSigningKeys } from './oidc/keys.ts';
+export { OIDC_PREFIX } from './oidc/provider.ts';
 export { loadProfile, type Profile } from './profile.ts';
 export { documentKeys } from './proofing.ts';
 export { rekeyIdentityDocuments, type RekeyResult } from './rekey.ts';

@@ -7,7 +7,7 @@ import type { IdentityRoutes } from './module.ts';
 import type { Config } from '../platform/config.ts';
 import { DomainError, type FieldError } from '../platform/errors.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
-import { secureCookies } from '../platform/http/security.ts';
+import { allowFormAction, secureCookies } from '../platform/http/security.ts';
 import { safeReturnPath } from '../platform/http/return-path.ts';
 import { identityMessages } from './messages.ts';
 import { completeRegistration, startRegistration } from './account.ts';
@@ -21,9 +21,13 @@ const ReturnQuery = Type.Object({ return: Type.Optional(FormText(2048)), again: 
 
 /** Puts the signed-in citizen (if any) on every request as `request.actor`; a staff session takes precedence. */
 export const citizenSessionPlugin = fp(async (app: FastifyInstance, services: Services) => {
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', (request, _reply, done) => {
     const cookie = request.cookies[CITIZEN_SESSION_COOKIE];
-    if (cookie && !request.actor) request.actor = await resolveSession(services.db, services.config, cookie);
+    if (!cookie || request.actor) return done();
+    resolveSession(services.db, services.config, cookie).then((actor) => {
+      request.actor = actor;
+      done();
+    }, done);
   });
 });
 
@@ -46,9 +50,7 @@ export function pageErrors(error: unknown, reply: FastifyReply, messages: { thro
  * loopback, so exactly those are allowed, and only on these pages.
  */
 export function allowRedirectToServices(reply: FastifyReply, returnTo: string): void {
-  const csp = reply.getHeader('content-security-policy');
-  if (typeof csp !== 'string' || !returnTo.startsWith('/account/authorize/')) return;
-  reply.header('content-security-policy', csp.replace("form-action 'self'", "form-action 'self' https: http://localhost:* http://127.0.0.1:* http://[::1]:*"));
+  if (returnTo.startsWith('/account/authorize/')) allowFormAction(reply, 'https: http://localhost:* http://127.0.0.1:* http://[::1]:*');
 }
 const statusOf = (error: unknown) => (error instanceof DomainError ? error.status : 400);
 

@@ -27,9 +27,14 @@ const signInLabels: FieldLabels = (locale) => {
 
 /** Puts the signed-in staff member (if any) on every request as `request.actor`. */
 export const staffSessionPlugin = fp(async (app: FastifyInstance, services: Services) => {
-  app.addHook('preHandler', async (request) => {
+  // A callback hook: an async one costs every request a promise, with or without a cookie.
+  app.addHook('preHandler', (request, _reply, done) => {
     const cookie = request.cookies[STAFF_SESSION_COOKIE];
-    if (cookie && !request.actor) request.actor = await resolveSession(services.db, services.config, cookie);
+    if (!cookie || request.actor) return done();
+    resolveSession(services.db, services.config, cookie).then((actor) => {
+      request.actor = actor;
+      done();
+    }, done);
   });
 });
 

@@ -32,7 +32,7 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply, sample
     locale: request.locale,
     lite: request.lite,
     path: request.url,
-    nonce: reply.cspNonce?.script ?? '',
+    nonce: reply.cspNonce.script,
     csrfToken: () => (token ??= reply.generateCsrf()),
     staff: request.actor?.kind === 'staff' ? (request.actor as StaffActor) : undefined,
     citizen: request.actor?.kind === 'citizen' ? request.actor : undefined,
