@@ -107,10 +107,10 @@ const wordsOnly = (options: SearchOptions, facets: FacetRequest) =>
 export async function searchCatalogue(db: Queryable, options: SearchOptions, facets?: FacetRequest, withResources?: boolean): Promise<SearchResult>;
 export async function searchCatalogue(db: Queryable, options: SearchOptions, facets: FacetRequest, withResources: boolean, held: HeldDatasets): Promise<SearchPage>;
 export async function searchCatalogue(db: Queryable, options: SearchOptions, facets: FacetRequest = { fields: [], limit: 0 }, withResources = false, held?: HeldDatasets): Promise<SearchResult | SearchPage> {
-  const { where, tsquery, everything } = whereClause(options);
   // A caller that keeps presented datasets has its first pages' ids kept too (one gathering per catalogue version), so
   // that browsing, like searching, reads only the datasets it does not hold; deeper pages follow the index as before.
-  const gather = tsquery !== undefined || facets.fields.length > 0 || (held !== undefined && options.offset + options.limit <= KEPT_IDS);
+  // (A query without searchable words matches nothing, gathered or not.)
+  const gather = Boolean(options.q) || facets.fields.length > 0 || (held !== undefined && options.offset + options.limit <= KEPT_IDS);
   const cache = gather ? searchCacheFor<Facets>(db) : undefined;
   const key = JSON.stringify([options.q ?? '', options.filters, options.sort, options.titleColumn ?? 'title_en', facets.fields, facets.limit]);
   const kept = cache?.get(key, options.offset + options.limit);
@@ -127,6 +127,8 @@ export async function searchCatalogue(db: Queryable, options: SearchOptions, fac
     }
     cache.delete(key);
   }
+  // Built only now: a search whose matches are kept needs no statement of its own (segmenting Chinese is not free).
+  const { where, tsquery, everything } = whereClause(options);
   const titleColumn = sql.ref(options.titleColumn ?? 'title_en');
   const source = gather ? sql`matching` : sql`opendata_dataset_search WHERE ${where}`;
   const order = orderBy(options, tsquery !== undefined);

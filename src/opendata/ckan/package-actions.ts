@@ -11,6 +11,8 @@ import { presentGroup, presentOrganisation, presentPackage, presentResource } fr
 import { PresentedJson } from './presented.ts';
 
 export const MAX_ROWS = 1000;
+const COMMA = Buffer.from(',');
+const END_RESULTS = Buffer.from(']}');
 
 export const packageList: Action = async ({ db, params }) => {
   const rows = await store.datasetNames(db, integer(params, 'limit', 1_000_000), integer(params, 'offset', 0));
@@ -23,14 +25,12 @@ export const packageShow: Action = async (ctx) => {
   // Kept datasets are used only with a fresh organisations copy, and only while the catalogue is at their version.
   await presenterFor(ctx);
   const held = presented?.get(locale, id);
-  if (held && held.version === await catalogueVersionNow(db)) return new PresentedJson(held.json);
+  if (held && held.version === await catalogueVersionNow(db)) return new PresentedJson([held.json]);
   const found = await store.datasetWithResources(db, id);
   if (!found) throw ckanNotFound();
   const shown = presentPackage(await presenterFor(ctx, { ids: [found.dataset.organisation_id] }), found.dataset, found.resources);
   if (!presented) return shown;
-  const json = JSON.stringify(shown);
-  presented.set(locale, id, found.version, json);
-  return new PresentedJson(json);
+  return new PresentedJson([presented.set(locale, id, found.version, JSON.stringify(shown))]);
 };
 
 export const resourceShow: Action = async (ctx) => {
@@ -134,8 +134,7 @@ export const packageSearch: Action = async (ctx) => {
     const d = read.get(id);
     if (!d) return found.version === undefined ? undefined : presented.get(locale, id)?.json;
     const json = JSON.stringify(presentPackage(p, d, found.resources.get(d.id) ?? []));
-    if (found.version !== undefined) presented.set(locale, id, found.version, json);
-    return json;
+    return found.version === undefined ? Buffer.from(json) : presented.set(locale, id, found.version, json);
   };
   let results = found.ids.map(packageJson);
   if (results.some((r) => r === undefined)) {
@@ -146,5 +145,11 @@ export const packageSearch: Action = async (ctx) => {
     for (const d of found.rows) read.set(d.id, d);
     results = found.ids.map(packageJson);
   }
-  return new PresentedJson(`${JSON.stringify(summary(p, found, asked, sort)).slice(0, -1)},"results":[${results.join(',')}]}`);
+  const parts: Buffer[] = [Buffer.from(`${JSON.stringify(summary(p, found, asked, sort)).slice(0, -1)},"results":[`)];
+  for (const [i, json] of results.entries()) {
+    if (i > 0) parts.push(COMMA);
+    parts.push(json!);
+  }
+  parts.push(END_RESULTS);
+  return new PresentedJson(parts);
 };

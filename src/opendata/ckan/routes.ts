@@ -42,10 +42,11 @@ const cacheKey = (locale: Locale, name: string, params: Params) =>
   `${locale} ${name} ${JSON.stringify(Object.keys(params).sort().map((k) => [k, params[k]]))}`;
 const UNCACHED = new Set(['status_show', 'help_show']);
 
-/** CKAN's success envelope, UTF-8 encoded; a result already serialized goes in as it is. */
-const envelope = (help: string, result: unknown) => Buffer.from(result instanceof PresentedJson
-  ? `{"help":${JSON.stringify(help)},"success":true,"result":${result.json}}`
-  : JSON.stringify({ help, success: true, result }));
+const ENVELOPE_END = Buffer.from('}');
+/** CKAN's success envelope, UTF-8 encoded; a result already serialized is copied in as it is. */
+const envelope = (help: string, result: unknown) => (result instanceof PresentedJson
+  ? Buffer.concat([Buffer.from(`{"help":${JSON.stringify(help)},"success":true,"result":`), ...result.parts, ENVELOPE_END])
+  : Buffer.from(JSON.stringify({ help, success: true, result })));
 
 export const ckanRoutes: ModuleRoutes = async (app, { db, config }) => {
   // OPENDATA_CACHE=false: every call answered from the database (to measure it, or to rule the caches out).
