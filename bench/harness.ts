@@ -34,9 +34,9 @@ export type Benchmark = (ctx: BenchContext) => Promise<BenchResult[]>;
  * HTTP load from autocannon in a child process (its own event loop and, on a multi-core machine, its own core), so the
  * server's figures are not slowed by the load generator sharing its event loop.
  */
-export async function load(url: string, options: { connections?: number; seconds: number; method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string>; paths?: string[] }) {
+export async function load(url: string, options: { connections?: number; seconds: number; method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string>; paths?: string[]; headerSets?: Record<string, string>[] }) {
   const request: LoadRequest = {
-    url, connections: options.connections ?? 50, seconds: options.seconds, method: options.method ?? 'GET', body: options.body, headers: options.headers ?? {}, paths: options.paths,
+    url, connections: options.connections ?? 50, seconds: options.seconds, method: options.method ?? 'GET', body: options.body, headers: options.headers ?? {}, paths: options.paths, headerSets: options.headerSets,
   };
   const result = await new Promise<LoadAnswer>((resolve, reject) => {
     const child = fork(path.join(import.meta.dirname, 'load-generator.ts'), { execArgv: ['--import', 'tsx'], stdio: 'inherit' });

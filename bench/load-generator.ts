@@ -11,6 +11,8 @@ export interface LoadRequest {
   headers: Record<string, string>;
   /** Paths (with query) asked for in turn across all connections (each request the next one), instead of the URL's own. */
   paths?: string[] | undefined;
+  /** Headers added to each request in turn across all connections (request i gets headerSets[i % n]), beside `headers`. */
+  headerSets?: Record<string, string>[] | undefined;
 }
 
 export interface LoadAnswer {
@@ -21,12 +23,18 @@ export interface LoadAnswer {
 }
 
 process.once('message', async (request: LoadRequest) => {
-  const paths = request.paths;
+  const { paths, headerSets } = request;
   let asked = 0;
+  let headed = 0;
+  const perRequest = (next: autocannon.Request) => ({
+    ...next,
+    ...(paths ? { path: paths[asked++ % paths.length]! } : {}),
+    ...(headerSets ? { headers: { ...next.headers, ...headerSets[headed++ % headerSets.length] } } : {}),
+  });
   const options = {
     url: request.url, connections: request.connections, method: request.method,
     ...(request.body ? { body: request.body } : {}), headers: request.headers,
-    ...(paths ? { requests: [{ setupRequest: (next: autocannon.Request) => ({ ...next, path: paths[asked++ % paths.length]! }) }] } : {}),
+    ...(paths || headerSets ? { requests: [{ setupRequest: perRequest }] } : {}),
   };
   // One second of the same load first, not counted: JIT compilation and cold caches are not steady-state figures.
   await autocannon({ ...options, duration: 1 });
