@@ -19,12 +19,15 @@ import { signIn, type DriverAnswer, type DriverRequest, type Persona, type SignI
 const REDIRECT = 'http://127.0.0.1:9/callback';
 const SCOPE = 'openid email';
 const PERSONAS = 20;
+// Userinfo is asked with a different citizen's token at each request, in turn: with concurrent reads coalesced into one
+// statement, the same token at every request would measure less work than real traffic brings.
+const USERINFO_CITIZENS = 200;
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
 interface Minting { RefreshToken: new (init: Record<string, unknown>) => { save(): Promise<string> }; AccessToken: new (init: Record<string, unknown>) => { save(): Promise<string> } }
 
-/** oidc-provider as its README starts it: in-memory adapter, one confidential client, tokens minted for one account. */
-export async function bareProvider() {
+/** oidc-provider as its README starts it: in-memory adapter, one confidential client, a refresh token and `accounts` access tokens (one grant each) minted. */
+export async function bareProvider(accounts = 1) {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -39,14 +42,16 @@ export async function bareProvider() {
   });
   server.on('request', provider.callback());
   const client = (await provider.Client.find('bare')) as ClientLike;
-  const grant = new provider.Grant({ accountId: 'bench-account', clientId: 'bare' });
-  grant.addOIDCScope(SCOPE);
-  const grantId = await grant.save();
   const minting = provider as unknown as Minting;
-  const common = { accountId: 'bench-account', client, grantId, scope: SCOPE };
-  const refreshToken = await new minting.RefreshToken({ ...common, gty: 'authorization_code', authTime: Math.floor(Date.now() / 1000) }).save();
-  const accessToken = await new minting.AccessToken({ ...common, gty: 'authorization_code' }).save();
-  return { base, refreshToken, accessToken, close: () => new Promise((resolve) => server.close(resolve)) };
+  const granted = async (accountId: string) => {
+    const grant = new provider.Grant({ accountId, clientId: 'bare' });
+    grant.addOIDCScope(SCOPE);
+    return { accountId, client, grantId: await grant.save(), scope: SCOPE };
+  };
+  const refreshToken = await new minting.RefreshToken({ ...(await granted('bench-account-0')), gty: 'authorization_code', authTime: Math.floor(Date.now() / 1000) }).save();
+  const accessTokens: string[] = [];
+  for (let i = 0; i < accounts; i++) accessTokens.push(await new minting.AccessToken({ ...(await granted(`bench-account-${i}`)), gty: 'authorization_code' }).save());
+  return { base, refreshToken, accessToken: accessTokens[0]!, accessTokens, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
 type Measured = { rate: number; p99Ms: number; rates: number[] };
@@ -87,7 +92,7 @@ const identity: Benchmark = async ({ url, db, config, seconds }) => {
   const password = 'benchmark citizen password';
   const passwordHash = await hashPassword(password);
   const personas: Persona[] = [];
-  for (let i = 0; i < PERSONAS; i++) {
+  for (let i = 0; i < Math.max(PERSONAS, USERINFO_CITIZENS); i++) {
     const email = `bench-citizen-${i}@bench.example`;
     const citizen = await store.insertCitizen(db, { email, password_hash: passwordHash, totp_secret: null, totp_pending_secret: null, proofed_at: null, disabled_at: null });
     await store.upsertProfileField(db, { citizen_id: citizen.id, field: 'email', value: email, verified: true });
@@ -95,14 +100,15 @@ const identity: Benchmark = async ({ url, db, config, seconds }) => {
   }
   const target: SignInTarget = { base: url, publicBase: config.BASE_URL, clientId, clientSecret: clientSecret!, redirectUri: REDIRECT, scope: SCOPE };
   // Each persona signs in once and consents, so the measured sign-ins are returning citizens (no consent screen).
-  const tokens = [];
+  const tokens: Awaited<ReturnType<typeof signIn>>[] = [];
   for (const persona of personas) tokens.push(await signIn(target, persona));
   const ours = tokens[0]!;
+  const bearers = (accessTokens: string[]) => accessTokens.map((token) => ({ authorization: `Bearer ${token}` }));
 
   const bareFastify = Fastify();
   bareFastify.get('/ping', async () => ({ status: 'ok' }));
   const pingUrl = await bareFastify.listen({ port: 0, host: '127.0.0.1' });
-  const bare = await bareProvider();
+  const bare = await bareProvider(USERINFO_CITIZENS);
   const refreshBody = (token: string) => new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token }).toString();
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
   const rows: BenchResult[] = [];
@@ -110,8 +116,8 @@ const identity: Benchmark = async ({ url, db, config, seconds }) => {
     // Userinfo cases first: the in-memory store is an LRU of 1,000 entries, and the token load's new access tokens evict the old.
     const { baseline, bareUserinfo, userinfo } = await interleaved({
       baseline: () => load(`${pingUrl}/ping`, { seconds }),
-      bareUserinfo: () => load(`${bare.base}/me`, { seconds, headers: { authorization: `Bearer ${bare.accessToken}` } }),
-      userinfo: () => load(`${url}/oidc/me`, { seconds, headers: { authorization: `Bearer ${ours.access_token}` } }),
+      bareUserinfo: () => load(`${bare.base}/me`, { seconds, headerSets: bearers(bare.accessTokens) }),
+      userinfo: () => load(`${url}/oidc/me`, { seconds, headerSets: bearers(tokens.slice(0, USERINFO_CITIZENS).map((t) => t.access_token)) }),
     });
     const { bareToken, token } = await interleaved({
       bareToken: () => load(`${bare.base}/token`, { seconds, method: 'POST', body: refreshBody(bare.refreshToken), headers: { ...form, authorization: basic('bare', 'bare-secret-for-the-benchmark') } }),
@@ -133,9 +139,9 @@ const identity: Benchmark = async ({ url, db, config, seconds }) => {
   // BENCH_IDENTITY_SIGN_INS=0 leaves the (slow) sign-in cases out while the token side is worked on.
   if (process.env.BENCH_IDENTITY_SIGN_INS === '0') return rows;
   const group = 'iAM Smart complete sign-ins (password, argon2id 19 MiB × 2)';
-  const capacity = await driveSignIns({ target, personas, mode: 'closed', concurrency: 16, perSecond: 0, seconds });
+  const capacity = await driveSignIns({ target, personas: personas.slice(0, PERSONAS), mode: 'closed', concurrency: 16, perSecond: 0, seconds });
   const sustainedSeconds = Math.max(seconds, 60);
-  const sustained = await driveSignIns({ target, personas, mode: 'open', concurrency: 0, perSecond: 30, seconds: sustainedSeconds });
+  const sustained = await driveSignIns({ target, personas: personas.slice(0, PERSONAS), mode: 'open', concurrency: 0, perSecond: 30, seconds: sustainedSeconds });
   for (const [name, answer] of [['16 citizens signing in back to back (capacity)', capacity], [`30 sign-ins started every second for ${sustainedSeconds} s (target: all complete, p99 < 1 s)`, sustained]] as const) {
     // Under overload sign-ins fail (the pool's wait for a connection times out): a result to report, not a harness fault.
     const failures = answer.failed ? `; ${answer.failed} failed, first: ${answer.firstError?.slice(0, 120)}` : '';
