@@ -17,7 +17,7 @@ import { loadProfile } from '../profile.ts';
 import { ConnectedServicesPage, ConsentPage } from '../views/consent.tsx';
 import { SCOPE_CLAIMS, type ProfileScope } from './claims.ts';
 import { createProvider, OIDC_PREFIX, pairwiseSubject } from './provider.ts';
-import { answerUserinfo } from './userinfo.ts';
+import { answerUserinfo, coalescedTokenBundles } from './userinfo.ts';
 import { documentKeys } from '../proofing.ts';
 
 const UidParams = Type.Object({ uid: Type.String({ pattern: '^[A-Za-z0-9_-]{10,64}$' }) });
@@ -69,12 +69,12 @@ export const openIdRoutes: ModuleRoutes = async (app, services) => {
   });
 
   // Userinfo's common request is answered without the provider's stack (userinfo.ts); the rest goes to the provider.
-  const userinfo = { db, provider, keys: documentKeys(config), logger: services.logger, pairwiseSubject: pairwiseSubject(config.SESSION_SECRET) };
+  const userinfo = { readBundle: coalescedTokenBundles(db), provider, keys: documentKeys(config), logger: services.logger, pairwiseSubject: pairwiseSubject(config.SESSION_SECRET) };
   app.route({
     method: 'GET', url: `${OIDC_PREFIX}/me`, schema: { hide: true }, exposeHeadRoute: false,
     onRequest: async (request, reply) => {
       reply.hijack();
-      // On a database error the provider answers (it meets the same error, logs it and answers server_error).
+      // Anything else that fails is left to the provider (it meets the same error, logs it and answers server_error).
       const answered = await answerUserinfo(userinfo, request.raw, reply.raw, providerAddress(request.raw, config.TRUST_PROXY)).catch(() => false);
       if (!answered) toProvider(request, reply);
     },

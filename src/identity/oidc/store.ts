@@ -61,14 +61,33 @@ export interface ThrottleProbe { keys: string[]; failures: number; windowSeconds
  * may be throttled (the function oidc_token_bundle, planned once per connection).
  */
 export async function findTokenBundle(db: Queryable, kind: string, id: string, throttle: ThrottleProbe = { keys: [], failures: 0, windowSeconds: 0 }): Promise<TokenBundle | undefined> {
-  const now = new Date();
-  const { rows } = await sql<ModelRead & {
-    grant_payload: Record<string, unknown> | null; grant_consumed_at: Date | null; session_payload: Record<string, unknown> | null; session_consumed_at: Date | null;
-    citizen_id: string | null; disabled_at: Date | null; proofed_at: Date | null; document_type: string | null; document_ciphertext: string | null;
-    profile: AccountRead['profile'] | null; throttle_counted: boolean;
-  }>`SELECT * FROM oidc_token_bundle(${kind}, ${id}, ${now}, ${throttle.keys}::text[], ${throttle.failures}::integer, ${throttle.windowSeconds}::integer)`.execute(db);
-  const row = rows[0];
-  if (!row) return undefined;
+  const { rows } = await sql<BundleRow>`SELECT * FROM oidc_token_bundle(${kind}, ${id}, ${new Date()}, ${throttle.keys}::text[], ${throttle.failures}::integer, ${throttle.windowSeconds}::integer)`.execute(db);
+  return rows[0] && bundleOf(rows[0]);
+}
+/** A token to read with its bundle, and its caller's throttle probe. */
+export interface TokenBundleRequest { id: string; throttle: ThrottleProbe }
+/**
+ * findTokenBundle for many tokens in one statement (the function oidc_token_bundles): the answer at each place is
+ * that request's bundle, or undefined. Every bundle is read at the statement's start, so none is older than its request.
+ */
+export async function findTokenBundles(db: Queryable, kind: string, requests: readonly TokenBundleRequest[]): Promise<(TokenBundle | undefined)[]> {
+  const keys: string[] = [];
+  const owners: number[] = [];
+  requests.forEach((request, i) => {
+    for (const key of request.throttle.keys) { keys.push(key); owners.push(i + 1); }
+  });
+  const { rows } = await sql<BundleRow & { place: number }>`SELECT * FROM oidc_token_bundles(${kind}, ${requests.map((r) => r.id)}::text[], ${new Date()},
+    ${keys}::text[], ${owners}::integer[], ${requests.map((r) => r.throttle.failures)}::integer[], ${requests.map((r) => r.throttle.windowSeconds)}::integer[])`.execute(db);
+  const bundles: (TokenBundle | undefined)[] = new Array(requests.length).fill(undefined);
+  for (const row of rows) bundles[row.place - 1] = bundleOf(row);
+  return bundles;
+}
+type BundleRow = ModelRead & {
+  grant_payload: Record<string, unknown> | null; grant_consumed_at: Date | null; session_payload: Record<string, unknown> | null; session_consumed_at: Date | null;
+  citizen_id: string | null; disabled_at: Date | null; proofed_at: Date | null; document_type: string | null; document_ciphertext: string | null;
+  profile: AccountRead['profile'] | null; throttle_counted: boolean;
+};
+function bundleOf(row: BundleRow): TokenBundle {
   return {
     payload: row.payload, consumed_at: row.consumed_at,
     grant: row.grant_payload ? { payload: row.grant_payload, consumed_at: row.grant_consumed_at } : null,

@@ -6,14 +6,17 @@ import * as oidc from 'openid-client';
 import { exportJWK, generateKeyPair } from 'jose';
 import type { TestApp } from '../../../test/support/app.ts';
 import { testLogger } from '../../../test/support/database.ts';
-import { listeningTestApp } from '../../../test/support/app.ts';
+import { freePort, listeningTestApp } from '../../../test/support/app.ts';
 import { authorizeInBrowser, Browser, buildCitizen, RP_REDIRECT } from '../../../test/support/identity-factories.ts';
 import { systemContext } from '../../platform/context.ts';
+import { createDatabase, type Db, type Trx } from '../../platform/db/database.ts';
 import { clearFailures } from '../../platform/throttle/index.ts';
 import { documentKeys } from '../proofing.ts';
 import { registerClient } from './clients.ts';
 import { createProvider, pairwiseSubject } from './provider.ts';
-import { answerUserinfo, type UserinfoDeps } from './userinfo.ts';
+import type { TokenBundleRequest } from './store.ts';
+import { throttleProbe, throttleRules } from './throttle.ts';
+import { answerUserinfo, coalescedTokenBundles, type UserinfoDeps } from './userinfo.ts';
 
 // Userinfo's fast path (userinfo.ts) beside the provider's own: the same answer when it answers, and every refusal
 // left to the provider (the same 401 invalid_token, WWW-Authenticate and CORS headers as before).
@@ -23,7 +26,7 @@ let base: string;
 let deps: UserinfoDeps;
 before(async () => {
   ({ t, base } = await listeningTestApp());
-  deps = { db: t.db, provider: await createProvider({ db: t.db, config: t.config, logger: testLogger }), keys: documentKeys(t.config), logger: testLogger, pairwiseSubject: pairwiseSubject(t.config.SESSION_SECRET) };
+  deps = { readBundle: coalescedTokenBundles(t.db), provider: await createProvider({ db: t.db, config: t.config, logger: testLogger }), keys: documentKeys(t.config), logger: testLogger, pairwiseSubject: pairwiseSubject(t.config.SESSION_SECRET) };
 });
 after(async () => { await t.close(); });
 
@@ -165,5 +168,190 @@ describe('userinfo fast path', () => {
     const cors = await userinfo({ ...bearer(tokens.access_token), origin: 'http://127.0.0.1:9' });
     assert.equal(cors.status, 200);
     assert.equal(cors.headers.get('access-control-allow-origin'), 'http://127.0.0.1:9');
+  });
+});
+
+/** The fast path's answer: undefined when it left the request to the provider. */
+async function fastPathAnswer(readBundle: UserinfoDeps['readBundle'], token: string): Promise<{ status: number; headers: Record<string, unknown>; body: Record<string, unknown> } | undefined> {
+  const req = { method: 'GET', headers: bearer(token), socket: { remoteAddress: '127.0.0.1' } } as unknown as IncomingMessage;
+  const answer = { status: 0, headers: {}, body: {} };
+  const res = {
+    writeHead: (status: number, headers: Record<string, unknown>) => { Object.assign(answer, { status, headers }); return res; },
+    end: (text: string) => { answer.body = JSON.parse(text) as Record<string, unknown>; return res; },
+  } as unknown as ServerResponse;
+  return (await answerUserinfo({ ...deps, readBundle }, req, res, '127.0.0.1')) ? answer : undefined;
+}
+/** The claims the fast path answered with (undefined: left to the provider). */
+async function fastPathClaims(readBundle: UserinfoDeps['readBundle'], token: string): Promise<Record<string, unknown> | undefined> {
+  const answer = await fastPathAnswer(readBundle, token);
+  if (answer) assert.equal(answer.status, 200);
+  return answer?.body;
+}
+
+/** `db` counting the statements sent through it. */
+function counting(db: Db) {
+  const counter = { statements: 0, db: db as Db };
+  counter.db = db.withPlugin({ transformQuery: ({ node }) => { counter.statements++; return node; }, transformResult: async ({ result }) => result });
+  return counter;
+}
+
+/** A service registered with client_secret_basic, for signing several citizens in. */
+async function service(name: string) {
+  const { clientId, clientSecret } = await registerClient(t.db, systemContext('test'), { clientName: name, purpose: 'Testing.', redirectUris: [RP_REDIRECT] });
+  return oidc.discovery(new URL(`${base}/oidc`), clientId, { redirect_uris: [RP_REDIRECT] }, oidc.ClientSecretBasic(clientSecret!), { execute: [oidc.allowInsecureRequests] });
+}
+async function signInAt(config: oidc.Configuration, browser: Browser, citizen: Awaited<ReturnType<typeof buildCitizen>>) {
+  const { callback, verifier, state } = await authorizeInBrowser(config, browser, citizen);
+  return oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
+}
+
+/**
+ * Runs `during` while every read of a token bundle waits (on a lock on the citizens' profile fields); they go on after
+ * it. `during` is given the lock's connection to look with: the test pool is small, and the waiting reads hold the rest.
+ */
+async function whileBundleReadsWait(during: (trx: Trx) => Promise<void>): Promise<void> {
+  await t.db.transaction().execute(async (trx) => {
+    await sql`LOCK TABLE citizen_profile_fields IN ACCESS EXCLUSIVE MODE`.execute(trx);
+    await during(trx);
+  });
+}
+/** The database connections whose token bundle read waits: the fast path's reads of many (oidc_token_bundles), or the provider's of one. */
+async function bundleReadsWaiting(trx: Trx, read: 'oidc_token_bundles' | 'oidc_token_bundle'): Promise<number[]> {
+  // Within a transaction, pg_stat_activity is read once and kept unless cleared.
+  await sql`SELECT pg_stat_clear_snapshot()`.execute(trx);
+  return (await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity
+    WHERE datname = current_database() AND wait_event_type = 'Lock' AND strpos(query, ${`${read}(`}) > 0`.execute(trx)).rows.map((r) => r.pid);
+}
+/** Waits until `until` holds, at most five seconds. */
+async function eventually(until: () => Promise<boolean>): Promise<void> {
+  for (let tries = 0; !(await until()); tries++) {
+    if (tries > 500) throw new Error('never came');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('userinfo requests read together', () => {
+  const probe = throttleProbe(throttleRules('127.0.0.1', undefined));
+
+  test('concurrent requests with different tokens are read by one statement, and each gets its own claims: one citizen\'s sub differs per service', async () => {
+    const [first, second] = [await service('First (test)'), await service('Second (test)')];
+    const signedInCitizens = [];
+    for (let i = 0; i < 3; i++) {
+      const citizen = await buildCitizen(t.db, { profile: { name_en: `CHAN, Citizen ${i}` } });
+      const browser = new Browser(base);
+      signedInCitizens.push({ citizen, atFirst: await signInAt(first, browser, citizen), atSecond: await signInAt(second, browser, citizen) });
+    }
+    const asked = signedInCitizens.flatMap(({ citizen, atFirst, atSecond }) => [{ citizen, tokens: atFirst }, { citizen, tokens: atSecond }]);
+    const reads = counting(t.db);
+    const answers = await Promise.all(asked.map(({ tokens }) => fastPathClaims(coalescedTokenBundles(reads.db), tokens.access_token)));
+    assert.equal(reads.statements, asked.length, 'a reader per request: one statement each');
+
+    const together = counting(t.db);
+    const readTogether = coalescedTokenBundles(together.db);
+    const answeredTogether = await Promise.all(asked.map(({ tokens }) => fastPathClaims(readTogether, tokens.access_token)));
+    assert.equal(together.statements, 1, 'one shared reader: one statement for all');
+    assert.deepEqual(answeredTogether, answers);
+    asked.forEach(({ citizen, tokens }, i) => {
+      assert.equal(answeredTogether[i]?.sub, tokens.claims()!.sub, `request ${i}: its own sub`);
+      assert.equal(answeredTogether[i]?.email, citizen.email);
+      assert.equal(answeredTogether[i]?.name, `CHAN, Citizen ${Math.floor(i / 2)}`);
+    });
+    for (let i = 0; i < asked.length; i += 2) assert.notEqual(answeredTogether[i]?.sub, answeredTogether[i + 1]?.sub, 'the same citizen at two services: two subs');
+    assert.equal(new Set(answeredTogether.map((a) => a?.sub)).size, asked.length);
+
+    const overHttp = await Promise.all(asked.map(async ({ tokens }) => (await userinfo(bearer(tokens.access_token))).json()));
+    assert.deepEqual(overHttp, answeredTogether);
+  });
+
+  test('a bad token among them leaves the others answered: unknown, expired, revoked', async () => {
+    const good = [await signedIn(), await signedIn(), await signedIn()];
+    const [expired, revoked] = [await signedIn(), await signedIn()];
+    await setToken(expired.tokens.access_token, sql`payload = jsonb_set(payload, '{exp}', to_jsonb(extract(epoch from now())::int - 60))`);
+    await sql`DELETE FROM oidc_models WHERE kind = 'Grant' AND id = (SELECT payload->>'grantId' FROM oidc_models WHERE kind = 'AccessToken' AND id = ${revoked.tokens.access_token})`.execute(t.db);
+    const asked = [good[0]!.tokens.access_token, 'u'.repeat(43), expired.tokens.access_token, good[1]!.tokens.access_token, revoked.tokens.access_token, good[2]!.tokens.access_token];
+    const reads = counting(t.db);
+    const read = coalescedTokenBundles(reads.db);
+    const answers = await Promise.all(asked.map((token) => fastPathClaims(read, token)));
+    assert.equal(reads.statements, 1);
+    assert.deepEqual(answers.map((a) => a?.email), [good[0]!.citizen.email, undefined, undefined, good[1]!.citizen.email, undefined, good[2]!.citizen.email]);
+    const statuses = await Promise.all(asked.map(async (token) => (await userinfo(bearer(token))).status));
+    assert.deepEqual(statuses, [200, 401, 401, 200, 401, 200]);
+  });
+
+  test('a revocation, a withdrawn consent or a disabled account between two calls is seen by the next call, though a read sent before it is still under way', async () => {
+    const [revoked, withdrawn, disabled, untouched] = [await signedIn(), await signedIn(), await signedIn(), await signedIn()];
+    const all = [revoked, withdrawn, disabled, untouched];
+    // One statement at a time: calls made while the first is under way wait for the next.
+    const read = coalescedTokenBundles(t.db, { batch: 64, inFlight: 1 });
+    const bundle = (token: string) => read({ id: token, throttle: probe } satisfies TokenBundleRequest);
+    let before: Awaited<ReturnType<typeof bundle>>[] = [];
+    let after: Promise<Awaited<ReturnType<typeof bundle>>[]> | undefined;
+    let afterHttp: Promise<number[]> | undefined;
+    await whileBundleReadsWait(async (trx) => {
+      const underWay = Promise.all(all.map(({ tokens }) => bundle(tokens.access_token)));
+      await eventually(async () => (await bundleReadsWaiting(trx, 'oidc_token_bundles')).length === 1);
+      await sql`DELETE FROM oidc_models WHERE kind = 'Grant' AND id = (SELECT payload->>'grantId' FROM oidc_models WHERE kind = 'AccessToken' AND id = ${revoked.tokens.access_token})`.execute(t.db);
+      const services = await withdrawn.browser.follow('/account/services', RP_REDIRECT);
+      await withdrawn.browser.submit(services, {}, RP_REDIRECT, `/account/services/${withdrawn.clientId}/withdraw`);
+      await sql`UPDATE citizens SET disabled_at = now() WHERE id = ${disabled.citizen.id}`.execute(t.db);
+      after = Promise.all(all.map(({ tokens }) => bundle(tokens.access_token)));
+      afterHttp = Promise.all(all.map(async ({ tokens }) => (await userinfo(bearer(tokens.access_token))).status));
+      // The first statement read before the changes: its requests came before them.
+      void underWay.then((bundles) => { before = bundles; });
+    });
+    const next = await after!;
+    assert.equal(before.length, 4, 'the statement under way answered its requests');
+    assert.ok(before.every((b) => b?.grant && b.account && !b.account.disabled_at), 'read before the changes');
+    assert.equal(next[0]!.grant, null, 'revoked grant');
+    assert.equal(next[1], undefined, 'withdrawn: its tokens are gone');
+    assert.ok(next[2]!.account?.disabled_at, 'disabled account');
+    assert.ok(next[3]!.grant && !next[3]!.account?.disabled_at);
+    assert.deepEqual(await afterHttp!, [401, 401, 401, 200]);
+    for (const { tokens } of [revoked, withdrawn, disabled]) await assertRefused(tokens.access_token, 401, 'invalid_token');
+  });
+
+  test('when the database fails under a batch, each waiting request is answered 503 temporarily_unavailable with Retry-After, none hangs, and the next calls are answered', async () => {
+    const citizens = [await signedIn(), await signedIn(), await signedIn()];
+    let answered = 0;
+    let answers: Promise<Response[]> | undefined;
+    await whileBundleReadsWait(async (trx) => {
+      answers = Promise.all(citizens.map(async ({ tokens }) => {
+        const response = await userinfo(bearer(tokens.access_token));
+        answered++;
+        return response;
+      }));
+      // Every connection reading a batch is cut (as a failing database does) until each request has its answer.
+      await eventually(async () => {
+        for (const pid of await bundleReadsWaiting(trx, 'oidc_token_bundles')) await sql`SELECT pg_terminate_backend(${pid})`.execute(trx);
+        return answered === citizens.length;
+      });
+    });
+    for (const response of await answers!) {
+      assert.equal(response.status, 503);
+      assert.equal(response.headers.get('retry-after'), '5');
+      assert.equal(response.headers.get('cache-control'), 'no-store');
+      assert.equal(response.headers.get('access-control-allow-origin'), '*');
+      assert.deepEqual(await response.json(), { error: 'temporarily_unavailable', error_description: 'The service is temporarily unavailable. Please try again shortly.' });
+    }
+    const next = await Promise.all(citizens.map(async ({ tokens }) => (await userinfo(bearer(tokens.access_token))).json()));
+    assert.deepEqual(next.map((claims) => (claims as { email: string }).email), citizens.map(({ citizen }) => citizen.email));
+  });
+
+  test('an unreachable database: every request waiting in the batch is answered 503 at once; an error that is not the database\'s is left to the provider', async () => {
+    const { tokens } = await signedIn();
+    const unreachable = createDatabase(`postgres://nobody@127.0.0.1:${await freePort()}/nothing`, { poolSize: 2, logger: testLogger });
+    try {
+      const read = coalescedTokenBundles(unreachable.db);
+      const answers = await Promise.all(Array.from({ length: 5 }, () => fastPathAnswer(read, tokens.access_token)));
+      for (const answer of answers) {
+        assert.equal(answer?.status, 503);
+        assert.equal(answer.headers['retry-after'], '5');
+        assert.equal(answer.body.error, 'temporarily_unavailable');
+      }
+    } finally {
+      await unreachable.db.destroy();
+    }
+    const broken = () => Promise.reject(new TypeError('not a database error'));
+    await assert.rejects(fastPathAnswer(broken, tokens.access_token), TypeError);
   });
 });

@@ -3,10 +3,12 @@ import type Provider from 'oidc-provider';
 import type { ClientLike } from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { Db } from '../../platform/db/database.ts';
+import { fromDriverError, type DomainError } from '../../platform/errors.ts';
 import { profileOf } from '../profile.ts';
 import type { DocumentKeys } from '../proofing.ts';
 import { claimsFromProfile, identityDocumentClaims, OPENID_CLAIMS, SCOPE_CLAIMS } from './claims.ts';
 import * as store from './store.ts';
+import type { TokenBundle, TokenBundleRequest } from './store.ts';
 import { throttleProbe, throttleRules } from './throttle.ts';
 
 type Payload = Record<string, unknown>;
@@ -16,7 +18,8 @@ const now = () => Math.floor(Date.now() / 1000);
 const live = (payload: Payload) => payload.exp === undefined || (typeof payload.exp === 'number' && payload.exp > now());
 
 export interface UserinfoDeps {
-  db: Db;
+  /** A token's bundle, read after the call (coalescedTokenBundles). */
+  readBundle(request: TokenBundleRequest): Promise<TokenBundle | undefined>;
   provider: Provider;
   keys: DocumentKeys;
   logger: Pick<Logger, 'warn'>;
@@ -26,10 +29,12 @@ export interface UserinfoDeps {
 /**
  * Userinfo for the common request (GET, a bearer token in the Authorization header, nothing else) without the
  * provider's middleware stack: one statement reads the token, its grant, session, citizen and profile, and whether
- * the caller's address may be throttled, every time (no cache, so a revocation anywhere is seen at once).
+ * the caller's address may be throttled, every time (no cache, so a revocation anywhere is seen at once); concurrent
+ * requests share that statement (coalescedTokenBundles), each read after it arrived.
  * It answers only a request the provider would answer 200, with the same body and headers; anything else (a DPoP or
  * certificate-bound token, a claims request for userinfo, rejected claims, an Origin, an address that may be throttled, and every refusal) is
  * left to the provider, which answers it (WWW-Authenticate, 401 invalid_token, 429) and counts the failure as before.
+ * A database that cannot be reached is answered 503 here: the provider would meet it again, and answer a bare 500.
  * Returns whether it answered.
  */
 export async function answerUserinfo(deps: UserinfoDeps, req: IncomingMessage, res: ServerResponse, address: string): Promise<boolean> {
@@ -37,7 +42,16 @@ export async function answerUserinfo(deps: UserinfoDeps, req: IncomingMessage, r
   if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) return false;
   const value = BEARER.exec(req.headers.authorization ?? '')?.[1];
   if (!value) return false;
-  const bundle = await store.findTokenBundle(deps.db, 'AccessToken', value, throttleProbe(throttleRules(address, undefined)));
+  let bundle: TokenBundle | undefined;
+  try {
+    bundle = await deps.readBundle({ id: value, throttle: throttleProbe(throttleRules(address, undefined)) });
+  } catch (error) {
+    const unavailable = fromDriverError(error);
+    if (unavailable?.code !== 'unavailable') throw error;
+    deps.logger.warn({ err: error }, 'userinfo: the database cannot be reached');
+    answerUnavailable(res, unavailable);
+    return true;
+  }
   if (!bundle || bundle.throttleCounted || bundle.consumed_at || !bundle.grant || !bundle.account || bundle.account.disabled_at) return false;
   const token = bundle.payload;
   if (token.kind !== 'AccessToken' || token.jti !== value || typeof token.exp !== 'number' || !live(token) || token.nbf !== undefined) return false;
@@ -71,9 +85,56 @@ export async function answerUserinfo(deps: UserinfoDeps, req: IncomingMessage, r
   return true;
 }
 
+/** OAuth's error for a server that cannot answer for now (RFC 6749 §4.1.2.1), with when to try again. */
+function answerUnavailable(res: ServerResponse, error: DomainError): void {
+  const body = JSON.stringify({ error: 'temporarily_unavailable', error_description: error.message });
+  res.writeHead(503, {
+    'cache-control': 'no-store', 'retry-after': String(error.extra.retryAfterSeconds ?? 5), vary: 'Origin', 'access-control-allow-origin': '*',
+    'access-control-expose-headers': 'WWW-Authenticate', 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
 /** A token that ends with its sign-in: the provider session must still be that sign-in's, for this grant. */
 function sessionStillBinds(session: Payload | undefined, token: Payload): boolean {
   if (!session || !live(session) || session.accountId !== token.accountId) return false;
   const authorizations = session.authorizations as Record<string, { grantId?: string }> | undefined;
   return authorizations?.[token.clientId as string]?.grantId === token.grantId;
+}
+
+interface Waiting { request: TokenBundleRequest; resolve(bundle: TokenBundle | undefined): void; reject(error: unknown): void }
+
+/**
+ * Access tokens' bundles read together: the requests that arrive in one turn of the event loop, or while `inFlight`
+ * statements are already under way, are read by one statement (up to `batch` tokens each). A request is never answered
+ * from a statement sent before it asked, so each sees every change committed before it arrived; a failed statement fails
+ * each of its requests, and no others. At most `inFlight` statements at once, so userinfo cannot take the whole pool.
+ */
+export function coalescedTokenBundles(db: Db, limits: { batch: number; inFlight: number } = { batch: 64, inFlight: 4 }) {
+  let waiting: Waiting[] = [];
+  let inFlight = 0;
+  let sendScheduled = false;
+  const send = () => {
+    sendScheduled = false;
+    while (waiting.length > 0 && inFlight < limits.inFlight) {
+      const batch = waiting.slice(0, limits.batch);
+      waiting = waiting.slice(limits.batch);
+      inFlight++;
+      store.findTokenBundles(db, 'AccessToken', batch.map((w) => w.request)).then(
+        (bundles) => { batch.forEach((w, i) => w.resolve(bundles[i])); },
+        (error: unknown) => { for (const w of batch) w.reject(error); },
+      ).finally(() => {
+        inFlight--;
+        send();
+      });
+    }
+  };
+  return (request: TokenBundleRequest) => new Promise<TokenBundle | undefined>((resolve, reject) => {
+    waiting.push({ request, resolve, reject });
+    // The rest of this turn's requests join the same statement; a full pipeline sends them when a statement returns.
+    if (!sendScheduled && inFlight < limits.inFlight) {
+      sendScheduled = true;
+      setImmediate(send);
+    }
+  });
 }
