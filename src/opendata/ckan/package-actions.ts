@@ -11,8 +11,6 @@ import { presentGroup, presentOrganisation, presentPackage, presentResource } fr
 import { PresentedJson } from './presented.ts';
 
 export const MAX_ROWS = 1000;
-const COMMA = Buffer.from(',');
-const END_RESULTS = Buffer.from(']}');
 
 export const packageList: Action = async ({ db, params }) => {
   const rows = await store.datasetNames(db, integer(params, 'limit', 1_000_000), integer(params, 'offset', 0));
@@ -30,7 +28,9 @@ export const packageShow: Action = async (ctx) => {
   if (!found) throw ckanNotFound();
   const shown = presentPackage(await presenterFor(ctx, { ids: [found.dataset.organisation_id] }), found.dataset, found.resources);
   if (!presented) return shown;
-  return new PresentedJson([presented.set(locale, id, found.version, JSON.stringify(shown))]);
+  const json = JSON.stringify(shown);
+  presented.set(locale, id, found.version, json);
+  return new PresentedJson([json]);
 };
 
 export const resourceShow: Action = async (ctx) => {
@@ -134,7 +134,8 @@ export const packageSearch: Action = async (ctx) => {
     const d = read.get(id);
     if (!d) return found.version === undefined ? undefined : presented.get(locale, id)?.json;
     const json = JSON.stringify(presentPackage(p, d, found.resources.get(d.id) ?? []));
-    return found.version === undefined ? Buffer.from(json) : presented.set(locale, id, found.version, json);
+    if (found.version !== undefined) presented.set(locale, id, found.version, json);
+    return json;
   };
   let results = found.ids.map(packageJson);
   if (results.some((r) => r === undefined)) {
@@ -145,11 +146,8 @@ export const packageSearch: Action = async (ctx) => {
     for (const d of found.rows) read.set(d.id, d);
     results = found.ids.map(packageJson);
   }
-  const parts: Buffer[] = [Buffer.from(`${JSON.stringify(summary(p, found, asked, sort)).slice(0, -1)},"results":[`)];
-  for (const [i, json] of results.entries()) {
-    if (i > 0) parts.push(COMMA);
-    parts.push(json!);
-  }
-  parts.push(END_RESULTS);
+  const parts = [JSON.stringify(summary(p, found, asked, sort)).slice(0, -1), ',"results":['];
+  for (const [i, json] of results.entries()) parts.push(i === 0 ? json! : `,${json!}`);
+  parts.push(']}');
   return new PresentedJson(parts);
 };
