@@ -50,5 +50,10 @@ export async function seedSyntheticDatasets(db: Db, ctx: RequestContext, total: 
       await recordAudit(trx, ctx, { action: 'sample.opendata_synthetic_added', recordType: 'dataset', detail: { count: inserted.length } });
     });
   }
+  // Every statement that adds datasets rewrites the one-row catalogue size and version (two new row versions per
+  // dataset here): after a bulk load the table is hundreds of pages of dead rows that each API call's version read
+  // scans (0.3 ms of database time at 55,000 datasets). A plain vacuum cannot shrink it (the live row is on the last
+  // page), so the bulk load rewrites the one row's table, as an operator would after one.
+  if (wanted > 0) await sql`VACUUM FULL opendata_catalogue_size`.execute(db);
   return wanted;
 }
