@@ -31,7 +31,7 @@ declare module 'oidc-provider' {
     result?: { consent?: { grantId?: string }; login?: unknown };
     provider: Provider;
   }
-  export interface KoaContext { oidc: OidcContext; cookies: { get(name: string, options?: { signed?: boolean }): string | undefined; set(name: string, value: string | null, options?: Record<string, unknown>): void }; req: IncomingMessage; ip: string; status: number; body: unknown; type: string; set(name: string, value: string): void; remove(name: string): void }
+  export interface KoaContext { oidc: OidcContext; cookies: { get(name: string, options?: { signed?: boolean }): string | undefined; set(name: string, value: string | null, options?: Record<string, unknown>): void }; req: IncomingMessage; ip: string; status: number; body: unknown; type: string; set(name: string, value: string): void; remove(name: string): void; accepts(...types: string[]): string | false }
 
   export interface PromptDetail { name: string; reasons: string[]; details: Record<string, unknown> }
   export interface Interaction {

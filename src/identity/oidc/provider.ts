@@ -13,6 +13,7 @@ import * as oidcStore from './store.ts';
 import { endCitizenSessionOnLogout, renderProviderError } from './provider-pages.ts';
 import { throttleTokenEndpoints, ThrottledRequest } from './throttle.ts';
 import { readAhead, readAheadPerRequest } from './read-ahead.ts';
+import { answerUnreachableDatabase, unreachableDatabase } from './unavailable.ts';
 import type { AccountRead } from './store.ts';
 
 export const OIDC_PREFIX = '/oidc';
@@ -114,11 +115,13 @@ export async function createProvider(services: Services): Promise<Provider> {
   provider.on('grant.revoked', (_ctx: unknown, grantId: string) => {
     oidcStore.deleteGrantById(db, grantId).catch((error: unknown) => logger.error({ err: error }, 'could not forget a revoked grant'));
   });
+  answerUnreachableDatabase(provider, logger);
   endCitizenSessionOnLogout(provider, services);
   readAheadPerRequest(provider);
   throttleTokenEndpoints(provider, db);
   provider.on('server_error', (_ctx: unknown, error: Error) => {
-    if (!(error instanceof ThrottledRequest)) logger.error({ err: error }, 'openid provider error');
+    // A database that cannot be reached is logged once, where it is answered 503 (unavailable.ts).
+    if (!(error instanceof ThrottledRequest) && !unreachableDatabase(error)) logger.error({ err: error }, 'openid provider error');
   });
   return provider;
 }
