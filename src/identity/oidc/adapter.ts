@@ -1,7 +1,16 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
-import type { Db } from '../../platform/db/database.ts';
+import type { Db, Queryable, Trx } from '../../platform/db/database.ts';
 import * as store from './store.ts';
 import { modelKey, readAhead, requestThrottle } from './read-ahead.ts';
+
+const transaction = new AsyncLocalStorage<Trx>();
+
+/**
+ * Runs `work` with the provider's models read and written in `trx`: what the library saves then commits (or not)
+ * with the caller's own changes, e.g. a grant with the consent that remembers it.
+ */
+export const inTransaction = <T>(trx: Trx, work: () => Promise<T>): Promise<T> => transaction.run(trx, work);
 
 /**
  * oidc-provider's storage port on PostgreSQL: every model (sessions, interactions, codes, tokens, grants, clients)
@@ -9,6 +18,7 @@ import { modelKey, readAhead, requestThrottle } from './read-ahead.ts';
  */
 export function postgresAdapter(db: Db) {
   const clients = clientCache();
+  const on = (): Queryable => transaction.getStore() ?? db;
   return class PostgresAdapter implements Adapter {
     constructor(private readonly kind: string) {}
 
@@ -16,7 +26,7 @@ export function postgresAdapter(db: Db) {
       await requestThrottle.get()?.beforeDatabase();
       readAhead.forgetAll();
       if (this.kind === 'Client') clients.forget(id);
-      await store.upsertModel(db, {
+      await store.upsertModel(on(), {
         kind: this.kind, id, payload: payload as Record<string, unknown>,
         grant_id: payload.grantId ?? null, user_code: payload.userCode ?? null, uid: payload.uid ?? null,
         expires_at: expiresIn ? new Date(Date.now() + expiresIn * 1000) : null, consumed_at: null,
@@ -30,7 +40,7 @@ export function postgresAdapter(db: Db) {
       if (ahead.found) return ahead.payload;
       if (by === 'id' && TOKENS.has(this.kind)) return this.loadToken(value);
       await requestThrottle.get()?.beforeDatabase();
-      return payloadOf(await store.findModel(db, this.kind, by, value));
+      return payloadOf(await store.findModel(on(), this.kind, by, value));
     }
 
     /** A token with its grant, session and account, which the library asks for next (see read-ahead.ts). */
@@ -52,18 +62,18 @@ export function postgresAdapter(db: Db) {
     async consume(id: string): Promise<void> {
       await requestThrottle.get()?.beforeDatabase();
       readAhead.forgetAll();
-      await store.consumeModel(db, this.kind, id);
+      await store.consumeModel(on(), this.kind, id);
     }
     async destroy(id: string): Promise<void> {
       await requestThrottle.get()?.beforeDatabase();
       readAhead.forgetAll();
       if (this.kind === 'Client') clients.forget(id);
-      await store.destroyModel(db, this.kind, id);
+      await store.destroyModel(on(), this.kind, id);
     }
     async revokeByGrantId(grantId: string): Promise<void> {
       await requestThrottle.get()?.beforeDatabase();
       readAhead.forgetAll();
-      await store.destroyKindByGrant(db, this.kind, grantId);
+      await store.destroyKindByGrant(on(), this.kind, grantId);
     }
   };
 }

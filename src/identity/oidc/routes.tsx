@@ -17,6 +17,7 @@ import { loadProfile } from '../profile.ts';
 import { ConnectedServicesPage, ConsentPage } from '../views/consent.tsx';
 import { SCOPE_CLAIMS, type ProfileScope } from './claims.ts';
 import { createProvider, OIDC_PREFIX, pairwiseSubject } from './provider.ts';
+import { inTransaction } from './adapter.ts';
 import { answerUserinfo, coalescedTokenBundles } from './userinfo.ts';
 import { documentKeys } from '../proofing.ts';
 
@@ -119,14 +120,20 @@ export const openIdRoutes: ModuleRoutes = async (app, services) => {
       return reply.redirect(await provider.interactionResult(request.raw, reply.raw, { error: 'access_denied', error_description: 'the citizen did not allow sharing' }, { mergeWithLastSubmission: false }), 303);
     }
     const clientId = details.params.client_id!;
-    const grant = (details.grantId ? await provider.Grant.find(details.grantId) : undefined) ?? new provider.Grant({ accountId: citizen.id, clientId });
     const scopes = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
     const claims = (details.prompt.details.missingOIDCClaims as string[] | undefined) ?? [];
-    if (scopes.length) grant.addOIDCScope(scopes.join(' '));
-    if (claims.length) grant.addOIDCClaims(claims);
-    const grantId = await grant.save();
     const released = [...claims, ...scopes.flatMap((s) => (s in SCOPE_CLAIMS ? [...SCOPE_CLAIMS[s as ProfileScope]] : []))];
-    await recordConsent(db, requestContext(request), { clientId, grantId, scopes, claims: released });
+    const citizensGrant = async (id: string | undefined) => {
+      const grant = id ? await provider.Grant.find(id) : undefined;
+      return grant?.accountId === citizen.id && grant.clientId === clientId ? grant : undefined;
+    };
+    // The grant is saved in the consent's transaction, added to the one remembered for this service if there is one.
+    const grantId = await recordConsent(db, requestContext(request), { clientId, scopes, claims: released }, (trx, remembered) => inTransaction(trx, async () => {
+      const grant = (await citizensGrant(remembered)) ?? (await citizensGrant(details.grantId)) ?? new provider.Grant({ accountId: citizen.id, clientId });
+      if (scopes.length) grant.addOIDCScope(scopes.join(' '));
+      if (claims.length) grant.addOIDCClaims(claims);
+      return grant.save();
+    }));
     return reply.redirect(await provider.interactionResult(request.raw, reply.raw, { consent: { grantId } }, { mergeWithLastSubmission: true }), 303);
   });
 

@@ -125,6 +125,10 @@ export async function retireKeysBefore(db: Queryable, before: Date): Promise<voi
 export const grantsOf = (db: Queryable, citizenId: string) => db.selectFrom('citizen_grants').selectAll().where('citizen_id', '=', citizenId).orderBy('granted_at', 'desc').execute();
 export const grantFor = (db: Queryable, citizenId: string, clientId: string) =>
   db.selectFrom('citizen_grants').selectAll().where('citizen_id', '=', citizenId).where('client_id', '=', clientId).executeTakeFirst();
+/** Until the transaction ends, other consents of this citizen to this service wait (they would make a second grant). */
+export async function lockConsent(trx: Queryable, citizenId: string, clientId: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`citizen-grant:${citizenId}:${clientId}`}, 0))`.execute(trx);
+}
 export async function saveGrant(db: Queryable, row: CitizenGrantsTable): Promise<void> {
   await db.insertInto('citizen_grants').values(row)
     .onConflict((oc) => oc.columns(['citizen_id', 'client_id']).doUpdateSet({ grant_id: row.grant_id, scopes: row.scopes, claims: row.claims, granted_at: row.granted_at })).execute();
