@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
+import pg from 'pg';
 import { fromDriverError } from './errors.ts';
+import { createTestDatabase } from '../../test/support/database.ts';
 
 // Which driver errors mean "the database is unreachable" (503, try again) and which are not the database at all.
 test('a refused Unix socket is the database unreachable; a missing file is not', async () => {
@@ -18,4 +20,20 @@ test('a refused Unix socket is the database unreachable; a missing file is not',
 
   const lost = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
   assert.equal(fromDriverError(lost)?.code, 'unavailable');
+});
+
+test('a pool with no connection free in time is "try again" (503), not a fault (500)', async () => {
+  const database = await createTestDatabase();
+  const pool = new pg.Pool({ connectionString: database.url, max: 1, connectionTimeoutMillis: 200 });
+  try {
+    const held = await pool.connect();
+    const timedOut = await pool.connect().then(() => undefined, (error: unknown) => error as Error);
+    held.release();
+    assert.ok(timedOut, 'the second connect waits for the only connection and gives up');
+    assert.equal(fromDriverError(timedOut)?.code, 'unavailable', timedOut.message);
+    assert.equal(fromDriverError(timedOut)?.extra.retryAfterSeconds, 5);
+  } finally {
+    await pool.end();
+    await database.drop();
+  }
 });

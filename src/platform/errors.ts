@@ -60,7 +60,8 @@ export function fromDriverError(error: unknown): DomainError | undefined {
     if (code === '23503') return conflict('The record refers to something that does not exist or is still in use.');
     if (code === '22P02' || code === '22007' || code === '22008' || code === '22003') return invalidInput([], 'A value is not in the expected format.');
   }
-  if (/Connection terminated|connection timeout|Client has encountered a connection error/i.test(error.message)) {
+  // pg-pool's own: no connection came free in time (every one busy): the caller may retry, as for an unreachable server.
+  if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(error.message)) {
     return new DomainError('unavailable', 'The service is temporarily unavailable. Please try again shortly.', { retryAfterSeconds: 5 });
   }
   return undefined;
