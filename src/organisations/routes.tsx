@@ -6,7 +6,7 @@ import { requireRole, requireStaff, assertOrganisationRecord } from '../platform
 import { DomainError, type FieldError } from '../platform/errors.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
 import { secureCookies } from '../platform/http/security.ts';
-import type { FieldLabels } from '../platform/http/problem.ts';
+import { labelsFrom } from '../platform/http/problem.ts';
 import { safeReturnPath } from '../platform/http/return-path.ts';
 import { organisationMessages } from './messages.ts';
 import * as organisations from './organisation.ts';
@@ -20,10 +20,7 @@ const Problem = Type.Ref('Problem');
 const CodeParams = Type.Object({ code: Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$' }) });
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const tags = ['organisations'];
-const signInLabels: FieldLabels = (locale) => {
-  const t = organisationMessages(locale);
-  return { email: t('signIn.email'), password: t('signIn.password') };
-};
+const signInLabels = labelsFrom(organisationMessages, (t) => ({ email: t('signIn.email'), password: t('signIn.password') }));
 
 /** Puts the signed-in staff member (if any) on every request as `request.actor`. */
 export const staffSessionPlugin = fp(async (app: FastifyInstance, services: Services) => {

@@ -5,7 +5,7 @@ import { STAFF_ROLES, type StaffRole } from '../platform/context.ts';
 import { assertOrganisationRecord, hasRole, requireRole } from '../platform/access.ts';
 import { DomainError, type FieldError } from '../platform/errors.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
-import type { FieldLabels } from '../platform/http/problem.ts';
+import { labelsFrom } from '../platform/http/problem.ts';
 import { organisationMessages } from './messages.ts';
 import * as organisations from './organisation.ts';
 import * as staff from './staff.ts';
@@ -13,10 +13,7 @@ import { StaffPage, type NewStaffValues } from './views/staff.tsx';
 
 const Roles = Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Array(Type.String({ maxLength: 40 }), { maxItems: 8 })]));
 /** The add-staff form's fields as its page labels them (roles also for a member's roles). */
-const staffLabels: FieldLabels = (locale) => {
-  const t = organisationMessages(locale);
-  return { displayName: t('staff.displayName'), email: t('staff.email'), password: t('staff.password'), roles: t('staff.roles') };
-};
+const staffLabels = labelsFrom(organisationMessages, (t) => ({ displayName: t('staff.displayName'), email: t('staff.email'), password: t('staff.password'), roles: t('staff.roles') }));
 const asRoles = (value: string | string[] | undefined): StaffRole[] =>
   [...new Set(([] as string[]).concat(value ?? []))].filter((r): r is StaffRole => (STAFF_ROLES as readonly string[]).includes(r));
 

@@ -48,6 +48,7 @@ export const rateLimited = (retryAfterSeconds: number, detail?: string) =>
 // SQLSTATE classes and socket errors that mean "the database is not reachable right now". ENOENT only counts from
 // connecting to a Unix socket (the embedded server's): a missing file anywhere else is not the database.
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300', '40001', '40P01']);
+const unavailable = () => new DomainError('unavailable', 'The service is temporarily unavailable. Please try again shortly.', { retryAfterSeconds: 5 });
 const unreachable = (code: string, syscall: unknown) => UNAVAILABLE_CODES.has(code) || code.startsWith('08') || (code === 'ENOENT' && syscall === 'connect');
 
 /** The one boundary where driver errors become domain errors. Returns undefined for errors it does not know. */
@@ -55,14 +56,12 @@ export function fromDriverError(error: unknown): DomainError | undefined {
   if (!(error instanceof Error)) return undefined;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
-    if (unreachable(code, (error as { syscall?: unknown }).syscall)) return new DomainError('unavailable', 'The service is temporarily unavailable. Please try again shortly.', { retryAfterSeconds: 5 });
+    if (unreachable(code, (error as { syscall?: unknown }).syscall)) return unavailable();
     if (code === '23505') return conflict('A record with the same identifying details already exists.');
     if (code === '23503') return conflict('The record refers to something that does not exist or is still in use.');
     if (code === '22P02' || code === '22007' || code === '22008' || code === '22003') return invalidInput([], 'A value is not in the expected format.');
   }
   // pg-pool's own: no connection came free in time (every one busy): the caller may retry, as for an unreachable server.
-  if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(error.message)) {
-    return new DomainError('unavailable', 'The service is temporarily unavailable. Please try again shortly.', { retryAfterSeconds: 5 });
-  }
+  if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(error.message)) return unavailable();
   return undefined;
 }

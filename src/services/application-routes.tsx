@@ -4,7 +4,7 @@ import type { ModuleRoutes } from '../platform/services.ts';
 import { hasRole, requireCitizen, requireRole } from '../platform/access.ts';
 import { DomainError, notFound, type FieldError } from '../platform/errors.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
-import { wantsHtml, type FieldLabels } from '../platform/http/problem.ts';
+import { labelsFrom, wantsHtml, type FieldLabels } from '../platform/http/problem.ts';
 import * as applications from './application.ts';
 import { onPaymentReturn, onPaymentSettled, paymentDeps } from '../payments/index.ts';
 import { outboxMailer } from '../platform/mail/index.ts';
@@ -36,11 +36,8 @@ const answersOf = (body: StepBody): Record<string, string> => Object.fromEntries
 const MessageBody = Type.Object({ message: Type.Optional(Type.String({ maxLength: 5000 })), decision: Type.Optional(Type.Union([Type.Literal('approved'), Type.Literal('rejected')])), _csrf: Type.Optional(Type.String()) });
 const Uuid = Type.String({ format: 'uuid' });
 /** A page's fields as its form labels them, from the module's messages. */
-const labelled = (fields: Record<string, (t: ReturnType<typeof applicationMessages>) => string>): FieldLabels => (locale) => {
-  const t = applicationMessages(locale);
-  return Object.fromEntries(Object.entries(fields).map(([name, label]) => [name, label(t)]));
-};
-const queueLabels = labelled({ service: (t) => t('queue.service'), status: (t) => t('queue.status'), pledge: (t) => t('queue.pledge'), assignee: (t) => t('queue.assignee') });
+const labelled = (labels: (t: ReturnType<typeof applicationMessages>) => Record<string, string>) => labelsFrom(applicationMessages, labels);
+const queueLabels = labelled((t) => ({ service: t('queue.service'), status: t('queue.status'), pledge: t('queue.pledge'), assignee: t('queue.assignee') }));
 const QueueQuery = Type.Object({
   service: Type.Optional(Type.Union([Type.Literal(''), Uuid])),
   status: Type.Optional(Type.Union([Type.Literal(''), ...['submitted', 'information_requested', 'recommended', 'payment_due', 'approved', 'rejected', 'withdrawn'].map((s) => Type.Literal(s))])),
@@ -90,7 +87,7 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
   app.post('/applications/:id/prefill', {
     schema: { hide: true, params: IdParams, body: Type.Object({ fields: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Array(Type.String({ maxLength: 40 }), { maxItems: 10 })])), _csrf: Type.Optional(Type.String()) }) },
     // The consent boxes' fieldset is legended by the page's title.
-    config: { fieldLabels: labelled({ fields: (t) => t('prefill.title') }) },
+    config: { fieldLabels: labelled((t) => ({ fields: t('prefill.title') })) },
   }, async (request, reply) => {
     requireCitizen(request.actor);
     const ctx = requestContext(request);
@@ -239,7 +236,7 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
   });
 
   const citizenAction = (path: string, act: (ctx: ReturnType<typeof requestContext>, id: string, message: string | undefined) => Promise<unknown>) =>
-    app.post(`/applications/:id/${path}`, { schema: { hide: true, params: IdParams, body: MessageBody }, config: { fieldLabels: labelled({ message: (t) => t('detail.respondLabel') }) } }, async (request, reply) => {
+    app.post(`/applications/:id/${path}`, { schema: { hide: true, params: IdParams, body: MessageBody }, config: { fieldLabels: labelled((t) => ({ message: t('detail.respondLabel') })) } }, async (request, reply) => {
       requireCitizen(request.actor);
       await act(requestContext(request), request.params.id, request.body.message);
       return reply.redirect(`/applications/${request.params.id}`, 303);
@@ -293,7 +290,7 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
   // Take an application, hand it to a colleague of the department, or unassign it ('').
   app.post('/console/applications/:id/assign', {
     schema: { hide: true, params: IdParams, body: Type.Object({ assignee: Type.Union([Type.Literal(''), Type.Literal('me'), Uuid]), _csrf: Type.Optional(Type.String()) }) },
-    config: { fieldLabels: labelled({ assignee: (t) => t('assign.to') }) },
+    config: { fieldLabels: labelled((t) => ({ assignee: t('assign.to') })) },
   }, async (request, reply) => {
     requireRole(request.actor, 'officer', 'approver', 'organisation_admin');
     const { assignee } = request.body;
@@ -313,9 +310,9 @@ export const applicationRoutes: ModuleRoutes = async (app, options) => {
       await act(requestContext(request), request.params.id, request.body);
       return reply.redirect(`/console/applications/${request.params.id}`, 303);
     });
-  officerAction('request-information', labelled({ message: (t) => t('officer.requestLabel') }), (ctx, id, body) => applications.requestInformation(db, ctx, id, body.message));
-  officerAction('recommend', labelled({ message: (t) => t('officer.noteLabel') }), (ctx, id, body) => applications.recommendApplication(db, ctx, id, body.message));
-  officerAction('decide', labelled({ message: (t) => t('officer.reasonLabel'), decision: (t) => `${t('officer.approve')} / ${t('officer.reject')}` }), (ctx, id, body) => {
+  officerAction('request-information', labelled((t) => ({ message: t('officer.requestLabel') })), (ctx, id, body) => applications.requestInformation(db, ctx, id, body.message));
+  officerAction('recommend', labelled((t) => ({ message: t('officer.noteLabel') })), (ctx, id, body) => applications.recommendApplication(db, ctx, id, body.message));
+  officerAction('decide', labelled((t) => ({ message: t('officer.reasonLabel'), decision: `${t('officer.approve')} / ${t('officer.reject')}` })), (ctx, id, body) => {
     if (!body.decision) throw new DomainError('invalid_input', 'Choose approve or reject.', { fields: [{ field: 'decision', reason: 'is required' }] });
     return applications.decideApplication(db, ctx, config.SESSION_SECRET, id, body.decision, body.message, paymentDue);
   });

@@ -5,7 +5,7 @@ import { requireRole } from '../platform/access.ts';
 import { DomainError, type FieldError } from '../platform/errors.ts';
 import { isLocale, type Locale } from '../platform/i18n/index.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
-import type { FieldLabels } from '../platform/http/problem.ts';
+import { labelsFrom } from '../platform/http/problem.ts';
 import { getOwnService } from './service.ts';
 import * as forms from './forms.ts';
 import { planEdit, questionValues, stepValues, type Edit, type EditValues } from './form-edits.ts';
@@ -27,8 +27,7 @@ const EditBody = Type.Object({
 const JsonBody = Type.Object({ definition: Type.String({ maxLength: 200_000 }), basis: Type.Optional(Basis), _csrf: Type.Optional(Type.String()) });
 
 /** The step and question forms' fields as the editor labels them; a routing rule's by its rule (rules 0 to 19 are read). */
-const editLabels: FieldLabels = (locale) => {
-  const t = editorMessages(locale);
+const editLabels = labelsFrom(editorMessages, (t) => {
   const labels: Record<string, string> = {
     'e.titleEn': t('editor.titleEn'), 'e.titleZhHk': t('editor.titleZhHk'), 'e.repeat': t('editor.repeat'), 'e.repeatMin': t('editor.repeatMin'), 'e.repeatMax': t('editor.repeatMax'),
     'e.type': t('editor.type'), 'e.labelEn': t('editor.labelEn'), 'e.labelZhHk': t('editor.labelZhHk'), 'e.hintEn': t('editor.hintEn'), 'e.hintZhHk': t('editor.hintZhHk'),
@@ -38,8 +37,8 @@ const editLabels: FieldLabels = (locale) => {
     for (const field of ['ruleQuestion', 'ruleEquals', 'ruleGoto']) labels[`e.${field}.${i}`] = t('editor.rule', { n: i + 1 });
   }
   return labels;
-};
-const jsonLabels: FieldLabels = (locale) => ({ definition: applicationMessages(locale)('form.definitionLabel') });
+});
+const jsonLabels = labelsFrom(applicationMessages, (t) => ({ definition: t('form.definitionLabel') }));
 
 const errorFields = (error: unknown): FieldError[] | undefined =>
   error instanceof DomainError && error.code === 'invalid_input' ? (error.extra.fields ?? [{ field: 'e.steps', reason: error.message }]) : undefined;

@@ -3,7 +3,7 @@ import type { ModuleRoutes } from '../platform/services.ts';
 import { hasRole, requireRole } from '../platform/access.ts';
 import { DomainError } from '../platform/errors.ts';
 import { pageContext, requestContext, sendPage } from '../platform/http/pages.ts';
-import type { FieldLabels } from '../platform/http/problem.ts';
+import { labelsFrom } from '../platform/http/problem.ts';
 import { listOrganisations } from '../organisations/index.ts';
 import { CatalogueQuery, CataloguePage as CatalogueResult, publishedByOrganisation, publishedCategories, searchCatalogue } from './catalogue.ts';
 import * as services from './service.ts';
@@ -26,8 +26,7 @@ const tags = ['services'];
 
 const DOCUMENT_FIELDS = [['labelEn', 'form.documentLabelEn'], ['labelZhHk', 'form.documentLabelZhHk'], ['noteEn', 'form.documentNoteEn'], ['noteZhHk', 'form.documentNoteZhHk'], ['mandatory', 'form.documentMandatory']] as const;
 /** The service form's fields as its page labels them (documents by row, as far as rows are read: 0 to 99). */
-const serviceFormLabels: FieldLabels = (locale) => {
-  const t = serviceMessages(locale);
+const serviceFormLabels = labelsFrom(serviceMessages, (t) => {
   const labels: Record<string, string> = {
     slug: t('form.slug'), category: t('form.category'), nameEn: t('form.nameEn'), nameZhHk: t('form.nameZhHk'), summaryEn: t('form.summaryEn'), summaryZhHk: t('form.summaryZhHk'),
     pledgeWorkingDays: t('form.pledge'), feeItemId: t('form.fee'), feeDue: t('form.feeDue'), contactEmail: t('form.contact'),
@@ -37,7 +36,7 @@ const serviceFormLabels: FieldLabels = (locale) => {
     for (const [field, key] of DOCUMENT_FIELDS) labels[`documents.${row}.${field}`] = t('form.documentField', { field: t(key), n: row + 1 });
   }
   return labels;
-};
+});
 
 export const serviceRoutes: ModuleRoutes = async (app, options) => {
   const { db, config } = options;

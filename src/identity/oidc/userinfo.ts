@@ -3,13 +3,14 @@ import type Provider from 'oidc-provider';
 import type { ClientLike } from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { Db } from '../../platform/db/database.ts';
-import { fromDriverError, type DomainError } from '../../platform/errors.ts';
+import type { DomainError } from '../../platform/errors.ts';
 import { profileOf } from '../profile.ts';
 import type { DocumentKeys } from '../proofing.ts';
 import { claimsFromProfile, identityDocumentClaims, OPENID_CLAIMS, SCOPE_CLAIMS } from './claims.ts';
 import * as store from './store.ts';
 import type { TokenBundle, TokenBundleRequest } from './store.ts';
 import { throttleProbe, throttleRules } from './throttle.ts';
+import { unreachableDatabase } from './unavailable.ts';
 
 type Payload = Record<string, unknown>;
 const BEARER = /^bearer ([A-Za-z0-9_-]{20,128})$/i;
@@ -46,8 +47,8 @@ export async function answerUserinfo(deps: UserinfoDeps, req: IncomingMessage, r
   try {
     bundle = await deps.readBundle({ id: value, throttle: throttleProbe(throttleRules(address, undefined)) });
   } catch (error) {
-    const unavailable = fromDriverError(error);
-    if (unavailable?.code !== 'unavailable') throw error;
+    const unavailable = unreachableDatabase(error);
+    if (!unavailable) throw error;
     deps.logger.warn({ err: error }, 'userinfo: the database cannot be reached');
     answerUnavailable(res, unavailable);
     return true;

@@ -33,6 +33,9 @@ function validationFields(error: FastifyError): FieldError[] {
 /** A page form's field labels by input name, in the person's language: a route gives them as `config: { fieldLabels }`. */
 export type FieldLabels = (locale: Locale) => Readonly<Record<string, string>>;
 
+/** Field labels from a module's messages: `labelsFrom(organisationMessages, (t) => ({ email: t('signIn.email') }))`. */
+export const labelsFrom = <T>(messages: (locale: Locale) => T, labels: (t: T) => Record<string, string>): FieldLabels => (locale) => labels(messages(locale));
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** So that input the schema refuses is named on the error page as the form names it. */

@@ -103,13 +103,11 @@ export async function registerSecurity(app: FastifyInstance, config: Config, doc
     },
   });
   const documentHeaders = (reply: NonceReply) => {
-    const nonce = reply.cspNonce!;
-    const raw = reply.raw;
+    const { script, style } = reply.cspNonce;
     const widened = reply[kFormAction];
-    for (const [name, value] of headers) {
-      const policy = value === undefined ? withNonces(nonce.script, nonce.style) : undefined;
-      raw.setHeader(name, policy && widened ? policy.replace(FORM_ACTION, `${FORM_ACTION} ${widened}`) : value ?? policy!);
-    }
+    const policy = withNonces(script, style);
+    const csp = widened ? policy.replace(FORM_ACTION, `${FORM_ACTION} ${widened}`) : policy;
+    for (const [name, value] of headers) reply.raw.setHeader(name, value ?? csp);
   };
   // On the raw response, so that routes that hand it to another stack send them too.
   app.addHook('onRequest', (request, reply, done) => {
