@@ -48,6 +48,20 @@ describe('portal and console in a real browser', () => {
     await page.close();
   });
 
+  test('pages name their own icon, which is served (browsers otherwise ask for /favicon.ico and get a 404)', async () => {
+    const page = await newPage(browser);
+    const failed: string[] = [];
+    page.on('response', (response) => { if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`); });
+    await page.goto(`${base}/`, { waitUntil: 'networkidle' });
+    const icon = await page.evaluate<string | undefined>('document.querySelector("link[rel=icon]")?.href');
+    assert.equal(icon, `${base}/assets/favicon.svg`);
+    const served = await page.request.get(icon);
+    assert.equal(served.status(), 200);
+    assert.match(served.headers()['content-type'] ?? '', /^image\/svg\+xml/);
+    assert.deepEqual(failed, []);
+    await page.close();
+  });
+
   test('a platform admin signs in with the keyboard-accessible form, sees the console and the audit log', async () => {
     const admin = await buildStaff(t.db, { roles: ['platform_admin'], name: 'Chan Tai Man' });
     const page = await newPage(browser);

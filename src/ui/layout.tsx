@@ -55,6 +55,7 @@ export function Page(props: PageProps) {
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{`${props.title} – ${t('site.name')}`}</title>
           <link rel="stylesheet" href="/assets/site.css" />
+          <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         </head>
         <body class={[ctx.lite ? 'lite' : '', console ? 'console' : 'portal'].filter(Boolean).join(' ')}>
           <a class="skip-link" href="#main">{t('skip.to.content')}</a>
