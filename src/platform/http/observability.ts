@@ -3,20 +3,15 @@ import { Type } from 'typebox';
 import { sql } from 'kysely';
 import client from 'prom-client';
 import type { Db } from '../db/database.ts';
+import { RequestDurations } from './request-durations.ts';
 
 /** /healthz (the process is up), /readyz (it can reach its database) and Prometheus /metrics. */
 export function registerObservability(app: FastifyInstance, db: Db): void {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
-  const duration = new client.Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'HTTP request duration by route and status',
-    labelNames: ['method', 'route', 'status'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
-  });
+  const durations = new RequestDurations(registry);
   app.addHook('onResponse', (request, reply, done) => {
-    duration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    durations.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
 
