@@ -4,9 +4,9 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from 'helmet';
-import rateLimit from '@fastify/rate-limit';
 import type { Config } from '../config.ts';
 import { freshHex } from './random.ts';
+import { registerAddressLimit } from './address-limit.ts';
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -127,5 +127,5 @@ export async function registerSecurity(app: FastifyInstance, config: Config, doc
     getToken: (request) => (request.body as Record<string, string> | undefined)?._csrf ?? (request.headers['x-csrf-token'] as string | undefined),
   });
   // Per process and per address; sign-in has its own, shared, per-account limits in the database.
-  await app.register(rateLimit, { max: 600, timeWindow: '1 minute', allowList: ['127.0.0.1', '::1'].filter(() => config.NODE_ENV !== 'production') });
+  registerAddressLimit(app, { max: 600, windowMs: 60_000, allow: config.NODE_ENV === 'production' ? [] : ['127.0.0.1', '::1', '::ffff:127.0.0.1'] });
 }
