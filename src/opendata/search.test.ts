@@ -104,6 +104,39 @@ describe('kept search matches', () => {
   });
 });
 
+describe('words alone in CKAN\'s default order (opendata_search_words, its plan kept)', () => {
+  const byDefault: SearchOptions['sort'] = [{ key: 'score', direction: 'desc' }, { key: 'metadata_modified', direction: 'desc' }];
+  const options = (q: string, offset: number): SearchOptions => ({ q, filters: {}, sort: byDefault, limit: 10, offset });
+  // Asking for a facet takes the general statement: the same matches, counted, ranked and paged by another route.
+  const general = { fields: ['tags' as const], limit: 5 };
+
+  test('finds, counts, ranks and pages as the general statement does, with and without resources and kept matches', async () => {
+    const kept = counting(t.db).db;
+    const uncached = counting(t.db).db;
+    disableSearchCache(uncached);
+    const statement = counting(t.db).db;
+    disableSearchCache(statement);
+    for (const q of ['rainfall', '雨量', 'sha tin', '12', 'synthetic', 'nosuchword']) {
+      for (const offset of [0, 10, 1090, 5000]) {
+        const expected = await searchCatalogue(statement, options(q, offset), general, true);
+        const same = (found: { count: number; rows: unknown[]; resources: unknown }, label: string, withResources = true) => {
+          assert.equal(found.count, expected.count, `${q} ${offset} ${label}`);
+          assert.deepEqual(found.rows, expected.rows, `${q} ${offset} ${label}`);
+          assert.deepEqual(found.resources, withResources ? expected.resources : new Map(), `${q} ${offset} ${label}`);
+        };
+        same(await searchCatalogue(kept, options(q, offset), undefined, true), 'kept');
+        same(await searchCatalogue(uncached, options(q, offset), undefined, true), 'uncached');
+        same(await searchCatalogue(uncached, options(q, offset)), 'without resources', false);
+      }
+    }
+  });
+
+  test('keeps one plan for every query (a generic plan), not one made at each call', async () => {
+    const settings = await sql<{ config: string[] }>`SELECT proconfig AS config FROM pg_proc WHERE proname = 'opendata_search_words'`.execute(t.db);
+    assert.deepEqual(settings.rows.map((r) => r.config), [['plan_cache_mode=force_generic_plan']]);
+  });
+});
+
 describe('bounded search', () => {
   test('a query of 20,000 words is searched on its first words, not sent whole to PostgreSQL\'s tsquery parser', async () => {
     const q = Array.from({ length: 20_000 }, (_, i) => `w${i}`).join(' ');

@@ -9,6 +9,7 @@ import { seedOpenData, seedSyntheticDatasets } from '../index.ts';
 import { packageSearch, packageShow } from './package-actions.ts';
 import { PresentedDatasets } from './presented.ts';
 import { SecondCall } from './cache.ts';
+import { buildOrganisation } from '../../../test/support/factories.ts';
 
 let t: TestApp;
 before(async () => {
@@ -52,6 +53,40 @@ describe('presented datasets kept per catalogue version', () => {
     const again = found.results.find((d: { id: string }) => d.id === shown.id);
     assert.equal(again.title, 'Renamed elsewhere');
     assert.equal(again.resources[0].name, 'Resource renamed elsewhere');
+  });
+
+  test('a kept search\'s summary is sent as the uncached action\'s bytes, in each language and sort spelling', async () => {
+    // The sample catalogue has a Chinese tag (停車場): the one two-byte piece of an English answer.
+    const facets = `facet.field=${encodeURIComponent('["tags","organization","groups"]')}&facet.limit=-1`;
+    for (const [prefix, locale] of [['', 'en'], ['/tc-data', 'zh-HK'], ['/sc-data', 'zh-CN']] as const) {
+      for (const sort of ['', '&sort=score%20desc,%20metadata_modified%20desc', '&sort=name%20asc']) {
+        const path = `package_search?fq=res_format:CSV&${facets}${sort}`;
+        const params = Object.fromEntries(new URLSearchParams(path.split('?')[1]));
+        const expected = JSON.stringify({ help: `${t.config.BASE_URL}/api/3/action/help_show?name=package_search`, success: true,
+          result: await packageSearch({ db: t.db, params, locale, baseUrl: t.config.BASE_URL }) });
+        assert.ok(expected.includes('停車場'), 'a two-byte facet value is in the answer');
+        const nextPage = JSON.parse(JSON.stringify(await packageSearch({ db: t.db, params: { ...params, start: '10' }, locale, baseUrl: t.config.BASE_URL })));
+        for (let call = 0; call < 2; call++) {
+          const first = await t.app.inject({ method: 'GET', url: `${prefix}/api/3/action/${path}&_=${n++}` });
+          assert.equal(first.body, expected, `${prefix} ${path}`);
+          const second = await t.app.inject({ method: 'GET', url: `${prefix}/api/3/action/${path}&start=10&_=${n++}` });
+          assert.deepEqual(second.json().result, nextPage, `${prefix} ${path}, page 2`);
+        }
+      }
+    }
+  });
+
+  test('a kept search\'s summary names organisations as a new organisations copy does', async () => {
+    const path = `package_search?q=synthetic&facet.field=${encodeURIComponent('["organization"]')}`;
+    const before = await result(path);
+    const named = before.search_facets.organization.items[0];
+    await sql`UPDATE organisations SET name_en = 'Department Renamed' WHERE lower(code) = ${named.name}`.execute(t.db);
+    // A call naming an organisation the copy lacks loads a new copy at once.
+    await buildOrganisation(t.db, { code: 'NEWORG' });
+    await result('package_search?fq=organization:neworg');
+    const after = await result(path);
+    assert.equal(after.search_facets.organization.items.find((i: { name: string }) => i.name === named.name).display_name, 'Department Renamed');
+    assert.deepEqual(after, await direct(packageSearch, Object.fromEntries(new URLSearchParams(path.split('?')[1]))));
   });
 
   test('a missing dataset is still CKAN\'s Not Found after others were kept', async () => {

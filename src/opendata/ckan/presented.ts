@@ -15,11 +15,12 @@ export const PRESENTED_ENTRIES = 20_000;
 const ENTRY_BYTES = 128;
 
 /**
- * A CKAN `result` already serialized, as pieces of JSON text in order: the route joins them into the envelope in one
- * copy (a page of ten datasets is 20-40 kB of text; each whole copy of it made per call is garbage to collect).
+ * A CKAN `result` already serialized, as pieces of JSON in order (text, or UTF-8 bytes for pieces kept encoded): the
+ * route copies them into the envelope once (a page of ten datasets is 20-40 kB; each whole copy of it made per call is
+ * garbage to collect).
  */
 export class PresentedJson {
-  constructor(readonly parts: string[]) {}
+  constructor(readonly parts: (string | Buffer)[]) {}
 }
 
 interface Entry { version: number; json: string }

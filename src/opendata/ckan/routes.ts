@@ -9,6 +9,7 @@ import { readParams, type Params } from './params.ts';
 import { AnswerCache, catalogueVersion, SecondCall } from './cache.ts';
 import { disableSearchCache } from '../search-cache.ts';
 import { PresentedDatasets, PresentedJson } from './presented.ts';
+import { AnswerBuffers, encodePieces, type JsonPieces } from './answer-buffers.ts';
 
 // The CKAN Action API v3, at /api/3/action/{name} and under the current portal's language prefixes
 // (/en-data, /tc-data, /sc-data pick the metadata language). Every answer, errors included, is CKAN's envelope.
@@ -42,15 +43,10 @@ const cacheKey = (locale: Locale, name: string, params: Params) =>
   `${locale} ${name} ${JSON.stringify(Object.keys(params).sort().map((k) => [k, params[k]]))}`;
 const UNCACHED = new Set(['status_show', 'help_show']);
 
-/**
- * CKAN's success envelope as JSON text; a result already serialized goes in as it is. Sent as text, not encoded into a
- * Buffer here: every Buffer of over 4 kB is memory outside V8's heap, and allocating one per answer (20-40 kB for a
- * page of ten datasets) made V8 run a full mark-compact collection about every second under load, each pausing every
- * call in flight for 15-35 ms. Node writes text to the socket without such an allocation.
- */
-const envelope = (help: string, result: unknown) => (result instanceof PresentedJson
-  ? ['{"help":', JSON.stringify(help), ',"success":true,"result":', ...result.parts, '}'].join('')
-  : JSON.stringify({ help, success: true, result }));
+/** CKAN's success envelope as JSON pieces; a result already serialized goes in as its pieces. */
+const envelope = (help: string, result: unknown): JsonPieces => (result instanceof PresentedJson
+  ? ['{"help":', JSON.stringify(help), ',"success":true,"result":', ...result.parts, '}']
+  : [JSON.stringify({ help, success: true, result })]);
 
 export const ckanRoutes: ModuleRoutes = async (app, { db, config }) => {
   // OPENDATA_CACHE=false: every call answered from the database (to measure it, or to rule the caches out).
@@ -58,7 +54,8 @@ export const ckanRoutes: ModuleRoutes = async (app, { db, config }) => {
   const presented = config.OPENDATA_CACHE ? new PresentedDatasets() : undefined;
   const secondCall = new SecondCall();
   if (!config.OPENDATA_CACHE) disableSearchCache(db);
-  const inflight = new Map<string, Promise<string>>();
+  const inflight = new Map<string, Promise<JsonPieces>>();
+  const buffers = new AnswerBuffers();
   const helpUrl = (name: string) => `${config.BASE_URL}/api/3/action/help_show?name=${encodeURIComponent(name)}`;
   const actionName = (request: FastifyRequest) => (request.params as { name?: string } | undefined)?.name ?? '';
 
@@ -95,7 +92,7 @@ export const ckanRoutes: ModuleRoutes = async (app, { db, config }) => {
         reply.header('cache-control', 'public, max-age=60').type('application/json; charset=utf-8');
         const key = UNCACHED.has(name) ? undefined : cacheKey(locale, name, params);
         const answer = async () => envelope(helpUrl(name), await action.run({ db, params, locale, baseUrl: config.BASE_URL, presented }));
-        if (!key || !cache) return reply.send(await answer());
+        if (!key || !cache) return buffers.send(reply, await answer());
         const cached = cache.get(key);
         if (cached) return reply.send(cached);
         // When an answer expires under load, the callers asking for it at that moment share one computation.
@@ -103,14 +100,14 @@ export const ckanRoutes: ModuleRoutes = async (app, { db, config }) => {
         const flight = `${version} ${key}`;
         let pending = inflight.get(flight);
         if (!pending) {
-          pending = answer().then((body) => {
+          pending = answer().then((pieces) => {
             // Kept answers are encoded once: they are sent many times and live for seconds.
-            if (secondCall.admit(key)) cache.set(key, Buffer.from(body), version);
-            return body;
+            if (secondCall.admit(key)) cache.set(key, encodePieces(pieces), version);
+            return pieces;
           }).finally(() => inflight.delete(flight));
           inflight.set(flight, pending);
         }
-        return reply.send(await pending);
+        return buffers.send(reply, await pending);
       },
     });
   }
