@@ -3,6 +3,7 @@ import type { Queryable } from '../platform/db/database.ts';
 import { searchQuery } from './search-text.ts';
 import { DATASET_COLUMNS, resourcesFromJson, RESOURCES_JSON, type DatasetRow, type ResourceRow } from './store.ts';
 import { catalogueVersionNow, KEPT_IDS, searchCacheFor } from './search-cache.ts';
+import { wordSearchesFor } from './word-searches.ts';
 
 // Catalogue search for the CKAN API and the portal: full text over the segmented, script-folded search_text
 // (a GIN index), filters on organisation, category, tags and formats (indexed), sorting, paging and facets.
@@ -160,9 +161,10 @@ export async function searchCatalogue(db: Queryable, options: SearchOptions, fac
   // Built only now: a search whose matches are kept needs no statement of its own (segmenting Chinese is not free).
   const { where, tsquery, everything } = whereClause(options);
   // Words alone in CKAN's default order, the commonest search, is a function whose plan is kept (migration
-  // search_words_function): planning the statement below took twice as long as running it.
+  // search_words_function): planning the statement below took twice as long as running it. Such searches arriving
+  // together are read by one statement (word-searches.ts).
   const result = tsquery && wordsOnly(options, facets) && bestMatchFirst(options.sort)
-    ? await sql<Row>`SELECT * FROM opendata_search_words(${tsquery}, ${options.limit}, ${options.offset}, ${cache ? KEPT_IDS : 0}, ${withResources})`.execute(db)
+    ? { rows: await wordSearchesFor(db)({ tsquery, limit: options.limit, offset: options.offset, keep: cache ? KEPT_IDS : 0, withResources }) as unknown as Row[] }
     : await sql<Row>`${searchStatement(options, facets, withResources, { where, tsquery, everything, gather, keep: cache !== undefined })}`.execute(db);
   const first = result.rows[0];
   const found = Object.fromEntries(FACET_FIELDS.map((f) => [f, []])) as unknown as Facets;

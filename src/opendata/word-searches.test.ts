@@ -1,0 +1,66 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql, type KyselyPlugin } from 'kysely';
+import { createTestApp, type TestApp } from '../../test/support/app.ts';
+import { systemContext } from '../platform/context.ts';
+import { seedOrganisations } from '../organisations/index.ts';
+import { seedSyntheticDatasets } from './index.ts';
+import { searchQuery } from './search-text.ts';
+import { coalescedWordSearches, type WordSearch } from './word-searches.ts';
+
+let t: TestApp;
+before(async () => {
+  t = await createTestApp();
+  await seedOrganisations(t.db, systemContext('test'));
+  await seedSyntheticDatasets(t.db, systemContext('test'), 300);
+});
+after(async () => { await t.close(); });
+
+/** The database, counting statements and the most under way at once. */
+function counting() {
+  const counter = { statements: 0, underWay: 0, most: 0 };
+  const plugin: KyselyPlugin = {
+    transformQuery: (args) => { counter.statements++; counter.most = Math.max(counter.most, ++counter.underWay); return args.node; },
+    transformResult: async (args) => { counter.underWay--; return args.result; },
+  };
+  return { db: t.db.withPlugin(plugin), counter };
+}
+const search = (q: string, offset = 0): WordSearch => ({ tsquery: searchQuery(q)!, limit: 10, offset, keep: 2000, withResources: true });
+const alone = async (s: WordSearch) =>
+  (await sql`SELECT * FROM opendata_search_words(${s.tsquery}, ${s.limit}, ${s.offset}, ${s.keep}, ${s.withResources})`.execute(t.db)).rows;
+
+test('searches asked together are read by one statement, each answered with its own rows', async () => {
+  const { db, counter } = counting();
+  const read = coalescedWordSearches(db);
+  const searches = [search('rainfall'), search('sha tin', 10), search('12'), search('nosuchword'), search('雨量'), search('rainfall', 290)];
+  const answers = await Promise.all(searches.map(read));
+  assert.equal(counter.statements, 1);
+  for (const [i, s] of searches.entries()) assert.deepEqual(answers[i], await alone(s), s.tsquery);
+  assert.equal(answers[3]!.length, 1, 'no match: one row of counts, no dataset');
+  assert.equal(answers[3]![0]!.id, null);
+});
+
+test('a search that cannot be read fails alone; the others of its statement are answered', async () => {
+  const { db, counter } = counting();
+  const read = coalescedWordSearches(db);
+  const broken: WordSearch = { ...search('rainfall'), tsquery: "'rainfall' & (" };
+  const [good, bad, other] = await Promise.allSettled([read(search('rainfall')), read(broken), read(search('sha tin'))]);
+  assert.equal(bad.status, 'rejected');
+  assert.match(String((bad as PromiseRejectedResult).reason), /tsquery/);
+  assert.deepEqual(good.status === 'fulfilled' && good.value, await alone(search('rainfall')));
+  assert.deepEqual(other.status === 'fulfilled' && other.value, await alone(search('sha tin')));
+  assert.equal(counter.statements, 4, 'the failed statement, then each search alone');
+});
+
+test('at most `inFlight` statements of at most `batch` searches; a search sees what was committed before it asked', async () => {
+  const { db, counter } = counting();
+  const read = coalescedWordSearches(db, { batch: 2, inFlight: 1 });
+  const first = read(search('rainfall'));
+  const rest = [1, 2, 3, 4].map(() => read(search('rainfall')));
+  await Promise.all([first, ...rest]);
+  assert.equal(counter.statements, 3);
+  assert.equal(counter.most, 1);
+  const before = (await read(search('rainfall')))[0]!.total as number;
+  await sql`UPDATE opendata_datasets SET search_text = search_text || ' rainfall' WHERE name = 'synthetic-000002'`.execute(t.db);
+  assert.equal((await read(search('rainfall')))[0]!.total, before + 1);
+});
