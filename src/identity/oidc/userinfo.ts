@@ -69,10 +69,13 @@ export async function answerUserinfo(deps: UserinfoDeps, req: IncomingMessage, r
 
   // The provider's filter: the grant's OpenID scopes that the token carries, each releasing its claims, when available.
   const account = bundle.account;
-  const available: Payload = { sub: account.id, ...claimsFromProfile(profileOf(account.profile)), ...identityDocumentClaims(deps.keys, account, deps.logger) };
   const granted = (grant.openid as { scope?: string } | undefined)?.scope?.split(' ') ?? [];
+  const released = granted.filter((s) => scopes.has(s));
+  // The identity document is decrypted only when this answer releases it.
+  const document = released.includes('identity_document') ? identityDocumentClaims(deps.keys, account, deps.logger) : {};
+  const available: Payload = { sub: account.id, ...claimsFromProfile(profileOf(account.profile)), ...document };
   const claims: Payload = {};
-  for (const scope of granted.filter((s) => scopes.has(s))) {
+  for (const scope of released) {
     for (const claim of CLAIMS_OF_SCOPE[scope] ?? []) if (claim in available) claims[claim] = available[claim];
   }
   if (typeof claims.sub === 'string' && client.subjectType === 'pairwise') claims.sub = deps.pairwiseSubject(claims.sub, client);
