@@ -34,9 +34,9 @@ export type Benchmark = (ctx: BenchContext) => Promise<BenchResult[]>;
  * HTTP load from autocannon in a child process (its own event loop and, on a multi-core machine, its own core), so the
  * server's figures are not slowed by the load generator sharing its event loop.
  */
-export async function load(url: string, options: { connections?: number; seconds: number; method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string>; paths?: string[]; headerSets?: Record<string, string>[] }) {
+export async function load(url: string, options: { connections?: number; seconds: number; method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string>; paths?: string[]; headerSets?: Record<string, string>[]; once?: boolean }) {
   const request: LoadRequest = {
-    url, connections: options.connections ?? 50, seconds: options.seconds, method: options.method ?? 'GET', body: options.body, headers: options.headers ?? {}, paths: options.paths, headerSets: options.headerSets,
+    url, connections: options.connections ?? 50, seconds: options.seconds, method: options.method ?? 'GET', body: options.body, headers: options.headers ?? {}, paths: options.paths, headerSets: options.headerSets, once: options.once,
   };
   const result = await new Promise<LoadAnswer>((resolve, reject) => {
     const child = fork(path.join(import.meta.dirname, 'load-generator.ts'), { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
@@ -47,7 +47,7 @@ export async function load(url: string, options: { connections?: number; seconds
     child.send(request);
   });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
-  return { rate: result.rate, p99Ms: result.p99Ms };
+  return { rate: result.rate, p99Ms: result.p99Ms, asked: result.asked };
 }
 
 /** Operations per second of `operation` run by `workers` concurrent loops for `seconds`. */

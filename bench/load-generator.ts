@@ -13,6 +13,11 @@ export interface LoadRequest {
   paths?: string[] | undefined;
   /** Headers added to each request in turn across all connections (request i gets headerSets[i % n]), beside `headers`. */
   headerSets?: Record<string, string>[] | undefined;
+  /**
+   * Each of `paths` asked at most once (never again by the warm-up or the run): the run ends when they are used up or
+   * after about `seconds` at the warm-up's rate, whichever comes first. For calls that must each be new.
+   */
+  once?: boolean | undefined;
 }
 
 export interface LoadAnswer {
@@ -20,6 +25,8 @@ export interface LoadAnswer {
   p99Ms: number;
   non2xx: number;
   errors: number;
+  /** With `once`: how many calls the run made. */
+  asked?: number;
 }
 
 process.once('message', async (request: LoadRequest) => {
@@ -36,9 +43,30 @@ process.once('message', async (request: LoadRequest) => {
     ...(request.body ? { body: request.body } : {}), headers: request.headers,
     ...(paths || headerSets ? { requests: [{ setupRequest: perRequest }] } : {}),
   };
-  // One second of the same load first, not counted: JIT compilation and cold caches are not steady-state figures.
-  await autocannon({ ...options, duration: 1 });
-  const result = await autocannon({ ...options, duration: request.seconds });
-  const answer: LoadAnswer = { rate: result.requests.average, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  // The same load first, not counted (JIT compilation and cold caches are not steady-state figures): one second, or
+  // with `once` a tenth of the paths (at most 2,000), whose rate sets how many calls make the run about `seconds` long.
+  // autocannon may set up a connection's next request and not send it: such a run stops a connection's worth early.
+  const once = request.once && paths ? paths : undefined;
+  const warmUp = await timed(once ? { ...options, amount: Math.min(2_000, Math.floor(once.length / 10)) } : { ...options, duration: 1 });
+  const run = await timed(once
+    ? { ...options, amount: Math.min(once.length - asked - request.connections, Math.ceil(warmUp.rate * request.seconds)) }
+    : { ...options, duration: request.seconds });
+  const result = run.result;
+  const rate = once ? run.rate : result.requests.average;
+  const answer: LoadAnswer = { rate, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors, ...(once ? { asked: result.requests.total } : {}) };
   process.send!(answer, () => process.disconnect());
 });
+
+/**
+ * One autocannon run, and its rate timed here from its start to its last answer: a run of a set number of calls is
+ * reported at the next whole second, which made a 4.2 s run count as 5.
+ */
+function timed(options: autocannon.Options): Promise<{ result: autocannon.Result; rate: number }> {
+  let started = 0;
+  let answered = 0;
+  return new Promise((resolve, reject) => {
+    const run = autocannon(options, (error, result) => (error ? reject(error) : resolve({ result, rate: result.requests.total / Math.max((answered - started) / 1000, 0.001) })));
+    run.on('start', () => { started = performance.now(); });
+    run.on('response', () => { answered = performance.now(); });
+  });
+}

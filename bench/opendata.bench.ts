@@ -45,9 +45,13 @@ const opendata: Benchmark = async ({ url, db, config, seconds }) => {
       const pages = Math.min(200, Math.floor(size / 15 / 10));
       const paging = await load(url, { seconds, paths: Array.from({ length: 50_000 }, (_, i) => `/api/3/action/package_search?q=rainfall&start=${(i % pages) * 10}&_=${i}`) });
       rows.push({ group, name: `package_search, English word, every call another of its ${pages} pages (target p99 ≤ 20 ms)`, ...paging, ratio: paging.rate / baseline.rate });
+      // Each query asked once (the run ends when they are used up): a dataset's number, in each metadata language
+      // (each its own search), so that the smaller catalogue too has enough never asked.
       const first = size > 10_000 ? 10_000 : 1_000;
-      const fresh = await load(url, { seconds, paths: Array.from({ length: size - first }, (_, i) => `/api/3/action/package_search?q=${first + i}&_=${i}`) });
-      rows.push({ group, name: 'package_search, every call a query never asked before (a dataset\'s number; ranked by the database)', ...fresh, ratio: fresh.rate / baseline.rate });
+      const languages = size > 10_000 ? [''] : ['', '/tc-data', '/sc-data'];
+      const queries = Array.from({ length: size - first }, (_, i) => languages.map((prefix) => `${prefix}/api/3/action/package_search?q=${first + i}`)).flat();
+      const { asked, ...fresh } = await load(url, { seconds, paths: queries, once: true });
+      rows.push({ group, name: 'package_search, every call a query never asked before (a dataset\'s number; ranked by the database)', ...fresh, ratio: fresh.rate / baseline.rate, note: `${asked} calls, each asked once` });
     }
   } finally {
     await bare.close();
