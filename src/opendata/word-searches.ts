@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Queryable } from '../platform/db/database.ts';
+import { readTogether, type ReadTogetherLimits } from '../platform/db/read-together.ts';
 
 // Searches by words alone in CKAN's default order (opendata_search_words) that arrive together are read by one
 // statement. Per search on its own, PostgreSQL spent ~190 µs of CPU, of which ~100 µs went on the statement around the
@@ -12,7 +13,6 @@ import type { Queryable } from '../platform/db/database.ts';
 
 export interface WordSearch { tsquery: string; limit: number; offset: number; keep: number; withResources: boolean }
 export type WordSearchRow = Record<string, unknown>;
-interface Waiting { search: WordSearch; resolve(rows: WordSearchRow[]): void; reject(error: unknown): void }
 
 /** One search's rows (opendata_search_words) in a statement of its own. */
 async function searchAlone(db: Queryable, s: WordSearch): Promise<WordSearchRow[]> {
@@ -32,39 +32,9 @@ async function searchTogether(db: Queryable, searches: WordSearch[]): Promise<Wo
   return answers;
 }
 
-/**
- * Word searches read together: those that arrive in one turn of the event loop, or while `inFlight` statements are
- * under way, share the next statement (up to `batch` searches). If a statement fails, its searches are read again one
- * by one, so that a search that cannot be read fails alone. At most `inFlight` statements at once.
- */
-export function coalescedWordSearches(db: Queryable, limits: { batch: number; inFlight: number } = { batch: 16, inFlight: 4 }) {
-  let waiting: Waiting[] = [];
-  let inFlight = 0;
-  let sendScheduled = false;
-  const settle = (w: Waiting, read: Promise<WordSearchRow[]>) => read.then(w.resolve, w.reject);
-  const send = () => {
-    sendScheduled = false;
-    while (waiting.length > 0 && inFlight < limits.inFlight) {
-      const batch = waiting.slice(0, limits.batch);
-      waiting = waiting.slice(limits.batch);
-      inFlight++;
-      searchTogether(db, batch.map((w) => w.search)).then(
-        (answers): unknown => batch.forEach((w, i) => w.resolve(answers[i]!)),
-        (error: unknown): unknown => (batch.length === 1 ? batch[0]!.reject(error) : Promise.all(batch.map((w) => settle(w, searchAlone(db, w.search))))),
-      ).finally(() => {
-        inFlight--;
-        send();
-      });
-    }
-  };
-  return (search: WordSearch) => new Promise<WordSearchRow[]>((resolve, reject) => {
-    waiting.push({ search, resolve, reject });
-    // The rest of this turn's searches join the same statement; a full pipeline sends them when a statement returns.
-    if (!sendScheduled && inFlight < limits.inFlight) {
-      sendScheduled = true;
-      setImmediate(send);
-    }
-  });
+/** Word searches read together (read-together.ts): up to `batch` a statement; one that cannot be read fails alone. */
+export function coalescedWordSearches(db: Queryable, limits: ReadTogetherLimits = { batch: 16, inFlight: 4 }) {
+  return readTogether((searches: WordSearch[]) => searchTogether(db, searches), { ...limits, retryAlone: true });
 }
 
 const readers = new WeakMap<Queryable, (search: WordSearch) => Promise<WordSearchRow[]>>();

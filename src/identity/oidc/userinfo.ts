@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider';
 import type { ClientLike } from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { Db } from '../../platform/db/database.ts';
+import { readTogether, type ReadTogetherLimits } from '../../platform/db/read-together.ts';
 import type { DomainError } from '../../platform/errors.ts';
 import { profileOf } from '../profile.ts';
 import type { DocumentKeys } from '../proofing.ts';
@@ -106,39 +107,10 @@ function sessionStillBinds(session: Payload | undefined, token: Payload): boolea
   return authorizations?.[token.clientId as string]?.grantId === token.grantId;
 }
 
-interface Waiting { request: TokenBundleRequest; resolve(bundle: TokenBundle | undefined): void; reject(error: unknown): void }
-
 /**
- * Access tokens' bundles read together: the requests that arrive in one turn of the event loop, or while `inFlight`
- * statements are already under way, are read by one statement (up to `batch` tokens each). A request is never answered
- * from a statement sent before it asked, so each sees every change committed before it arrived; a failed statement fails
- * each of its requests, and no others. At most `inFlight` statements at once, so userinfo cannot take the whole pool.
+ * Access tokens' bundles read together (read-together.ts): one statement for up to `batch` tokens, at most `inFlight`
+ * at once; a failed statement fails each of its requests, and no others.
  */
-export function coalescedTokenBundles(db: Db, limits: { batch: number; inFlight: number } = { batch: 64, inFlight: 4 }) {
-  let waiting: Waiting[] = [];
-  let inFlight = 0;
-  let sendScheduled = false;
-  const send = () => {
-    sendScheduled = false;
-    while (waiting.length > 0 && inFlight < limits.inFlight) {
-      const batch = waiting.slice(0, limits.batch);
-      waiting = waiting.slice(limits.batch);
-      inFlight++;
-      store.findTokenBundles(db, 'AccessToken', batch.map((w) => w.request)).then(
-        (bundles) => { batch.forEach((w, i) => w.resolve(bundles[i])); },
-        (error: unknown) => { for (const w of batch) w.reject(error); },
-      ).finally(() => {
-        inFlight--;
-        send();
-      });
-    }
-  };
-  return (request: TokenBundleRequest) => new Promise<TokenBundle | undefined>((resolve, reject) => {
-    waiting.push({ request, resolve, reject });
-    // The rest of this turn's requests join the same statement; a full pipeline sends them when a statement returns.
-    if (!sendScheduled && inFlight < limits.inFlight) {
-      sendScheduled = true;
-      setImmediate(send);
-    }
-  });
+export function coalescedTokenBundles(db: Db, limits: ReadTogetherLimits = { batch: 64, inFlight: 4 }) {
+  return readTogether((requests: TokenBundleRequest[]) => store.findTokenBundles(db, 'AccessToken', requests), limits);
 }
