@@ -38,5 +38,7 @@ export async function startDatabaseProxy(databaseUrl: string): Promise<{ url: st
   await listen();
   const url = new URL(databaseUrl.replace(/@[^/]*\//, `@127.0.0.1:${listenPort}/`));
   url.searchParams.delete('host');
-  return { url: url.toString(), cut, restore: listen, close: cut };
+  // Restoring a proxy that is not cut does nothing (listening again on its port would never finish).
+  const restore = async () => { if (!server) await listen(); };
+  return { url: url.toString(), cut, restore, close: cut };
 }

@@ -1,7 +1,7 @@
 // CKAN's error envelope: `error.__type` names the kind, and CKAN's HTTP statuses go with each kind.
 // Scripts written against CKAN test these exact strings.
 
-export type CkanErrorType = 'Not Found Error' | 'Validation Error' | 'Authorization Error' | 'Bad Request' | 'Search Query Error';
+export type CkanErrorType = 'Not Found Error' | 'Validation Error' | 'Authorization Error' | 'Bad Request' | 'Search Query Error' | 'Internal Error';
 
 const STATUS: Record<CkanErrorType, number> = {
   'Not Found Error': 404,
@@ -9,11 +9,14 @@ const STATUS: Record<CkanErrorType, number> = {
   'Search Query Error': 409,
   'Authorization Error': 403,
   'Bad Request': 400,
+  'Internal Error': 500,
 };
 
 export class CkanError extends Error {
   override name = 'CkanError';
   readonly status: number;
+  /** When the caller may try again (sent as Retry-After): a request limit, or a database out of reach for a moment. */
+  retryAfterSeconds?: number;
   constructor(readonly type: CkanErrorType, message: string, readonly fields: Record<string, string[]> = {}) {
     super(message);
     this.status = STATUS[type];
@@ -27,6 +30,16 @@ export const ckanNotFound = (what = 'Not found') => new CkanError('Not Found Err
 /** CKAN puts each bad field beside `__type`, as a list of messages. */
 export const ckanInvalid = (field: string, message: string) => new CkanError('Validation Error', `${field}: ${message}`, { [field]: [message] });
 export const ckanBadRequest = (message: string) => new CkanError('Bad Request', `Bad request - ${message}`);
+
+/**
+ * CKAN has no error for "not now": a request limit (429) or a database out of reach (503) keeps CKAN's envelope and
+ * its nearest type, with the HTTP status and Retry-After that tell a script to wait rather than give up.
+ */
+export function ckanTryAgain(status: 429 | 503, message: string, retryAfterSeconds: number): CkanError {
+  const error = new CkanError(status === 429 ? 'Bad Request' : 'Internal Error', message);
+  Object.assign(error, { status, retryAfterSeconds });
+  return error;
+}
 
 /** PostgreSQL "data exception" errors (SQLSTATE class 22, e.g. a NUL character in text) come from bad input. */
 export const isBadValueError = (error: unknown) => typeof (error as { code?: unknown })?.code === 'string' && /^22/.test((error as { code: string }).code);

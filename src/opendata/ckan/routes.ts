@@ -4,7 +4,8 @@ import type { ModuleRoutes } from '../../platform/services.ts';
 import type { Locale } from '../../platform/i18n/index.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { ACTIONS, WRITE_ACTIONS } from './actions.ts';
-import { CkanError, ckanBadRequest, isBadValueError } from './errors.ts';
+import { CkanError, ckanBadRequest, ckanTryAgain, isBadValueError } from './errors.ts';
+import { toDomainError } from '../../platform/http/problem.ts';
 import { readParams, type Params } from './params.ts';
 import { AnswerCache, catalogueVersion, SecondCall } from './cache.ts';
 import { disableSearchCache } from '../search-cache.ts';
@@ -30,10 +31,13 @@ function toCkanError(error: unknown): CkanError {
   if (fastifyError?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fastifyError?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (error instanceof SyntaxError)) return ckanBadRequest('JSON Error: the request body is not valid JSON');
   if (fastifyError?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return ckanBadRequest('the request body must be JSON');
   if (fastifyError?.validation) return ckanBadRequest(fastifyError.message);
+  const domain = toDomainError(error);
+  const retryAfter = domain.extra.retryAfterSeconds ?? 60;
+  if (domain.code === 'unavailable') return ckanTryAgain(503, `The catalogue cannot be reached for a moment: try again in ${retryAfter} seconds`, retryAfter);
+  if (domain.status === 429) return ckanTryAgain(429, `Too many requests: try again in ${retryAfter} seconds`, retryAfter);
   const status = error instanceof DomainError ? error.status : fastifyError?.statusCode;
   if (status === 403) return new CkanError('Authorization Error', 'Access denied');
   if (status === 404) return new CkanError('Not Found Error', 'Not found');
-  if (status === 429) return new CkanError('Bad Request', 'Too many requests: try again in a minute');
   if (typeof status === 'number' && status >= 400 && status < 500) return ckanBadRequest(error instanceof Error ? error.message : 'invalid request');
   return new CkanError('Bad Request', 'Internal error');
 }
@@ -63,6 +67,8 @@ export const ckanRoutes: ModuleRoutes = async (app, { db, config }) => {
     const ckan = toCkanError(error);
     const internal = ckan.message === 'Internal error';
     if (internal) request.log.error({ err: error }, 'CKAN action failed');
+    if (ckan.status === 503) request.log.warn({ err: error }, 'CKAN action: the database cannot be reached');
+    if (ckan.retryAfterSeconds) reply.header('retry-after', String(ckan.retryAfterSeconds));
     return reply.status(internal ? 500 : ckan.status).send({ help: helpUrl(actionName(request)), success: false, error: ckan.body() });
   });
 
@@ -74,7 +80,7 @@ export const ckanRoutes: ModuleRoutes = async (app, { db, config }) => {
         tags: ['open data: CKAN API'], summary: `CKAN action${prefix ? ` (${locale} metadata)` : ''}`,
         params: Type.Object({ name: Type.String({ maxLength: 100 }) }),
         querystring: Type.Object({}, { additionalProperties: true }),
-        response: { 200: Envelope, 400: Envelope, 403: Envelope, 404: Envelope, 409: Envelope },
+        response: { 200: Envelope, 400: Envelope, 403: Envelope, 404: Envelope, 409: Envelope, 429: Envelope, 503: Envelope },
       },
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const name = actionName(request);

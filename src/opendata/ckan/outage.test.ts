@@ -1,0 +1,45 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildApp, type App } from '../../app.ts';
+import { createDatabase } from '../../platform/db/database.ts';
+import { createTestDatabase, testConfig, testLogger, type TestDatabase } from '../../../test/support/database.ts';
+import { startDatabaseProxy } from '../../../test/support/db-proxy.ts';
+
+// The CKAN API with a database that really cannot be reached (the app runs through a TCP proxy, which is cut): scripts
+// get CKAN's envelope with 503 and Retry-After, never a 500, and the same calls work again once it is back.
+
+let database: TestDatabase;
+let proxy: Awaited<ReturnType<typeof startDatabaseProxy>>;
+let pool: ReturnType<typeof createDatabase>;
+let app: App;
+
+before(async () => {
+  database = await createTestDatabase();
+  proxy = await startDatabaseProxy(database.url);
+  pool = createDatabase(proxy.url, { poolSize: 3, logger: testLogger });
+  app = await buildApp({ config: testConfig({ DATABASE_URL: proxy.url, OPENDATA_CACHE: 'false' }), db: pool.db, logger: testLogger });
+  await app.ready();
+});
+after(async () => {
+  await proxy.restore();
+  await app.close();
+  await pool.db.destroy();
+  await proxy.close();
+  await database.drop();
+});
+
+test('a database out of reach: 503 in CKAN\'s envelope with Retry-After, for every kind of call, then answers again', async () => {
+  const calls = ['/api/3/action/package_list', '/api/3/action/package_show?id=anything', '/tc-data/api/3/action/package_search?q=rainfall', '/api/3/action/organization_list'];
+  await proxy.cut();
+  for (const url of calls) {
+    const response = await app.inject({ url });
+    assert.equal(response.statusCode, 503, url);
+    assert.ok(Number(response.headers['retry-after']) >= 1, `${url}: Retry-After`);
+    const body = response.json();
+    assert.equal(body.success, false, url);
+    assert.equal(body.error.__type, 'Internal Error', url);
+    assert.match(body.error.message, /cannot be reached for a moment: try again in \d+ seconds/, url);
+  }
+  await proxy.restore();
+  for (const url of calls.slice(0, 1)) assert.equal((await app.inject({ url })).statusCode, 200, `${url} after the outage`);
+});
