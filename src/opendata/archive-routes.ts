@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { tryAgainLater } from './try-again.ts';
 import type { FastifyError } from 'fastify';
 import { isBadValueError } from './ckan/errors.ts';
 import type { ModuleRoutes } from '../platform/services.ts';
@@ -55,6 +56,8 @@ export const archiveRoutes = (files: FileStore): ModuleRoutes => async (app, { d
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) return reply.status(400).send(fastifyError.validation.map((v) => ({ parameter: v.instancePath.slice(1) || 'query', message: v.message ?? 'is not valid' })));
     if (error instanceof DomainError && error.status === 404) return reply.status(404).send([{ parameter: 'url', message: error.message }]);
+    const later = tryAgainLater(error);
+    if (later) return reply.status(later.status).header('retry-after', String(later.seconds)).send([{ parameter: '', message: later.message }]);
     request.log.error({ err: error }, 'archive request failed');
     return reply.status(500).send([{ parameter: '', message: `Something went wrong. Quote reference ${request.id}.` }]);
   });

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { tryAgainLater } from './try-again.ts';
 import { sql, type RawBuilder } from 'kysely';
 import type { FastifyError } from 'fastify';
 import { isBadValueError } from './ckan/errors.ts';
@@ -38,6 +39,8 @@ export const filterRoutes: ModuleRoutes = async (app, { db }) => {
     if (error instanceof FilterInputError) return reply.status(400).send({ error: error.message });
     if (isBadValueError(error)) return reply.status(400).send({ error: 'A value in q is not valid.' });
     if ((error as FastifyError).validation) return reply.status(400).send({ error: (error as Error).message });
+    const later = tryAgainLater(error);
+    if (later) return reply.status(later.status).header('retry-after', String(later.seconds)).send({ error: later.message });
     request.log.error({ err: error }, 'filter request failed');
     return reply.status(500).send({ error: `Something went wrong. Quote reference ${request.id}.` });
   });

@@ -1,3 +1,5 @@
+import type { TryAgain } from '../try-again.ts';
+
 // CKAN's error envelope: `error.__type` names the kind, and CKAN's HTTP statuses go with each kind.
 // Scripts written against CKAN test these exact strings.
 
@@ -35,9 +37,9 @@ export const ckanBadRequest = (message: string) => new CkanError('Bad Request', 
  * CKAN has no error for "not now": a request limit (429) or a database out of reach (503) keeps CKAN's envelope and
  * its nearest type, with the HTTP status and Retry-After that tell a script to wait rather than give up.
  */
-export function ckanTryAgain(status: 429 | 503, message: string, retryAfterSeconds: number): CkanError {
+export function ckanTryAgain({ status, seconds, message }: TryAgain): CkanError {
   const error = new CkanError(status === 429 ? 'Bad Request' : 'Internal Error', message);
-  Object.assign(error, { status, retryAfterSeconds });
+  Object.assign(error, { status, retryAfterSeconds: seconds });
   return error;
 }
 

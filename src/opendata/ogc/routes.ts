@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { tryAgainLater } from '../try-again.ts';
 import { sql } from 'kysely';
 import type { FastifyError } from 'fastify';
 import { isBadValueError } from '../ckan/errors.ts';
@@ -53,6 +54,8 @@ export const ogcRoutes: ModuleRoutes = async (app, { db, config }) => {
     if (error instanceof OgcError) return reply.status(error.status).send({ code: error.code, description: error.message });
     if (isBadValueError(error)) return reply.status(400).send({ code: 'InvalidParameterValue', description: 'A value is not valid.' });
     if ((error as FastifyError).validation) return reply.status(400).send({ code: 'InvalidParameterValue', description: (error as Error).message });
+    const later = tryAgainLater(error);
+    if (later) return reply.status(later.status).header('retry-after', String(later.seconds)).send({ code: later.status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', description: later.message });
     request.log.error({ err: error }, 'OGC API request failed');
     return reply.status(500).send({ code: 'ServerError', description: `Something went wrong. Quote reference ${request.id}.` });
   });
