@@ -17,11 +17,15 @@ const STATUS: Record<CkanErrorType, number> = {
 export class CkanError extends Error {
   override name = 'CkanError';
   readonly status: number;
-  /** When the caller may try again (sent as Retry-After): a request limit, or a database out of reach for a moment. */
-  retryAfterSeconds?: number;
-  constructor(readonly type: CkanErrorType, message: string, readonly fields: Record<string, string[]> = {}) {
+  readonly retryAfterSeconds: number | undefined;
+  constructor(
+    readonly type: CkanErrorType, message: string, readonly fields: Record<string, string[]> = {},
+    /** A status other than the type's, and when the caller may try again (sent as Retry-After). */
+    later?: { status: number; retryAfterSeconds: number },
+  ) {
     super(message);
-    this.status = STATUS[type];
+    this.status = later?.status ?? STATUS[type];
+    this.retryAfterSeconds = later?.retryAfterSeconds;
   }
   body(): Record<string, unknown> {
     return { __type: this.type, message: this.message, ...this.fields };
@@ -37,11 +41,8 @@ export const ckanBadRequest = (message: string) => new CkanError('Bad Request', 
  * CKAN has no error for "not now": a request limit (429) or a database out of reach (503) keeps CKAN's envelope and
  * its nearest type, with the HTTP status and Retry-After that tell a script to wait rather than give up.
  */
-export function ckanTryAgain({ status, seconds, message }: TryAgain): CkanError {
-  const error = new CkanError(status === 429 ? 'Bad Request' : 'Internal Error', message);
-  Object.assign(error, { status, retryAfterSeconds: seconds });
-  return error;
-}
+export const ckanTryAgain = ({ status, seconds, message }: TryAgain) =>
+  new CkanError(status === 429 ? 'Bad Request' : 'Internal Error', message, {}, { status, retryAfterSeconds: seconds });
 
 /** PostgreSQL "data exception" errors (SQLSTATE class 22, e.g. a NUL character in text) come from bad input. */
 export const isBadValueError = (error: unknown) => typeof (error as { code?: unknown })?.code === 'string' && /^22/.test((error as { code: string }).code);
