@@ -2,7 +2,9 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createServer } from 'node:net';
 import { buildApp, type App } from '../../src/app.ts';
 import type { Config } from '../../src/platform/config.ts';
-import type { Db } from '../../src/platform/db/database.ts';
+import type { Logger } from 'pino';
+import { createDatabase, type Db } from '../../src/platform/db/database.ts';
+import { startDatabaseProxy } from './db-proxy.ts';
 import { createTestDatabase, testConfig, testLogger } from './database.ts';
 
 export interface TestApp {
@@ -22,6 +24,34 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
     app, db: database.db, config,
     async close() {
       await app.close();
+      await database.drop();
+    },
+  };
+}
+
+export interface TestAppBehindProxy extends TestApp {
+  /** The proxy between the app and its database: `cut()` is a network failure or a database restart, `restore()` ends it. */
+  proxy: Awaited<ReturnType<typeof startDatabaseProxy>>;
+}
+
+/**
+ * A fresh database and an app that reaches it only through a TCP proxy the test can cut (outage tests); `db` is the
+ * test's own direct connection, which the cut does not touch.
+ */
+export async function createTestAppBehindProxy(overrides: Record<string, string> = {}, logger: Logger = testLogger): Promise<TestAppBehindProxy> {
+  const database = await createTestDatabase();
+  const proxy = await startDatabaseProxy(database.url);
+  const pool = createDatabase(proxy.url, { poolSize: 3, logger: testLogger });
+  const config = testConfig({ DATABASE_URL: proxy.url, ...overrides });
+  const app = await buildApp({ config, db: pool.db, logger });
+  await app.ready();
+  return {
+    app, db: database.db, config, proxy,
+    async close() {
+      await proxy.restore();
+      await app.close();
+      await pool.db.destroy();
+      await proxy.close();
       await database.drop();
     },
   };

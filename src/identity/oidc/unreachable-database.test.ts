@@ -2,40 +2,24 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { buildApp, type App } from '../../app.ts';
-import { createDatabase } from '../../platform/db/database.ts';
 import { systemContext } from '../../platform/context.ts';
-import { createTestDatabase, testConfig, testLogger, type TestDatabase } from '../../../test/support/database.ts';
-import { startDatabaseProxy } from '../../../test/support/db-proxy.ts';
+import { createTestAppBehindProxy, type TestAppBehindProxy } from '../../../test/support/app.ts';
 import { RP_REDIRECT } from '../../../test/support/identity-factories.ts';
 import { registerClient } from './clients.ts';
 
 // The provider's endpoints with a database that really cannot be reached: the app runs through a TCP proxy, which is cut.
 
-let database: TestDatabase;
-let proxy: Awaited<ReturnType<typeof startDatabaseProxy>>;
-let pool: ReturnType<typeof createDatabase>;
-let app: App;
+let t: TestAppBehindProxy;
 const logged: { level: number; msg: string; route?: string }[] = [];
 let client: { clientId: string; clientSecret: string };
 
 before(async () => {
-  database = await createTestDatabase();
-  proxy = await startDatabaseProxy(database.url);
-  pool = createDatabase(proxy.url, { poolSize: 3, logger: testLogger });
   const logger = pino({ level: 'warn' }, new Writable({ write(line, _encoding, done) { logged.push(JSON.parse(String(line))); done(); } }));
-  app = await buildApp({ config: testConfig({ DATABASE_URL: proxy.url }), db: pool.db, logger });
-  await app.ready();
-  const registered = await registerClient(database.db, systemContext('test'), { clientName: 'Outage Service (test)', purpose: 'Testing.', redirectUris: [RP_REDIRECT] });
+  t = await createTestAppBehindProxy({}, logger);
+  const registered = await registerClient(t.db, systemContext('test'), { clientName: 'Outage Service (test)', purpose: 'Testing.', redirectUris: [RP_REDIRECT] });
   client = { clientId: registered.clientId, clientSecret: registered.clientSecret! };
 });
-after(async () => {
-  await proxy.restore();
-  await app.close();
-  await pool.db.destroy();
-  await proxy.close();
-  await database.drop();
-});
+after(async () => { await t.close(); });
 
 const basic = () => `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64')}`;
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
@@ -43,7 +27,7 @@ const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 const authorization = () => `/oidc/auth?${form({ client_id: client.clientId, redirect_uri: RP_REDIRECT, response_type: 'code', scope: 'openid', state: 'state-1', code_challenge: CHALLENGE, code_challenge_method: 'S256' })}`;
 
 test('token, PAR, authorization, discovery and JWKS with the database unreachable: 503 temporarily_unavailable with Retry-After, logged once, no stack on stderr', async () => {
-  await proxy.cut();
+  await t.proxy.cut();
   const stderr: string[] = [];
   const write = process.stderr.write.bind(process.stderr);
   process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => { stderr.push(String(chunk)); return (write as (...args: unknown[]) => boolean)(chunk, ...rest); }) as typeof process.stderr.write;
@@ -56,7 +40,7 @@ test('token, PAR, authorization, discovery and JWKS with the database unreachabl
     } as const;
     for (const [route, request] of Object.entries(requests)) {
       const since = logged.length;
-      const response = await app.inject(request);
+      const response = await t.app.inject(request);
       assert.equal(response.statusCode, 503, route);
       assert.equal(response.headers['retry-after'], '5', route);
       assert.equal(response.headers['cache-control'], 'no-store', route);
@@ -68,7 +52,7 @@ test('token, PAR, authorization, discovery and JWKS with the database unreachabl
 
     // A browser's authorization request gets the provider's error page, not JSON.
     const since = logged.length;
-    const page = await app.inject({ method: 'GET', url: authorization(), headers: { accept: 'text/html' } });
+    const page = await t.app.inject({ method: 'GET', url: authorization(), headers: { accept: 'text/html' } });
     assert.equal(page.statusCode, 503);
     assert.equal(page.headers['retry-after'], '5');
     assert.match(String(page.headers['content-type']), /^text\/html/);
@@ -77,7 +61,7 @@ test('token, PAR, authorization, discovery and JWKS with the database unreachabl
 
     // Discovery and the signing keys are answered without the database (the keys are read at start).
     for (const url of ['/oidc/.well-known/openid-configuration', '/oidc/jwks']) {
-      const response = await app.inject({ method: 'GET', url, headers: { accept: 'application/json' } });
+      const response = await t.app.inject({ method: 'GET', url, headers: { accept: 'application/json' } });
       assert.equal(response.statusCode, 200, url);
     }
   } finally {

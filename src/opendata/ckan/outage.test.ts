@@ -1,38 +1,19 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildApp, type App } from '../../app.ts';
-import { createDatabase } from '../../platform/db/database.ts';
-import { createTestDatabase, testConfig, testLogger, type TestDatabase } from '../../../test/support/database.ts';
-import { startDatabaseProxy } from '../../../test/support/db-proxy.ts';
+import { createTestAppBehindProxy, type TestAppBehindProxy } from '../../../test/support/app.ts';
 
 // The open data APIs with a database that really cannot be reached (the app runs through a TCP proxy, which is cut): scripts
 // get CKAN's envelope with 503 and Retry-After, never a 500, and the same calls work again once it is back.
 
-let database: TestDatabase;
-let proxy: Awaited<ReturnType<typeof startDatabaseProxy>>;
-let pool: ReturnType<typeof createDatabase>;
-let app: App;
-
-before(async () => {
-  database = await createTestDatabase();
-  proxy = await startDatabaseProxy(database.url);
-  pool = createDatabase(proxy.url, { poolSize: 3, logger: testLogger });
-  app = await buildApp({ config: testConfig({ DATABASE_URL: proxy.url, OPENDATA_CACHE: 'false' }), db: pool.db, logger: testLogger });
-  await app.ready();
-});
-after(async () => {
-  await proxy.restore();
-  await app.close();
-  await pool.db.destroy();
-  await proxy.close();
-  await database.drop();
-});
+let t: TestAppBehindProxy;
+before(async () => { t = await createTestAppBehindProxy({ OPENDATA_CACHE: 'false' }); });
+after(async () => { await t.close(); });
 
 test('a database out of reach: 503 with Retry-After in CKAN\'s envelope and the other APIs\' own, never a 500, then answers again', async () => {
   const calls = ['/api/3/action/package_list', '/api/3/action/package_show?id=anything', '/tc-data/api/3/action/package_search?q=rainfall', '/api/3/action/organization_list'];
-  await proxy.cut();
+  await t.proxy.cut();
   for (const url of calls) {
-    const response = await app.inject({ url });
+    const response = await t.app.inject({ url });
     assert.equal(response.statusCode, 503, url);
     assert.ok(Number(response.headers['retry-after']) >= 1, `${url}: Retry-After`);
     const body = response.json();
@@ -47,11 +28,11 @@ test('a database out of reach: 503 with Retry-After in CKAN\'s envelope and the 
     [filter, (b: { error: string }) => b.error],
     ['/v1/historical-archive/list-files?start=20260101&end=20261231', (b: { message: string }[]) => b[0]!.message],
   ] as const) {
-    const response = await app.inject({ url });
+    const response = await t.app.inject({ url });
     assert.equal(response.statusCode, 503, url);
     assert.ok(Number(response.headers['retry-after']) >= 1, `${url}: Retry-After`);
     assert.match((message as (b: unknown) => string)(response.json()), /cannot be reached for a moment/, url);
   }
-  await proxy.restore();
-  for (const url of calls.slice(0, 1)) assert.equal((await app.inject({ url })).statusCode, 200, `${url} after the outage`);
+  await t.proxy.restore();
+  for (const url of calls.slice(0, 1)) assert.equal((await t.app.inject({ url })).statusCode, 200, `${url} after the outage`);
 });
