@@ -65,3 +65,9 @@ export function fromDriverError(error: unknown): DomainError | undefined {
   if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(error.message)) return unavailable();
   return undefined;
 }
+
+/** The verdict on a database that cannot be reached right now (fromDriverError's `unavailable`), if that is what `error` is. */
+export function unreachableDatabase(error: unknown): DomainError | undefined {
+  const domain = fromDriverError(error);
+  return domain?.code === 'unavailable' ? domain : undefined;
+}

@@ -13,7 +13,8 @@ import * as oidcStore from './store.ts';
 import { endCitizenSessionOnLogout, renderProviderError } from './provider-pages.ts';
 import { throttleTokenEndpoints, ThrottledRequest } from './throttle.ts';
 import { readAhead, readAheadPerRequest } from './read-ahead.ts';
-import { answerUnreachableDatabase, unreachableDatabase } from './unavailable.ts';
+import { unreachableDatabase } from '../../platform/errors.ts';
+import { answerUnreachableDatabase } from './unavailable.ts';
 import type { AccountRead } from './store.ts';
 
 export const OIDC_PREFIX = '/oidc';

@@ -1,14 +1,8 @@
 import type Provider from 'oidc-provider';
 import type { KoaContext } from 'oidc-provider';
 import type { Logger } from 'pino';
-import { fromDriverError, type DomainError } from '../../platform/errors.ts';
+import { unreachableDatabase } from '../../platform/errors.ts';
 import { renderProviderError } from './provider-pages.ts';
-
-/** The platform's verdict on a database that cannot be reached (see platform/errors.ts), if that is what failed. */
-export function unreachableDatabase(error: unknown): DomainError | undefined {
-  const domain = fromDriverError(error);
-  return domain?.code === 'unavailable' ? domain : undefined;
-}
 
 /**
  * A database that cannot be reached is answered 503 temporarily_unavailable (RFC 6749 §4.1.2.1) with Retry-After, as

@@ -11,7 +11,7 @@ import { claimsFromProfile, identityDocumentClaims, OPENID_CLAIMS, SCOPE_CLAIMS 
 import * as store from './store.ts';
 import type { TokenBundle, TokenBundleRequest } from './store.ts';
 import { throttleProbe, throttleRules } from './throttle.ts';
-import { unreachableDatabase } from './unavailable.ts';
+import { unreachableDatabase } from '../../platform/errors.ts';
 
 type Payload = Record<string, unknown>;
 const BEARER = /^bearer ([A-Za-z0-9_-]{20,128})$/i;
