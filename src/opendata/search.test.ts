@@ -1,14 +1,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql, type KyselyPlugin } from 'kysely';
+import { sql } from 'kysely';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
+import { countingStatements } from '../../test/support/database.ts';
 import { buildOrganisation } from '../../test/support/factories.ts';
 import { buildDataset } from '../../test/support/opendata-factories.ts';
 import { systemContext } from '../platform/context.ts';
 import { seedOrganisations } from '../organisations/index.ts';
 import { seedSyntheticDatasets } from './index.ts';
 import { packageSearch, packageShow } from './ckan/package-actions.ts';
-import type { Db } from '../platform/db/database.ts';
 import { searchCatalogue, type SearchOptions } from './search.ts';
 import { disableSearchCache, SearchCache } from './search-cache.ts';
 
@@ -20,19 +20,9 @@ before(async () => {
 });
 after(async () => { await t.close(); });
 
-/** The database, counting every statement sent through it (raw SQL included: Kysely compiles it through plugins). */
-function counting(db: Db) {
-  const counter = { statements: 0 };
-  const plugin: KyselyPlugin = {
-    transformQuery: (args) => { counter.statements++; return args.node; },
-    transformResult: async (args) => args.result,
-  };
-  return { db: db.withPlugin(plugin), counter };
-}
-
 describe('statements per CKAN call', () => {
   test('package_search is one statement whatever the page size, with or without a query and facets', async () => {
-    const { db, counter } = counting(t.db);
+    const { db, counter } = countingStatements(t.db);
     const search = async (params: Record<string, string>) => {
       const before = counter.statements;
       const result = await packageSearch({ db, params, locale: 'en', baseUrl: 'http://localhost' }) as { results: unknown[] };
@@ -49,7 +39,7 @@ describe('statements per CKAN call', () => {
   });
 
   test('package_show is one statement: the dataset and its resources', async () => {
-    const { db, counter } = counting(t.db);
+    const { db, counter } = countingStatements(t.db);
     const show = (id: string) => packageShow({ db, params: { id }, locale: 'en', baseUrl: 'http://localhost' }) as Promise<{ resources: unknown[] }>;
     await show('synthetic-000001');
     const before = counter.statements;
@@ -79,8 +69,8 @@ describe('kept search matches', () => {
   const facets = { fields: ['tags' as const], limit: 5 };
 
   test('a later page of the same search reads only its rows, and answers as the database does', async () => {
-    const { db, counter } = counting(t.db);
-    const fresh = counting(t.db).db;
+    const { db, counter } = countingStatements(t.db);
+    const fresh = countingStatements(t.db).db;
     disableSearchCache(fresh);
     await searchCatalogue(db, options(0, 10), facets);
     for (const [offset, limit] of [[10, 10], [0, 1000], [60, 7], [5000, 10]] as const) {
@@ -111,10 +101,10 @@ describe('words alone in CKAN\'s default order (opendata_search_words, its plan 
   const general = { fields: ['tags' as const], limit: 5 };
 
   test('finds, counts, ranks and pages as the general statement does, with and without resources and kept matches', async () => {
-    const kept = counting(t.db).db;
-    const uncached = counting(t.db).db;
+    const kept = countingStatements(t.db).db;
+    const uncached = countingStatements(t.db).db;
     disableSearchCache(uncached);
-    const statement = counting(t.db).db;
+    const statement = countingStatements(t.db).db;
     disableSearchCache(statement);
     for (const q of ['rainfall', '雨量', 'sha tin', '12', 'synthetic', 'nosuchword']) {
       for (const offset of [0, 10, 1090, 5000]) {

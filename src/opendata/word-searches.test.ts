@@ -1,7 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql, type KyselyPlugin } from 'kysely';
+import { sql } from 'kysely';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
+import { countingStatements } from '../../test/support/database.ts';
 import { systemContext } from '../platform/context.ts';
 import { seedOrganisations } from '../organisations/index.ts';
 import { seedSyntheticDatasets } from './index.ts';
@@ -16,21 +17,12 @@ before(async () => {
 });
 after(async () => { await t.close(); });
 
-/** The database, counting statements and the most under way at once. */
-function counting() {
-  const counter = { statements: 0, underWay: 0, most: 0 };
-  const plugin: KyselyPlugin = {
-    transformQuery: (args) => { counter.statements++; counter.most = Math.max(counter.most, ++counter.underWay); return args.node; },
-    transformResult: async (args) => { counter.underWay--; return args.result; },
-  };
-  return { db: t.db.withPlugin(plugin), counter };
-}
 const search = (q: string, offset = 0): WordSearch => ({ tsquery: searchQuery(q)!, limit: 10, offset, keep: 2000, withResources: true });
 const alone = async (s: WordSearch) =>
   (await sql`SELECT * FROM opendata_search_words(${s.tsquery}, ${s.limit}, ${s.offset}, ${s.keep}, ${s.withResources})`.execute(t.db)).rows;
 
 test('searches asked together are read by one statement, each answered with its own rows', async () => {
-  const { db, counter } = counting();
+  const { db, counter } = countingStatements(t.db);
   const read = coalescedWordSearches(db);
   const searches = [search('rainfall'), search('sha tin', 10), search('12'), search('nosuchword'), search('雨量'), search('rainfall', 290)];
   const answers = await Promise.all(searches.map(read));
@@ -41,7 +33,7 @@ test('searches asked together are read by one statement, each answered with its 
 });
 
 test('a search that cannot be read fails alone; the others of its statement are answered', async () => {
-  const { db, counter } = counting();
+  const { db, counter } = countingStatements(t.db);
   const read = coalescedWordSearches(db);
   const broken: WordSearch = { ...search('rainfall'), tsquery: "'rainfall' & (" };
   const [good, bad, other] = await Promise.allSettled([read(search('rainfall')), read(broken), read(search('sha tin'))]);
@@ -53,7 +45,7 @@ test('a search that cannot be read fails alone; the others of its statement are 
 });
 
 test('at most `inFlight` statements of at most `batch` searches; a search sees what was committed before it asked', async () => {
-  const { db, counter } = counting();
+  const { db, counter } = countingStatements(t.db);
   const read = coalescedWordSearches(db, { batch: 2, inFlight: 1 });
   const first = read(search('rainfall'));
   const rest = [1, 2, 3, 4].map(() => read(search('rainfall')));

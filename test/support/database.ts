@@ -138,3 +138,16 @@ export function testConfig(overrides: NodeJS.ProcessEnv = {}): Config {
     DATA_DIR: dataDir,
   });
 }
+
+/**
+ * `db` counting the statements sent through it (raw SQL included: Kysely compiles it through plugins), and the most
+ * under way at once.
+ */
+export function countingStatements(db: Db) {
+  const counter = { statements: 0, underWay: 0, most: 0 };
+  const counted = db.withPlugin({
+    transformQuery: (args) => { counter.statements++; counter.most = Math.max(counter.most, ++counter.underWay); return args.node; },
+    transformResult: async (args) => { counter.underWay--; return args.result; },
+  });
+  return { db: counted, counter };
+}

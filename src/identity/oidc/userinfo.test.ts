@@ -5,11 +5,11 @@ import { sql } from 'kysely';
 import * as oidc from 'openid-client';
 import { exportJWK, generateKeyPair } from 'jose';
 import type { TestApp } from '../../../test/support/app.ts';
-import { testLogger } from '../../../test/support/database.ts';
+import { countingStatements, testLogger } from '../../../test/support/database.ts';
 import { freePort, listeningTestApp } from '../../../test/support/app.ts';
 import { authorizeInBrowser, Browser, buildCitizen, RP_REDIRECT } from '../../../test/support/identity-factories.ts';
 import { systemContext } from '../../platform/context.ts';
-import { createDatabase, type Db, type Trx } from '../../platform/db/database.ts';
+import { createDatabase, type Trx } from '../../platform/db/database.ts';
 import { clearFailures } from '../../platform/throttle/index.ts';
 import { documentKeys } from '../proofing.ts';
 import { registerClient } from './clients.ts';
@@ -188,13 +188,6 @@ async function fastPathClaims(readBundle: UserinfoDeps['readBundle'], token: str
   return answer?.body;
 }
 
-/** `db` counting the statements sent through it. */
-function counting(db: Db) {
-  const counter = { statements: 0, db: db as Db };
-  counter.db = db.withPlugin({ transformQuery: ({ node }) => { counter.statements++; return node; }, transformResult: async ({ result }) => result });
-  return counter;
-}
-
 /** A service registered with client_secret_basic, for signing several citizens in. */
 async function service(name: string) {
   const { clientId, clientSecret } = await registerClient(t.db, systemContext('test'), { clientName: name, purpose: 'Testing.', redirectUris: [RP_REDIRECT] });
@@ -242,14 +235,14 @@ describe('userinfo requests read together', () => {
       signedInCitizens.push({ citizen, atFirst: await signInAt(first, browser, citizen), atSecond: await signInAt(second, browser, citizen) });
     }
     const asked = signedInCitizens.flatMap(({ citizen, atFirst, atSecond }) => [{ citizen, tokens: atFirst }, { citizen, tokens: atSecond }]);
-    const reads = counting(t.db);
+    const reads = countingStatements(t.db);
     const answers = await Promise.all(asked.map(({ tokens }) => fastPathClaims(coalescedTokenBundles(reads.db), tokens.access_token)));
-    assert.equal(reads.statements, asked.length, 'a reader per request: one statement each');
+    assert.equal(reads.counter.statements, asked.length, 'a reader per request: one statement each');
 
-    const together = counting(t.db);
+    const together = countingStatements(t.db);
     const readTogether = coalescedTokenBundles(together.db);
     const answeredTogether = await Promise.all(asked.map(({ tokens }) => fastPathClaims(readTogether, tokens.access_token)));
-    assert.equal(together.statements, 1, 'one shared reader: one statement for all');
+    assert.equal(together.counter.statements, 1, 'one shared reader: one statement for all');
     assert.deepEqual(answeredTogether, answers);
     asked.forEach(({ citizen, tokens }, i) => {
       assert.equal(answeredTogether[i]?.sub, tokens.claims()!.sub, `request ${i}: its own sub`);
@@ -269,10 +262,10 @@ describe('userinfo requests read together', () => {
     await setToken(expired.tokens.access_token, sql`payload = jsonb_set(payload, '{exp}', to_jsonb(extract(epoch from now())::int - 60))`);
     await sql`DELETE FROM oidc_models WHERE kind = 'Grant' AND id = (SELECT payload->>'grantId' FROM oidc_models WHERE kind = 'AccessToken' AND id = ${revoked.tokens.access_token})`.execute(t.db);
     const asked = [good[0]!.tokens.access_token, 'u'.repeat(43), expired.tokens.access_token, good[1]!.tokens.access_token, revoked.tokens.access_token, good[2]!.tokens.access_token];
-    const reads = counting(t.db);
+    const reads = countingStatements(t.db);
     const read = coalescedTokenBundles(reads.db);
     const answers = await Promise.all(asked.map((token) => fastPathClaims(read, token)));
-    assert.equal(reads.statements, 1);
+    assert.equal(reads.counter.statements, 1);
     assert.deepEqual(answers.map((a) => a?.email), [good[0]!.citizen.email, undefined, undefined, good[1]!.citizen.email, undefined, good[2]!.citizen.email]);
     const statuses = await Promise.all(asked.map(async (token) => (await userinfo(bearer(token))).status));
     assert.deepEqual(statuses, [200, 401, 401, 200, 401, 200]);
