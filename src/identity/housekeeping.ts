@@ -8,6 +8,8 @@ const TABLES = [
   { table: 'citizen_phone_codes', column: 'expires_at' },
   { table: 'citizen_personal_codes', column: 'expires_at' },
   { table: 'oidc_models', column: 'expires_at' },
+  // Read within minutes by every process that keeps token bundles (oidc/token-bundle-cache.ts).
+  { table: 'identity_changes', column: 'changed_at' },
 ] as const;
 
 /**

@@ -144,9 +144,16 @@ export function testConfig(overrides: NodeJS.ProcessEnv = {}): Config {
  * under way at once.
  */
 export function countingStatements(db: Db) {
-  const counter = { statements: 0, underWay: 0, most: 0 };
+  // `texts`: each raw statement's SQL (parameters left out), for a test to tell which statement was sent.
+  const counter = { statements: 0, underWay: 0, most: 0, texts: [] as string[] };
   const counted = db.withPlugin({
-    transformQuery: (args) => { counter.statements++; counter.most = Math.max(counter.most, ++counter.underWay); return args.node; },
+    transformQuery: (args) => {
+      counter.statements++;
+      counter.most = Math.max(counter.most, ++counter.underWay);
+      const node = args.node as { kind: string; sqlFragments?: readonly string[] };
+      counter.texts.push(node.sqlFragments?.join('?') ?? node.kind);
+      return args.node;
+    },
     transformResult: async (args) => { counter.underWay--; return args.result; },
   });
   return { db: counted, counter };

@@ -18,7 +18,7 @@ import { ConnectedServicesPage, ConsentPage } from '../views/consent.tsx';
 import { SCOPE_CLAIMS, type ProfileScope } from './claims.ts';
 import { createProvider, OIDC_PREFIX, pairwiseSubject } from './provider.ts';
 import { inTransaction } from './adapter.ts';
-import { answerUserinfo, coalescedTokenBundles } from './userinfo.ts';
+import { answerUserinfo, keptTokenBundles } from './userinfo.ts';
 import { documentKeys } from '../proofing.ts';
 
 const UidParams = Type.Object({ uid: Type.String({ pattern: '^[A-Za-z0-9_-]{10,64}$' }) });
@@ -70,7 +70,7 @@ export const openIdRoutes: ModuleRoutes = async (app, services) => {
   });
 
   // Userinfo's common request is answered without the provider's stack (userinfo.ts); the rest goes to the provider.
-  const userinfo = { readBundle: coalescedTokenBundles(db), provider, keys: documentKeys(config), logger: services.logger, pairwiseSubject: pairwiseSubject(config.SESSION_SECRET) };
+  const userinfo = { readBundle: keptTokenBundles(db), provider, keys: documentKeys(config), logger: services.logger, pairwiseSubject: pairwiseSubject(config.SESSION_SECRET) };
   app.route({
     method: 'GET', url: `${OIDC_PREFIX}/me`, schema: { hide: true }, exposeHeadRoute: false,
     onRequest: async (request, reply) => {

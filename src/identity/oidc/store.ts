@@ -67,20 +67,48 @@ export async function findTokenBundle(db: Queryable, kind: string, id: string, t
 /** A token to read with its bundle, and its caller's throttle probe. */
 export interface TokenBundleRequest { id: string; throttle: ThrottleProbe }
 /**
- * findTokenBundle for many tokens in one statement (the function oidc_token_bundles): the answer at each place is
- * that request's bundle, or undefined. Every bundle is read at the statement's start, so none is older than its request.
+ * Where a reader of the identity change log (migration identity_changes) stands: it has seen every change up to `seq`
+ * but those of the transactions `pending` (in progress at its last read), which may still commit.
  */
-export async function findTokenBundles(db: Queryable, kind: string, requests: readonly TokenBundleRequest[]): Promise<(TokenBundle | undefined)[]> {
+export interface ChangeLogPlace { seq: number; pending: string[] }
+/** The change log read from a place: the changed keys since, and the new place. */
+export interface ChangesRead { keys: string[]; place: ChangeLogPlace }
+/**
+ * The identity changes committed since `from` (none the first time: undefined) and, in the same statement and so at
+ * the same moment, findTokenBundle for each of `requests` (the function oidc_token_bundles; undefined at a request's
+ * place when its token is not found; with no requests, the log alone). More than `maxKeys` keys are cut at one more,
+ * for the caller to see that there were too many.
+ */
+export async function readChangesAndBundles(db: Queryable, kind: string, from: ChangeLogPlace | undefined, requests: readonly TokenBundleRequest[], maxKeys: number): Promise<{ changes: ChangesRead; bundles: (TokenBundle | undefined)[] }> {
+  const place = from ?? { seq: 0, pending: [] };
+  const log = sql`json_build_object(
+    'seq', (SELECT max(seq) FROM identity_changes),
+    'pending', (SELECT coalesce(array_agg(x::text), '{}') FROM pg_snapshot_xip(pg_current_snapshot()) x),
+    'keys', (SELECT coalesce(json_agg(c.key), '[]') FROM (SELECT key FROM identity_changes
+      WHERE ${from !== undefined} AND (seq > ${place.seq} OR xid = ANY(${place.pending}::xid8[])) LIMIT ${maxKeys + 1}) c))`;
+  type Log = { seq: number | null; pending: string[]; keys: string[] };
+  const bundles: (TokenBundle | undefined)[] = new Array(requests.length).fill(undefined);
+  let read: Log;
+  if (requests.length === 0) {
+    read = (await sql<{ log: Log }>`SELECT ${log} AS log`.execute(db)).rows[0]!.log;
+  } else {
+    const { keys, owners } = throttleOwners(requests);
+    const { rows } = await sql<BundleRow & { place: number | null; log: Log | null }>`SELECT CASE WHEN row_number() OVER () = 1 THEN s.log END AS log, b.*
+      FROM (SELECT ${log} AS log) s LEFT JOIN LATERAL oidc_token_bundles(${kind}, ${requests.map((r) => r.id)}::text[], ${new Date()},
+        ${keys}::text[], ${owners}::integer[], ${requests.map((r) => r.throttle.failures)}::integer[], ${requests.map((r) => r.throttle.windowSeconds)}::integer[]) b ON true`.execute(db);
+    read = rows[0]!.log!;
+    for (const row of rows) if (row.place !== null) bundles[row.place - 1] = bundleOf(row);
+  }
+  return { changes: { keys: read.keys, place: { seq: Math.max(place.seq, read.seq ?? 0), pending: read.pending } }, bundles };
+}
+/** The requests' throttle keys in one array, each with its request's place (from 1) in another. */
+function throttleOwners(requests: readonly TokenBundleRequest[]): { keys: string[]; owners: number[] } {
   const keys: string[] = [];
   const owners: number[] = [];
   requests.forEach((request, i) => {
     for (const key of request.throttle.keys) { keys.push(key); owners.push(i + 1); }
   });
-  const { rows } = await sql<BundleRow & { place: number }>`SELECT * FROM oidc_token_bundles(${kind}, ${requests.map((r) => r.id)}::text[], ${new Date()},
-    ${keys}::text[], ${owners}::integer[], ${requests.map((r) => r.throttle.failures)}::integer[], ${requests.map((r) => r.throttle.windowSeconds)}::integer[])`.execute(db);
-  const bundles: (TokenBundle | undefined)[] = new Array(requests.length).fill(undefined);
-  for (const row of rows) bundles[row.place - 1] = bundleOf(row);
-  return bundles;
+  return { keys, owners };
 }
 type BundleRow = ModelRead & {
   grant_payload: Record<string, unknown> | null; grant_consumed_at: Date | null; session_payload: Record<string, unknown> | null; session_consumed_at: Date | null;

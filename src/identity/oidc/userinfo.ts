@@ -3,12 +3,11 @@ import type Provider from 'oidc-provider';
 import type { ClientLike } from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { Db } from '../../platform/db/database.ts';
-import { readTogether, type ReadTogetherLimits } from '../../platform/db/read-together.ts';
 import type { DomainError } from '../../platform/errors.ts';
 import { profileOf } from '../profile.ts';
 import type { DocumentKeys } from '../proofing.ts';
 import { claimsFromProfile, identityDocumentClaims, OPENID_CLAIMS, SCOPE_CLAIMS } from './claims.ts';
-import * as store from './store.ts';
+import { TokenBundleCache, type TokenBundleCacheOptions } from './token-bundle-cache.ts';
 import type { TokenBundle, TokenBundleRequest } from './store.ts';
 import { throttleProbe, throttleRules } from './throttle.ts';
 import { unreachableDatabase } from '../../platform/errors.ts';
@@ -20,7 +19,7 @@ const now = () => Math.floor(Date.now() / 1000);
 const live = (payload: Payload) => payload.exp === undefined || (typeof payload.exp === 'number' && payload.exp > now());
 
 export interface UserinfoDeps {
-  /** A token's bundle, read after the call (coalescedTokenBundles). */
+  /** A token's bundle as of a read sent after the call (keptTokenBundles). */
   readBundle(request: TokenBundleRequest): Promise<TokenBundle | undefined>;
   provider: Provider;
   keys: DocumentKeys;
@@ -30,9 +29,9 @@ export interface UserinfoDeps {
 
 /**
  * Userinfo for the common request (GET, a bearer token in the Authorization header, nothing else) without the
- * provider's middleware stack: one statement reads the token, its grant, session, citizen and profile, and whether
- * the caller's address may be throttled, every time (no cache, so a revocation anywhere is seen at once); concurrent
- * requests share that statement (coalescedTokenBundles), each read after it arrived.
+ * provider's middleware stack: the token, its grant, session, citizen and profile, and whether the caller's address
+ * may be throttled, kept in memory but checked against the identity change log by a statement sent after the request
+ * arrived, so a revocation anywhere is seen at once (keptTokenBundles); concurrent requests share that statement.
  * It answers only a request the provider would answer 200, with the same body and headers; anything else (a DPoP or
  * certificate-bound token, a claims request for userinfo, rejected claims, an Origin, an address that may be throttled, and every refusal) is
  * left to the provider, which answers it (WWW-Authenticate, 401 invalid_token, 429) and counts the failure as before.
@@ -107,10 +106,7 @@ function sessionStillBinds(session: Payload | undefined, token: Payload): boolea
   return authorizations?.[token.clientId as string]?.grantId === token.grantId;
 }
 
-/**
- * Access tokens' bundles read together (read-together.ts): one statement for up to `batch` tokens, at most `inFlight`
- * at once; a failed statement fails each of its requests, and no others.
- */
-export function coalescedTokenBundles(db: Db, limits: ReadTogetherLimits = { batch: 64, inFlight: 4 }) {
-  return readTogether((requests: TokenBundleRequest[]) => store.findTokenBundles(db, 'AccessToken', requests), limits);
+/** Access tokens' bundles kept in this process and checked against the change log at every call (token-bundle-cache.ts). */
+export function keptTokenBundles(db: Db, options?: TokenBundleCacheOptions): UserinfoDeps['readBundle'] {
+  return new TokenBundleCache(db, options).read;
 }

@@ -15,6 +15,8 @@ export class BudgetedLru<V extends NonNullable<unknown>> {
     readonly cost: (key: string, value: V) => number,
     readonly maxBytes: number,
     readonly maxEntries: number,
+    /** Told of every value that leaves (deleted, replaced, pushed out or cleared), e.g. to keep an index of them. */
+    readonly onRemove?: (key: string, value: V) => void,
   ) {}
 
   /** The estimated bytes held, always within `maxBytes`. */
@@ -61,6 +63,7 @@ export class BudgetedLru<V extends NonNullable<unknown>> {
   }
 
   clear(): void {
+    if (this.onRemove) for (const [key, value] of this.#entries) this.onRemove(key, value);
     this.#entries.clear();
     this.#bytes = 0;
   }
@@ -68,5 +71,6 @@ export class BudgetedLru<V extends NonNullable<unknown>> {
   #remove(key: string, value: V): void {
     this.#entries.delete(key);
     this.#bytes -= this.cost(key, value);
+    this.onRemove?.(key, value);
   }
 }

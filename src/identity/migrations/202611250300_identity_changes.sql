@@ -1,0 +1,61 @@
+-- What changed in the rows a userinfo answer is made of, so that a process may keep token bundles in memory and still
+-- see every change committed before a request asked (oidc/token-bundle-cache.ts). One row per changed thing, named by
+-- key: 'token:<id>', 'grant:<id>', 'session:<uid>', 'citizen:<id>', 'throttle:<counter key>'. `xid` is the writing
+-- transaction's: a reader that saw the log up to `seq` at one snapshot catches up with `seq > that OR xid = ANY(the
+-- transactions in progress at that snapshot)`, as a sequence number is taken before its transaction commits (which
+-- is also why the sequence must not cache numbers per connection: they must be handed out in time order).
+-- Inserts of tokens and grants are not logged: a bundle is kept only once its token, grant and citizen exist.
+CREATE TABLE identity_changes (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  key text NOT NULL,
+  changed_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX identity_changes_xid_idx ON identity_changes (xid);
+CREATE INDEX identity_changes_changed_at_idx ON identity_changes (changed_at);
+
+-- Row triggers with WHEN: the provider's other models (codes, refresh tokens, interactions) cost no function call.
+-- Nor do rows that expired a minute ago or more (the sweep's deletes): a kept bundle is refused by the expiry in its
+-- payloads, which is the same moment as the row's.
+CREATE FUNCTION identity_model_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  changed oidc_models := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+BEGIN
+  INSERT INTO identity_changes (key) VALUES (CASE changed.kind WHEN 'AccessToken' THEN 'token:' || changed.id
+    WHEN 'Grant' THEN 'grant:' || changed.id ELSE 'session:' || coalesce(changed.uid, '') END);
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER identity_model_updated AFTER UPDATE OR DELETE ON oidc_models FOR EACH ROW
+  WHEN (OLD.kind IN ('AccessToken', 'Grant', 'Session') AND (OLD.expires_at IS NULL OR OLD.expires_at > now() - interval '1 minute'))
+  EXECUTE FUNCTION identity_model_changed();
+-- A session found by uid may be a new row of an old uid (the provider renews a session's id).
+CREATE TRIGGER identity_session_inserted AFTER INSERT ON oidc_models FOR EACH ROW
+  WHEN (NEW.kind = 'Session') EXECUTE FUNCTION identity_model_changed();
+
+CREATE FUNCTION identity_citizen_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO identity_changes (key) VALUES ('citizen:' || CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END);
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER identity_citizen_changed AFTER UPDATE OR DELETE ON citizens FOR EACH ROW EXECUTE FUNCTION identity_citizen_changed();
+
+CREATE FUNCTION identity_profile_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO identity_changes (key) VALUES ('citizen:' || CASE WHEN TG_OP = 'DELETE' THEN OLD.citizen_id ELSE NEW.citizen_id END);
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER identity_profile_changed AFTER INSERT OR UPDATE OR DELETE ON citizen_profile_fields FOR EACH ROW EXECUTE FUNCTION identity_profile_changed();
+
+-- Only failures counted against the provider's callers decide userinfo's path; a cleared counter needs no entry
+-- (an address is kept only as 'nothing counted').
+CREATE FUNCTION identity_throttle_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO identity_changes (key) VALUES ('throttle:' || NEW.key);
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER identity_throttle_changed AFTER INSERT OR UPDATE ON throttle_counters FOR EACH ROW
+  WHEN (NEW.key LIKE 'oidc:%') EXECUTE FUNCTION identity_throttle_changed();
