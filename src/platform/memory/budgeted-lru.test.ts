@@ -75,3 +75,18 @@ test('delete and clear give the bytes back', () => {
   cache.set('c', 'x');
   assert.equal(cache.bytes, 1, 'usable after clearing');
 });
+
+test('onRemove is told of every value that leaves: deleted, replaced, pushed out, refused in its place, cleared', () => {
+  const gone: string[] = [];
+  const cache = new BudgetedLru<string>((_key, value) => value.length, 100, 3, (key, value) => gone.push(`${key}=${value}`));
+  cache.set('a', '1');
+  cache.set('a', '2');
+  cache.set('b', '3');
+  cache.set('c', '4');
+  cache.set('d', '5');
+  cache.delete('b');
+  cache.delete('b');
+  cache.set('c', 'x'.repeat(50));
+  cache.clear();
+  assert.deepEqual(gone, ['a=1', 'a=2', 'b=3', 'c=4', 'd=5']);
+});
