@@ -59,3 +59,20 @@ END
 $$;
 CREATE TRIGGER identity_throttle_changed AFTER INSERT OR UPDATE ON throttle_counters FOR EACH ROW
   WHEN (NEW.key LIKE 'oidc:%') EXECUTE FUNCTION identity_throttle_changed();
+
+-- What a reader at (p_seq, p_pending) has not seen, as of the calling statement's snapshot (STABLE: the caller's), and
+-- its new place; none the first time (not p_since). A kept plan: planning the statement cost 0.15 ms of its 0.3 ms.
+-- Two scans, each on its index: as one (seq > p_seq OR xid = ANY(p_pending)), the kept plan read the whole table
+-- (9.8 ms at 100,000 rows against 0.2 ms).
+CREATE FUNCTION identity_changes_since(p_since boolean, p_seq bigint, p_pending xid8[], p_max integer) RETURNS json
+LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+  RETURN json_build_object(
+    'seq', (SELECT max(seq) FROM identity_changes),
+    'pending', (SELECT coalesce(array_agg(x::text), '{}') FROM pg_snapshot_xip(pg_current_snapshot()) x),
+    'keys', (SELECT coalesce(json_agg(c.key), '[]') FROM (
+      (SELECT key FROM identity_changes WHERE p_since AND seq > p_seq ORDER BY seq LIMIT p_max)
+      UNION ALL
+      (SELECT key FROM identity_changes WHERE p_since AND xid = ANY(p_pending) LIMIT p_max)) c));
+END
+$$;

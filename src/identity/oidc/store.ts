@@ -81,11 +81,7 @@ export interface ChangesRead { keys: string[]; place: ChangeLogPlace }
  */
 export async function readChangesAndBundles(db: Queryable, kind: string, from: ChangeLogPlace | undefined, requests: readonly TokenBundleRequest[], maxKeys: number): Promise<{ changes: ChangesRead; bundles: (TokenBundle | undefined)[] }> {
   const place = from ?? { seq: 0, pending: [] };
-  const log = sql`json_build_object(
-    'seq', (SELECT max(seq) FROM identity_changes),
-    'pending', (SELECT coalesce(array_agg(x::text), '{}') FROM pg_snapshot_xip(pg_current_snapshot()) x),
-    'keys', (SELECT coalesce(json_agg(c.key), '[]') FROM (SELECT key FROM identity_changes
-      WHERE ${from !== undefined} AND (seq > ${place.seq} OR xid = ANY(${place.pending}::xid8[])) LIMIT ${maxKeys + 1}) c))`;
+  const log = sql`identity_changes_since(${from !== undefined}, ${place.seq}, ${place.pending}::xid8[], ${maxKeys + 1})`;
   type Log = { seq: number | null; pending: string[]; keys: string[] };
   const bundles: (TokenBundle | undefined)[] = new Array(requests.length).fill(undefined);
   let read: Log;

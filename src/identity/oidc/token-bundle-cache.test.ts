@@ -160,3 +160,70 @@ describe('kept token bundles', () => {
     assert.equal(cache.size, 1);
   });
 });
+
+/**
+ * A cache whose statements return only when the test lets them, in the order it chooses (each has read by then);
+ * after `letAllReturn()`, every statement returns at once.
+ */
+function heldBack() {
+  const held: (() => void)[] = [];
+  let holding = true;
+  const db = t.db.withPlugin({
+    transformQuery: (args) => args.node,
+    transformResult: async (args) => {
+      if (holding) await new Promise<void>((resolve) => held.push(resolve));
+      return args.result;
+    },
+  });
+  const cache = new TokenBundleCache(db);
+  /** Waits for the `i`th statement (from 0) to have read. */
+  const statement = async (i: number) => {
+    while (!held[i]) await new Promise((resolve) => setTimeout(resolve, 5));
+    return { release: held[i]! };
+  };
+  const letAllReturn = () => {
+    holding = false;
+    for (const release of held) release();
+  };
+  return { read: (token: string) => cache.read({ id: token, throttle: probe }), statement, count: () => held.length, letAllReturn };
+}
+
+describe('kept token bundles, statements returning out of order', () => {
+  test('a bundle read before a change but returned after the statement that reported it is not kept', async () => {
+    const other = await issued();
+    const slow = await issued();
+    const { read, statement, letAllReturn } = heldBack();
+    const first = read(other.token);
+    (await statement(0)).release();
+    await first;
+    const early = read(slow.token);
+    await statement(1);
+    await sql`UPDATE citizen_profile_fields SET value = 'WONG, Renamed' WHERE citizen_id = ${slow.citizen.id} AND field = 'name_en'`.execute(t.db);
+    const late = read(slow.token);
+    (await statement(2)).release();
+    assert.equal(nameOf(await late), 'WONG, Renamed');
+    // Asked again: the log is read from where the second statement left it, which the change is behind.
+    const again = read(slow.token);
+    await statement(3);
+    (await statement(1)).release();
+    assert.equal(nameOf(await early), 'WONG, Tai Man', 'read before the change, which it was asked before');
+    (await statement(3)).release();
+    assert.equal(nameOf(await again), 'WONG, Renamed', 'the older read was not kept');
+    letAllReturn();
+  });
+
+  test('until a first statement returns, no other is sent: there is no place in the log to read changes from', async () => {
+    const { token, citizen } = await issued();
+    const { read, statement, count, letAllReturn } = heldBack();
+    const early = read(token);
+    await statement(0);
+    await sql`UPDATE citizen_profile_fields SET value = 'WONG, Renamed' WHERE citizen_id = ${citizen.id} AND field = 'name_en'`.execute(t.db);
+    const late = read(token);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(count(), 1, 'the second waits');
+    letAllReturn();
+    assert.equal(nameOf(await early), 'WONG, Tai Man');
+    assert.equal(nameOf(await late), 'WONG, Renamed');
+    assert.equal(nameOf(await read(token)), 'WONG, Renamed');
+  });
+});

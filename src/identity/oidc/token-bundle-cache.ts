@@ -6,11 +6,14 @@ import { readChangesAndBundles, type ChangeLogPlace, type ChangesRead, type Toke
 // log (migration identity_changes) in a statement sent after the request arrived: every change committed before a
 // request asked (a revoked token, a withdrawn grant, a disabled account, an edited profile, a failure counted against
 // the caller's address) is seen by it, from whichever process it came. Concurrent requests share that statement; the
-// tokens not held are read in it too, at the same moment as the log, so what is kept and what has changed since agree.
-// One statement at a time: each is applied in the order its moment came.
+// tokens not held are read in it too, at the same moment as the log.
+// Up to IN_FLIGHT statements overlap (one at a time, each request waited for a whole statement under way and then its
+// own). Their moments may come in any order, so a bundle read by one is not kept if a statement that returned while it
+// was under way reported a change to it: that change may be newer than the bundle, and the log will not name it again.
 
-/** How many tokens a statement reads at most. */
+/** How many tokens a statement reads at most, and how many statements may be under way at once. */
 const BATCH = 64;
+const IN_FLIGHT = 4;
 /** More changes than this since the last read: forget everything rather than carry them over. */
 const MAX_CHANGES = 10_000;
 /**
@@ -22,6 +25,8 @@ const THROTTLE = 'throttle:';
 
 interface Kept { bundle: TokenBundle; keys: string[] }
 interface Waiting { request: TokenBundleRequest; resolve(bundle: TokenBundle | undefined): void; reject(error: unknown): void }
+/** A statement under way: the number of returns applied before it was sent, and the forgetting it was sent in. */
+interface Sent { after: number; epoch: number }
 export interface TokenBundleCacheOptions { maxEntries?: number; now?: () => number }
 
 /**
@@ -46,8 +51,13 @@ export class TokenBundleCache {
   #place: ChangeLogPlace | undefined;
   #readAt = 0;
   #waiting: Waiting[] = [];
-  #underWay = false;
   #scheduled = false;
+  readonly #underWay = new Set<Sent>();
+  /** The change keys each return brought, numbered in the order they were applied, while a statement sent before is under way. */
+  #returns: { number: number; keys: string[] }[] = [];
+  #returned = 0;
+  /** Bumped when everything is forgotten: what a statement sent before reads is not kept. */
+  #epoch = 0;
 
   constructor(private readonly db: Queryable, options: TokenBundleCacheOptions = {}) {
     const maxEntries = options.maxEntries ?? 20_000;
@@ -62,8 +72,8 @@ export class TokenBundleCache {
   /** The token's bundle as of a read of the log sent after this call; undefined when there is no such live token. */
   read = (request: TokenBundleRequest): Promise<TokenBundle | undefined> => new Promise((resolve, reject) => {
     this.#waiting.push({ request, resolve, reject });
-    // The rest of this turn's requests join the same statement; one under way sends the next when it returns.
-    if (!this.#underWay && !this.#scheduled) {
+    // The rest of this turn's requests join the same statement; when IN_FLIGHT are under way, the next return sends them.
+    if (!this.#scheduled && this.#underWay.size < IN_FLIGHT) {
       this.#scheduled = true;
       setImmediate(() => this.#send());
     }
@@ -71,18 +81,24 @@ export class TokenBundleCache {
 
   #send(): void {
     this.#scheduled = false;
-    if (this.#underWay || this.#waiting.length === 0) return;
+    if (this.#waiting.length === 0 || this.#underWay.size >= IN_FLIGHT) return;
+    // Until a first statement returns, there is no place to read changes from: statements overlapping it could not
+    // tell each other what changed between their moments.
+    if (!this.#place && this.#underWay.size > 0) return;
     if (this.#place && this.#now() - this.#readAt > IDLE_MS) this.#forget();
     const held: Waiting[] = [];
     const reads: Waiting[] = [];
     const later: Waiting[] = [];
     for (const w of this.#waiting) (this.#held(w.request) ? held : reads.length < BATCH ? reads : later).push(w);
     this.#waiting = later;
-    this.#underWay = true;
+    const sent: Sent = { after: this.#returned, epoch: this.#epoch };
+    this.#underWay.add(sent);
     readChangesAndBundles(this.db, 'AccessToken', this.#place, reads.map((w) => w.request), MAX_CHANGES).then(({ changes, bundles }) => {
+      const newer = this.#keysReturnedSince(sent.after);
       this.#apply(changes);
+      const keep = sent.epoch === this.#epoch;
       reads.forEach((w, i) => {
-        this.#keep(w.request, bundles[i]);
+        if (keep) this.#keep(w.request, bundles[i], newer);
         w.resolve(bundles[i]);
       });
       for (const w of held) {
@@ -99,9 +115,18 @@ export class TokenBundleCache {
       // The place in the log stays where it was: the next statement reads these changes again.
       for (const w of [...reads, ...held]) w.reject(error);
     }).finally(() => {
-      this.#underWay = false;
+      this.#underWay.delete(sent);
+      const oldest = Math.min(this.#returned, ...[...this.#underWay].map((u) => u.after));
+      this.#returns = this.#returns.filter((r) => r.number > oldest);
       this.#send();
     });
+  }
+
+  /** The change keys that returns applied after the first `after` brought (empty when none did). */
+  #keysReturnedSince(after: number): Set<string> {
+    const keys = new Set<string>();
+    for (const r of this.#returns) if (r.number > after) for (const key of r.keys) keys.add(key);
+    return keys;
   }
 
   #held(request: TokenBundleRequest): TokenBundle | undefined {
@@ -113,7 +138,11 @@ export class TokenBundleCache {
 
   #apply({ keys, place }: ChangesRead): void {
     if (keys.length > MAX_CHANGES) this.#forget();
+    // Any return's place is one from which nothing unseen is missed; the latest to return may be the earlier moment,
+    // which only means reading some changes twice.
     this.#place = place;
+    if (this.#underWay.size > 1) this.#returns.push({ number: ++this.#returned, keys });
+    else this.#returned++;
     this.#readAt = this.#now();
     for (const key of keys) {
       if (key.startsWith(THROTTLE)) {
@@ -125,11 +154,12 @@ export class TokenBundleCache {
     }
   }
 
-  #keep(request: TokenBundleRequest, bundle: TokenBundle | undefined): void {
+  /** Keeps what a statement read, unless `newer` (changes returned while it was under way) names part of it. */
+  #keep(request: TokenBundleRequest, bundle: TokenBundle | undefined, newer: Set<string>): void {
     if (!bundle) return;
-    if (!bundle.throttleCounted) for (const key of request.throttle.keys) this.#clearCounters.set(key, true);
+    if (!bundle.throttleCounted) for (const key of request.throttle.keys) if (!newer.has(THROTTLE + key)) this.#clearCounters.set(key, true);
     const keys = changeKeys(request.id, bundle);
-    if (!keys) return;
+    if (!keys || keys.some((key) => newer.has(key))) return;
     this.#kept.set(request.id, { bundle: bundle.throttleCounted ? { ...bundle, throttleCounted: false } : bundle, keys });
     for (const key of keys) {
       let ids = this.#byKey.get(key);
@@ -147,6 +177,7 @@ export class TokenBundleCache {
   }
 
   #forget(): void {
+    this.#epoch++;
     this.#kept.clear();
     this.#clearCounters.clear();
     this.#place = undefined;

@@ -274,14 +274,14 @@ describe('userinfo requests read together', () => {
   test('a revocation, a withdrawn consent or a disabled account between two calls is seen by the next call, though a read sent before it is still under way', async () => {
     const [revoked, withdrawn, disabled, untouched] = [await signedIn(), await signedIn(), await signedIn(), await signedIn()];
     const all = [revoked, withdrawn, disabled, untouched];
-    // One statement at a time: calls made while the first is under way wait for the next.
+    // Calls made while a statement is under way go in another, sent after them.
     const read = keptTokenBundles(t.db);
     const bundle = (token: string) => read({ id: token, throttle: probe } satisfies TokenBundleRequest);
-    let before: Awaited<ReturnType<typeof bundle>>[] = [];
+    let underWay: Promise<Awaited<ReturnType<typeof bundle>>[]> | undefined;
     let after: Promise<Awaited<ReturnType<typeof bundle>>[]> | undefined;
     let afterHttp: Promise<number[]> | undefined;
     await whileBundleReadsWait(async (trx) => {
-      const underWay = Promise.all(all.map(({ tokens }) => bundle(tokens.access_token)));
+      underWay = Promise.all(all.map(({ tokens }) => bundle(tokens.access_token)));
       await eventually(async () => (await bundleReadsWaiting(trx, 'oidc_token_bundles')).length === 1);
       await sql`DELETE FROM oidc_models WHERE kind = 'Grant' AND id = (SELECT payload->>'grantId' FROM oidc_models WHERE kind = 'AccessToken' AND id = ${revoked.tokens.access_token})`.execute(t.db);
       const services = await withdrawn.browser.follow('/account/services', RP_REDIRECT);
@@ -289,10 +289,10 @@ describe('userinfo requests read together', () => {
       await sql`UPDATE citizens SET disabled_at = now() WHERE id = ${disabled.citizen.id}`.execute(t.db);
       after = Promise.all(all.map(({ tokens }) => bundle(tokens.access_token)));
       afterHttp = Promise.all(all.map(async ({ tokens }) => (await userinfo(bearer(tokens.access_token))).status));
-      // The first statement read before the changes: its requests came before them.
-      void underWay.then((bundles) => { before = bundles; });
     });
-    const next = await after!;
+    // The first statement read before the changes (its requests came before them); the second, sent while the first
+    // was under way, after them. They may return in either order.
+    const [before, next] = [await underWay!, await after!];
     assert.equal(before.length, 4, 'the statement under way answered its requests');
     assert.ok(before.every((b) => b?.grant && b.account && !b.account.disabled_at), 'read before the changes');
     assert.equal(next[0]!.grant, null, 'revoked grant');
@@ -301,6 +301,9 @@ describe('userinfo requests read together', () => {
     assert.ok(next[3]!.grant && !next[3]!.account?.disabled_at);
     assert.deepEqual(await afterHttp!, [401, 401, 401, 200]);
     for (const { tokens } of [revoked, withdrawn, disabled]) await assertRefused(tokens.access_token, 401, 'invalid_token');
+    // Whichever returned last, what this reader keeps is what the second read.
+    const kept = await Promise.all(all.map(({ tokens }) => bundle(tokens.access_token)));
+    assert.deepEqual([kept[0]!.grant, kept[1], Boolean(kept[2]!.account?.disabled_at), Boolean(kept[3]!.grant)], [null, undefined, true, true]);
   });
 
   test('when the database fails under a batch, each waiting request is answered 503 temporarily_unavailable with Retry-After, none hangs, and the next calls are answered', async () => {
