@@ -1,4 +1,5 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
@@ -8,9 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import type { Services } from './platform/services.ts';
 import { ProblemSchema, registerErrorHandling } from './platform/http/problem.ts';
-import { registerObservability } from './platform/http/observability.ts';
+import { registerMetrics, registerObservability } from './platform/http/observability.ts';
 import { pageContext, preferencesPlugin } from './platform/http/pages.ts';
-import { registerSecurity } from './platform/http/security.ts';
+import { registerFormSecurity, registerSecurity, securityHeadersOnSend } from './platform/http/security.ts';
+import { addressLimit } from './platform/http/address-limit.ts';
 import { renderErrorPage, uiRoutes } from './ui/index.ts';
 import { organisationRoutes, STAFF_SESSION_COOKIE, staffSessionPlugin } from './organisations/index.ts';
 import { CITIZEN_SESSION_COOKIE, citizenSessionPlugin, identityRoutes, OIDC_PREFIX } from './identity/index.ts';
@@ -20,7 +22,7 @@ import { serviceRoutes } from './services/index.ts';
 import { walletRoutes } from './wallet/index.ts';
 import { assistantRoutes } from './assistant/index.ts';
 import { paymentRoutes } from './payments/index.ts';
-import { openDataRoutes } from './opendata/index.ts';
+import { openDataApiRoutes, openDataRoutes } from './opendata/index.ts';
 
 export type App = FastifyInstance;
 
@@ -47,30 +49,15 @@ export async function buildApp(services: Services): Promise<App> {
     closing = true;
   });
   // Hooks on every request are written with callbacks: an async hook costs a promise and a microtask turn each time.
-  app.addHook('onSend', (request, reply, payload, done) => {
+  const answerHeaders = (request: FastifyRequest, reply: FastifyReply) => {
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
-    done(null, payload);
-  });
-  // The OpenID Provider writes its own answers, HTML pages among them.
-  await registerSecurity(app, config, [`${OIDC_PREFIX}/*`]);
-  await app.register(preferencesPlugin);
-  registerErrorHandling(app, {
-    renderPage: (request, reply, error) => renderErrorPage(pageContext(request, reply, config.SEED_SAMPLE_DATA), error),
-    signInPath: (request) => (request.url.startsWith('/console') ? '/console/sign-in' : /^\/(applications|account|wallet|assistant)(\/|$|\?)/.test(request.url) ? '/account/sign-in' : undefined),
-  });
-  // Forms carry a CSRF token. API writes need none if they send JSON (no cross-site form can), no body at all, or no
-  // session cookie (nothing to forge: e.g. CKAN scripts that POST form-encoded); session cookies are SameSite=Lax besides.
-  app.addHook('preValidation', (request, reply, done) => {
-    const method = request.method;
-    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || !request.routeOptions.url) return done();
-    const type = request.headers['content-type'] ?? '';
-    const api = /^\/((en|tc|sc)-data\/)?api\//.test(request.url);
-    const session = request.cookies[STAFF_SESSION_COOKIE] !== undefined || request.cookies[CITIZEN_SESSION_COOKIE] !== undefined;
-    if (type.startsWith('application/json') || (api && (!type || !session))) return done();
-    app.csrfProtection(request, reply, (err?: Error) => done(err));
-  });
-
+  };
+  // Per process and per address, one count for both scopes; sign-in has its own, shared, per-account limits in the database.
+  const limit = addressLimit({ max: 600, windowMs: 60_000, allow: config.NODE_ENV === 'production' ? [] : ['127.0.0.1', '::1', '::ffff:127.0.0.1'] });
+  const metrics = registerMetrics(app);
+  await app.register(formbody, { bodyLimit: 1_048_576 });
+  // Before both scopes, so that the OpenAPI document lists the routes of each.
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -78,21 +65,62 @@ export async function buildApp(services: Services): Promise<App> {
       components: { securitySchemes: { staffSession: { type: 'apiKey', in: 'cookie', name: STAFF_SESSION_COOKIE } } },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, transformSpecificationClone: true });
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-
-  await app.register(fastifyStatic, {
-    root: path.join(path.dirname(fileURLToPath(import.meta.url)), 'ui/assets'),
-    prefix: '/assets/',
-    maxAge: '1h',
-  });
   app.addSchema({ $id: 'Problem', ...ProblemSchema });
-  registerObservability(app, db);
-  await app.register(staffSessionPlugin, services);
-  await app.register(citizenSessionPlugin, services);
 
-  const modules = [uiRoutes, portalRoutes, consoleRoutes, organisationRoutes, auditRoutes, serviceRoutes, walletRoutes, assistantRoutes, identityRoutes, paymentRoutes, openDataRoutes];
-  for (const module of modules) await app.register(module, services);
+  // Two scopes. The public read-only APIs read no cookie, have no session and no form, and answer errors in their own
+  // envelopes: every hook of the pages' scope would cost each of their calls (together about a third of a cached CKAN
+  // answer's CPU), so they have only what they need, in as few hooks as can do it. See docs/ARCHITECTURE.md.
+  await app.register(async (apis) => {
+    const securityHeaders = securityHeadersOnSend(apis, config);
+    apis.addHook('onRequest', limit);
+    apis.addHook('onSend', (request, reply, payload, done) => {
+      securityHeaders(reply);
+      answerHeaders(request, reply);
+      done(null, payload);
+    });
+    await apis.register(openDataApiRoutes, services);
+  });
+
+  await app.register(async (pages) => {
+    pages.addHook('onSend', (request, reply, payload, done) => {
+      answerHeaders(request, reply);
+      done(null, payload);
+    });
+    // The OpenID Provider writes its own answers, HTML pages among them.
+    registerSecurity(pages, config, [`${OIDC_PREFIX}/*`]);
+    await registerFormSecurity(pages, config);
+    pages.addHook('onRequest', limit);
+    await pages.register(preferencesPlugin);
+    registerErrorHandling(pages, {
+      renderPage: (request, reply, error) => renderErrorPage(pageContext(request, reply, config.SEED_SAMPLE_DATA), error),
+      signInPath: (request) => (request.url.startsWith('/console') ? '/console/sign-in' : /^\/(applications|account|wallet|assistant)(\/|$|\?)/.test(request.url) ? '/account/sign-in' : undefined),
+    });
+    // Forms carry a CSRF token. API writes need none if they send JSON (no cross-site form can), no body at all, or no
+    // session cookie (nothing to forge); session cookies are SameSite=Lax besides.
+    pages.addHook('preValidation', (request, reply, done) => {
+      const method = request.method;
+      if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || !request.routeOptions.url) return done();
+      const type = request.headers['content-type'] ?? '';
+      const api = request.url.startsWith('/api/');
+      const session = request.cookies[STAFF_SESSION_COOKIE] !== undefined || request.cookies[CITIZEN_SESSION_COOKIE] !== undefined;
+      if (type.startsWith('application/json') || (api && (!type || !session))) return done();
+      pages.csrfProtection(request, reply, (err?: Error) => done(err));
+    });
+
+    await pages.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, transformSpecificationClone: true });
+    pages.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    await pages.register(fastifyStatic, {
+      root: path.join(path.dirname(fileURLToPath(import.meta.url)), 'ui/assets'),
+      prefix: '/assets/',
+      maxAge: '1h',
+    });
+    registerObservability(pages, metrics, db);
+    await pages.register(staffSessionPlugin, services);
+    await pages.register(citizenSessionPlugin, services);
+
+    const modules = [uiRoutes, portalRoutes, consoleRoutes, organisationRoutes, auditRoutes, serviceRoutes, walletRoutes, assistantRoutes, identityRoutes, paymentRoutes, openDataRoutes];
+    for (const module of modules) await pages.register(module, services);
+  });
   return app;
 }
 

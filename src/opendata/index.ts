@@ -1,2 +1,2 @@
-export { openDataRoutes } from './routes.tsx';
+export { openDataApiRoutes, openDataRoutes } from './routes.tsx';
 export { seedOpenData, seedSyntheticDatasets } from './sample.ts';

@@ -41,15 +41,22 @@ function datasetInput(body: DatasetFormValues): datasets.DatasetInput {
 const fieldsOf = (error: unknown): FieldError[] | undefined =>
   error instanceof DomainError && error.code === 'invalid_input' && error.extra.fields?.length ? error.extra.fields : undefined;
 
-/** The open data portal: publishers' console pages here; the public portal, CKAN API and archive API in their own plugins. */
+/**
+ * The public open data APIs that answer JSON (or a file) in their own envelopes and read no cookie: app.ts registers
+ * them in the public API scope, without the pages' cookies, sessions and CSRF check.
+ */
+export const openDataApiRoutes: ModuleRoutes = async (app, services) => {
+  await app.register(ckanRoutes, services);
+  await app.register(archiveRoutes(fileStoreFor(services.config)), services);
+  await app.register(ogcRoutes, services);
+  await app.register(filterRoutes, services);
+};
+
+/** The open data portal: publishers' console pages here; the public portal and DCAT catalogue in their own plugins. */
 export const openDataRoutes: ModuleRoutes = async (app, services) => {
   const { db, config } = services;
   const files: FileStore = fileStoreFor(config);
-  await app.register(ckanRoutes, services);
   await app.register(portalRoutes(files), services);
-  await app.register(archiveRoutes(files), services);
-  await app.register(ogcRoutes, services);
-  await app.register(filterRoutes, services);
   await app.register(dcatRoutes, services);
 
   const editPage = async (request: FastifyRequest, reply: FastifyReply, id: string, errors: FieldError[], values?: DatasetFormValues, status = 200, uploadedId?: string) => {

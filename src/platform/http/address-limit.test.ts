@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import Fastify from 'fastify';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { DomainError } from '../errors.ts';
-import { registerAddressLimit } from './address-limit.ts';
+import { addressLimit } from './address-limit.ts';
 
 let t: TestApp;
 before(async () => { t = await createTestApp(); });
@@ -33,7 +33,7 @@ test('an address past 600 requests a minute gets a 429 problem with Retry-After;
 
 async function limitedApp(maxAddresses?: number) {
   const app = Fastify();
-  registerAddressLimit(app, { max: 2, windowMs: 300, allow: [], ...(maxAddresses ? { maxAddresses } : {}) });
+  app.addHook('onRequest', addressLimit({ max: 2, windowMs: 300, allow: [], ...(maxAddresses ? { maxAddresses } : {}) }));
   app.setErrorHandler((error, _request, reply) => reply.status(error instanceof DomainError ? error.status : 500).send({ code: (error as DomainError).code }));
   app.get('/', async () => ({ ok: true }));
   return app;

@@ -2,11 +2,9 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
-import formbody from '@fastify/formbody';
 import helmet from 'helmet';
 import type { Config } from '../config.ts';
 import { freshHex } from './random.ts';
-import { registerAddressLimit } from './address-limit.ts';
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -86,46 +84,75 @@ export function allowFormAction(reply: FastifyReply, sources: string): void {
 }
 
 /**
- * Security defaults for every route: the short header set on every response and helmet's whole set, with a fresh CSP
- * nonce, on every HTML page; CSRF secret cookie, form bodies, a per-address rate limit.
- * `documentRoutes` hand their raw response to another stack that may answer HTML (the OpenID Provider): they get
- * helmet's set up front, as Fastify's onSend does not see what they send.
+ * helmet's whole set, with a fresh CSP nonce, on the raw response: what an HTML answer needs. The nonce is made when a
+ * page first asks (to mark its inline script) or when an HTML answer is sent: JSON needs none.
  */
-export async function registerSecurity(app: FastifyInstance, config: Config, documentRoutes: readonly string[]): Promise<void> {
-  await app.register(cookie, { secret: config.SESSION_SECRET });
+function documentHeaders(app: FastifyInstance, config: Config): (reply: FastifyReply) => void {
   const { headers, withNonces } = helmetHeaders(config);
-  const api = apiHeaders(config);
-  const rawDocuments = new Set(documentRoutes);
-  // Made when a page first asks (to mark its inline script) or when an HTML answer is sent: JSON needs none.
-  app.decorateReply('cspNonce', {
-    getter(this: NonceReply) {
-      return (this[kNonce] ??= { script: freshHex(NONCE_BYTES), style: freshHex(NONCE_BYTES) });
-    },
-  });
-  const documentHeaders = (reply: NonceReply) => {
+  if (!app.hasReplyDecorator('cspNonce')) {
+    app.decorateReply('cspNonce', {
+      getter(this: NonceReply) {
+        return (this[kNonce] ??= { script: freshHex(NONCE_BYTES), style: freshHex(NONCE_BYTES) });
+      },
+    });
+  }
+  return (reply) => {
     const { script, style } = reply.cspNonce;
-    const widened = reply[kFormAction];
+    const widened = (reply as NonceReply)[kFormAction];
     const policy = withNonces(script, style);
     const csp = widened ? policy.replace(FORM_ACTION, `${FORM_ACTION} ${widened}`) : policy;
     for (const [name, value] of headers) reply.raw.setHeader(name, value ?? csp);
   };
-  // On the raw response, so that routes that hand it to another stack send them too.
+}
+
+const isHtml = (reply: FastifyReply) => {
+  const type = reply.getHeader('content-type');
+  return typeof type === 'string' && type.startsWith('text/html');
+};
+
+/**
+ * Security headers for the pages' scope: the short header set on every response and helmet's whole set on every HTML
+ * page, both on the raw response, as some routes hand it to another stack: `documentRoutes` (the OpenID Provider, which
+ * may answer HTML) get helmet's set up front, as Fastify's onSend does not see what they send.
+ */
+export function registerSecurity(app: FastifyInstance, config: Config, documentRoutes: readonly string[]): void {
+  const documents = documentHeaders(app, config);
+  const api = apiHeaders(config);
+  const rawDocuments = new Set(documentRoutes);
   app.addHook('onRequest', (request, reply, done) => {
-    if (rawDocuments.has(request.routeOptions.url ?? '')) documentHeaders(reply);
+    if (rawDocuments.has(request.routeOptions.url ?? '')) documents(reply);
     else for (const [name, value] of api) reply.raw.setHeader(name, value);
     done();
   });
   app.addHook('onSend', (_request, reply, payload, done) => {
-    const type = reply.getHeader('content-type');
-    if (typeof type === 'string' && type.startsWith('text/html')) documentHeaders(reply);
+    if (isHtml(reply)) documents(reply);
     done(null, payload);
   });
-  await app.register(formbody, { bodyLimit: 1_048_576 });
+}
+
+/**
+ * The same headers for a scope whose routes all answer through Fastify (the public APIs), set as the answer is sent:
+ * in Fastify's own header list, Node writes the head in one pass; headers already on the raw response make it set
+ * every header again one by one.
+ */
+export function securityHeadersOnSend(app: FastifyInstance, config: Config): (reply: FastifyReply) => void {
+  const documents = documentHeaders(app, config);
+  const api = apiHeaders(config);
+  return (reply) => {
+    if (isHtml(reply)) documents(reply);
+    else for (const [name, value] of api) reply.header(name, value);
+  };
+}
+
+/**
+ * What pages' forms need: signed cookies (sessions, preferences) and a CSRF secret cookie with the token check it
+ * backs. Registered in the pages' scope only: the public APIs read no cookie and set none.
+ */
+export async function registerFormSecurity(app: FastifyInstance, config: Config): Promise<void> {
+  await app.register(cookie, { secret: config.SESSION_SECRET });
   await app.register(csrf, {
     cookieKey: '_csrf_secret',
     cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: secureCookies(config), signed: true },
     getToken: (request) => (request.body as Record<string, string> | undefined)?._csrf ?? (request.headers['x-csrf-token'] as string | undefined),
   });
-  // Per process and per address; sign-in has its own, shared, per-account limits in the database.
-  registerAddressLimit(app, { max: 600, windowMs: 60_000, allow: config.NODE_ENV === 'production' ? [] : ['127.0.0.1', '::1', '::ffff:127.0.0.1'] });
 }
