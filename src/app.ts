@@ -13,6 +13,7 @@ import { registerMetrics, registerObservability } from './platform/http/observab
 import { pageContext, preferencesPlugin } from './platform/http/pages.ts';
 import { registerFormSecurity, registerSecurity, securityHeadersOnSend } from './platform/http/security.ts';
 import { addressLimit } from './platform/http/address-limit.ts';
+import { requestLogger } from './platform/http/request-logger.ts';
 import { renderErrorPage, uiRoutes } from './ui/index.ts';
 import { organisationRoutes, STAFF_SESSION_COOKIE, staffSessionPlugin } from './organisations/index.ts';
 import { CITIZEN_SESSION_COOKIE, citizenSessionPlugin, identityRoutes, OIDC_PREFIX } from './identity/index.ts';
@@ -33,6 +34,7 @@ export async function buildApp(services: Services): Promise<App> {
   const { config, db } = services;
   const app = Fastify({
     loggerInstance: services.logger as unknown as FastifyBaseLogger,
+    childLoggerFactory: requestLogger,
     trustProxy: config.TRUST_PROXY,
     bodyLimit: 1_048_576,
     genReqId: (request) => {

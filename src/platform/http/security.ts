@@ -137,7 +137,8 @@ export function registerSecurity(app: FastifyInstance, config: Config, documentR
  */
 export function securityHeadersOnSend(app: FastifyInstance, config: Config): (reply: FastifyReply) => void {
   const documents = documentHeaders(app, config);
-  const api = apiHeaders(config);
+  // In the lower case that reply.header keeps them in (which it then need not make).
+  const api = apiHeaders(config).map(([name, value]) => [name.toLowerCase(), value] as const);
   return (reply) => {
     if (isHtml(reply)) documents(reply);
     else for (const [name, value] of api) reply.header(name, value);
