@@ -165,7 +165,7 @@ describe('kept token bundles', () => {
  * A cache whose statements return only when the test lets them, in the order it chooses (each has read by then);
  * after `letAllReturn()`, every statement returns at once.
  */
-function heldBack() {
+function heldBack(overlapAt = 1) {
   const held: (() => void)[] = [];
   let holding = true;
   const db = t.db.withPlugin({
@@ -175,7 +175,8 @@ function heldBack() {
       return args.result;
     },
   });
-  const cache = new TokenBundleCache(db);
+  // By default another statement is sent while one is under way as soon as a call waits (in service: after 16).
+  const cache = new TokenBundleCache(db, { overlapAt });
   /** Waits for the `i`th statement (from 0) to have read. */
   const statement = async (i: number) => {
     while (!held[i]) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -225,5 +226,22 @@ describe('kept token bundles, statements returning out of order', () => {
     assert.equal(nameOf(await early), 'WONG, Tai Man');
     assert.equal(nameOf(await late), 'WONG, Renamed');
     assert.equal(nameOf(await read(token)), 'WONG, Renamed');
+  });
+
+  test('in service, while a statement is under way another is sent only once 16 calls wait for it', async () => {
+    const { token } = await issued();
+    const { read, statement, count, letAllReturn } = heldBack(16);
+    const first = read(token);
+    (await statement(0)).release();
+    await first;
+    const calls = [read(token)];
+    await statement(1);
+    for (let i = 0; i < 15; i++) calls.push(read(token));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(count(), 2, '15 wait for the statement under way');
+    calls.push(read(token));
+    await statement(2);
+    letAllReturn();
+    assert.ok((await Promise.all(calls)).every((bundle) => bundle?.account));
   });
 });

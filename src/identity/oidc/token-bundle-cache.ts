@@ -11,9 +11,14 @@ import { readChangesAndBundles, type ChangeLogPlace, type ChangesRead, type Toke
 // own). Their moments may come in any order, so a bundle read by one is not kept if a statement that returned while it
 // was under way reported a change to it: that change may be newer than the bundle, and the log will not name it again.
 
-/** How many tokens a statement reads at most, and how many statements may be under way at once. */
+/**
+ * How many tokens a statement reads at most, how many statements may be under way at once, and how many calls must be
+ * waiting before another is sent while one is under way: a statement for every call or two cost the database a wake-up
+ * each, and writing them cost this process as much as writing the answers.
+ */
 const BATCH = 64;
 const IN_FLIGHT = 4;
+const OVERLAP_AT = 16;
 /** More changes than this since the last read: forget everything rather than carry them over. */
 const MAX_CHANGES = 10_000;
 /**
@@ -27,7 +32,7 @@ interface Kept { bundle: TokenBundle; keys: string[] }
 interface Waiting { request: TokenBundleRequest; resolve(bundle: TokenBundle | undefined): void; reject(error: unknown): void }
 /** A statement under way: the number of returns applied before it was sent, and the forgetting it was sent in. */
 interface Sent { after: number; epoch: number }
-export interface TokenBundleCacheOptions { maxEntries?: number; now?: () => number }
+export interface TokenBundleCacheOptions { maxEntries?: number; now?: () => number; overlapAt?: number }
 
 /**
  * The change-log keys a bundle is made of (as the migration's triggers write them), or undefined for a bundle that is
@@ -48,6 +53,7 @@ export class TokenBundleCache {
   /** Throttle counter keys with nothing counted at the last look (a counted one is always read again). */
   readonly #clearCounters: BudgetedLru<true>;
   readonly #now: () => number;
+  readonly #overlapAt: number;
   #place: ChangeLogPlace | undefined;
   #readAt = 0;
   #waiting: Waiting[] = [];
@@ -65,6 +71,7 @@ export class TokenBundleCache {
     this.#kept = new BudgetedLru<Kept>(() => 1, maxEntries, maxEntries, (id, kept) => this.#unindex(id, kept));
     this.#clearCounters = new BudgetedLru<true>(() => 1, maxEntries, maxEntries);
     this.#now = options.now ?? Date.now;
+    this.#overlapAt = options.overlapAt ?? OVERLAP_AT;
   }
 
   get size(): number { return this.#kept.size; }
@@ -72,8 +79,8 @@ export class TokenBundleCache {
   /** The token's bundle as of a read of the log sent after this call; undefined when there is no such live token. */
   read = (request: TokenBundleRequest): Promise<TokenBundle | undefined> => new Promise((resolve, reject) => {
     this.#waiting.push({ request, resolve, reject });
-    // The rest of this turn's requests join the same statement; when IN_FLIGHT are under way, the next return sends them.
-    if (!this.#scheduled && this.#underWay.size < IN_FLIGHT) {
+    // The rest of this turn's requests join the same statement; otherwise the next return sends them.
+    if (!this.#scheduled && this.#mayOverlap()) {
       this.#scheduled = true;
       setImmediate(() => this.#send());
     }
@@ -81,7 +88,7 @@ export class TokenBundleCache {
 
   #send(): void {
     this.#scheduled = false;
-    if (this.#waiting.length === 0 || this.#underWay.size >= IN_FLIGHT) return;
+    if (this.#waiting.length === 0 || !this.#mayOverlap()) return;
     // Until a first statement returns, there is no place to read changes from: statements overlapping it could not
     // tell each other what changed between their moments.
     if (!this.#place && this.#underWay.size > 0) return;
@@ -120,6 +127,10 @@ export class TokenBundleCache {
       this.#returns = this.#returns.filter((r) => r.number > oldest);
       this.#send();
     });
+  }
+
+  #mayOverlap(): boolean {
+    return this.#underWay.size === 0 || (this.#underWay.size < IN_FLIGHT && this.#waiting.length >= this.#overlapAt);
   }
 
   /** The change keys that returns applied after the first `after` brought (empty when none did). */

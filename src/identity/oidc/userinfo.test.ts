@@ -82,6 +82,15 @@ describe('userinfo fast path', () => {
     }
   });
 
+  test('an answer kept with its token is made again when the citizen edits the profile', async () => {
+    const { citizen, tokens } = await signedIn();
+    const claims = async () => (await userinfo(bearer(tokens.access_token))).json() as Promise<Record<string, unknown>>;
+    const first = await claims();
+    assert.deepEqual(await claims(), first);
+    await sql`UPDATE citizen_profile_fields SET value = 'LEE, Renamed' WHERE citizen_id = ${citizen.id} AND field = 'name_en'`.execute(t.db);
+    assert.deepEqual(await claims(), { ...first, name: 'LEE, Renamed' });
+  });
+
   test('refuses an expired token (its own expiry, before the row is swept)', async () => {
     const { tokens } = await signedIn();
     await setToken(tokens.access_token, sql`payload = jsonb_set(payload, '{exp}', to_jsonb(extract(epoch from now())::int - 60))`);

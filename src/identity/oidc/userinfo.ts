@@ -67,9 +67,27 @@ export async function answerUserinfo(deps: UserinfoDeps, req: IncomingMessage, r
   const client = await deps.provider.Client.find(token.clientId as string);
   if (!client || client.userinfoSignedResponseAlg || client.userinfoEncryptedResponseAlg) return false;
 
-  // The provider's filter: the grant's OpenID scopes that the token carries, each releasing its claims, when available.
-  const account = bundle.account;
-  const granted = (grant.openid as { scope?: string } | undefined)?.scope?.split(' ') ?? [];
+  const body = answerOf(deps, bundle, scopes, client);
+  res.writeHead(200, {
+    'cache-control': 'no-store', vary: 'Origin', 'access-control-allow-origin': '*', 'access-control-expose-headers': 'WWW-Authenticate',
+    'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
+  return true;
+}
+
+// A kept bundle is the same object at every call until something in it changes (token-bundle-cache.ts): its answer,
+// for the same client, is made once.
+const answers = new WeakMap<UserinfoDeps, WeakMap<TokenBundle, { client: ClientLike; body: string }>>();
+
+/** The answer's body: the provider's filter, the grant's OpenID scopes that the token carries, each releasing its claims. */
+function answerOf(deps: UserinfoDeps, bundle: TokenBundle, scopes: Set<string>, client: ClientLike): string {
+  let made = answers.get(deps);
+  if (!made) answers.set(deps, (made = new WeakMap()));
+  const known = made.get(bundle);
+  if (known?.client === client) return known.body;
+  const account = bundle.account!;
+  const granted = (bundle.grant!.payload.openid as { scope?: string } | undefined)?.scope?.split(' ') ?? [];
   const released = granted.filter((s) => scopes.has(s));
   // The identity document is decrypted only when this answer releases it.
   const document = released.includes('identity_document') ? identityDocumentClaims(deps.keys, account, deps.logger) : {};
@@ -79,14 +97,9 @@ export async function answerUserinfo(deps: UserinfoDeps, req: IncomingMessage, r
     for (const claim of CLAIMS_OF_SCOPE[scope] ?? []) if (claim in available) claims[claim] = available[claim];
   }
   if (typeof claims.sub === 'string' && client.subjectType === 'pairwise') claims.sub = deps.pairwiseSubject(claims.sub, client);
-
   const body = JSON.stringify(claims);
-  res.writeHead(200, {
-    'cache-control': 'no-store', vary: 'Origin', 'access-control-allow-origin': '*', 'access-control-expose-headers': 'WWW-Authenticate',
-    'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body),
-  });
-  res.end(body);
-  return true;
+  made.set(bundle, { client, body });
+  return body;
 }
 
 /** OAuth's error for a server that cannot answer for now (RFC 6749 §4.1.2.1), with when to try again. */
