@@ -14,8 +14,9 @@ export interface LoadRequest {
   /** Headers added to each request in turn across all connections (request i gets headerSets[i % n]), beside `headers`. */
   headerSets?: Record<string, string>[] | undefined;
   /**
-   * Each of `paths` asked at most once (never again by the warm-up or the run): the run ends when they are used up or
-   * after about `seconds` at the warm-up's rate, whichever comes first. For calls that must each be new.
+   * Each of `paths` (or, without paths, each of `headerSets`) asked at most once (never again by the warm-up or the
+   * run): the run ends when they are used up or after about `seconds` at the warm-up's rate, whichever comes first.
+   * For calls that must each be new.
    */
   once?: boolean | undefined;
 }
@@ -46,10 +47,11 @@ process.once('message', async (request: LoadRequest) => {
   // The same load first, not counted (JIT compilation and cold caches are not steady-state figures): one second, or
   // with `once` a tenth of the paths (at most 2,000), whose rate sets how many calls make the run about `seconds` long.
   // autocannon may set up a connection's next request and not send it: such a run stops a connection's worth early.
-  const once = request.once && paths ? paths : undefined;
+  const once = request.once ? (paths ?? headerSets) : undefined;
+  const used = () => (paths ? asked : headed);
   const warmUp = await timed(once ? { ...options, amount: Math.min(2_000, Math.floor(once.length / 10)) } : { ...options, duration: 1 });
   const run = await timed(once
-    ? { ...options, amount: Math.min(once.length - asked - request.connections, Math.ceil(warmUp.rate * request.seconds)) }
+    ? { ...options, amount: Math.min(once.length - used() - request.connections, Math.ceil(warmUp.rate * request.seconds)) }
     : { ...options, duration: request.seconds });
   const result = run.result;
   const rate = once ? run.rate : result.requests.average;
