@@ -5,12 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { createTestApp, type TestApp } from '../test/support/app.ts';
+import { withSampleOpenData } from '../test/support/opendata-factories.ts';
 import { buildOrganisation, buildStaff } from '../test/support/factories.ts';
 import { checkAccessibility, launchBrowser, newPage } from '../test/support/browser.ts';
-import { systemContext } from '../src/platform/context.ts';
-import { seedOrganisations } from '../src/organisations/index.ts';
-import { localFileStore } from '../src/platform/files/index.ts';
-import { seedOpenData } from '../src/opendata/index.ts';
 
 // The open data journey: a publisher uploads a CSV in the console; a citizen finds it by a Chinese keyword,
 // previews the table, downloads the file, and the dataset page counts the download.
@@ -21,9 +18,7 @@ let folder: string;
 
 before(async () => {
   t = await createTestApp();
-  // The sample organisations are only added to an empty database: seed them before anything else.
-  await seedOrganisations(t.db, systemContext('test'));
-  await seedOpenData(t.db, systemContext('test'), localFileStore(t.config.DATA_DIR));
+  await withSampleOpenData(t);
   base = await t.app.listen({ port: 0, host: '127.0.0.1' });
   browser = await launchBrowser();
   folder = await mkdtemp(path.join(os.tmpdir(), 'opendata-e2e-'));

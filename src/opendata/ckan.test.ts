@@ -2,18 +2,15 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { buildOrganisation } from '../../test/support/factories.ts';
-import { buildDataset } from '../../test/support/opendata-factories.ts';
+import { buildDataset, withSampleOpenData } from '../../test/support/opendata-factories.ts';
 import { systemContext } from '../platform/context.ts';
-import { seedOpenData, seedSyntheticDatasets } from './index.ts';
-import { seedOrganisations } from '../organisations/index.ts';
-import { localFileStore } from '../platform/files/index.ts';
+import { seedSyntheticDatasets } from './index.ts';
 import { AnswerCache } from './ckan/cache.ts';
 
 let t: TestApp;
 before(async () => {
   t = await createTestApp();
-  await seedOrganisations(t.db, systemContext('test'));
-  await seedOpenData(t.db, systemContext('test'), localFileStore(t.config.DATA_DIR));
+  await withSampleOpenData(t);
   await seedSyntheticDatasets(t.db, systemContext('test'), 1200);
 });
 after(async () => { await t.close(); });

@@ -2,16 +2,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
-import { systemContext } from '../platform/context.ts';
-import { seedOrganisations } from '../organisations/index.ts';
-import { localFileStore } from '../platform/files/index.ts';
-import { seedOpenData } from './index.ts';
+import { withSampleOpenData } from '../../test/support/opendata-factories.ts';
 
 let t: TestApp;
 before(async () => {
   t = await createTestApp();
-  await seedOrganisations(t.db, systemContext('test'));
-  await seedOpenData(t.db, systemContext('test'), localFileStore(t.config.DATA_DIR));
+  await withSampleOpenData(t);
 });
 after(async () => { await t.close(); });
 

@@ -1,10 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
-import { systemContext } from '../platform/context.ts';
-import { localFileStore } from '../platform/files/index.ts';
-import { seedOrganisations, STAFF_SESSION_COOKIE } from '../organisations/index.ts';
-import { seedOpenData } from './index.ts';
+import { withSampleOpenData } from '../../test/support/opendata-factories.ts';
+import { STAFF_SESSION_COOKIE } from '../organisations/index.ts';
 
 // The public open data APIs live in a Fastify scope without the pages' cookies, sessions and CSRF check (app.ts): a
 // cookie a browser sends along changes nothing, and no answer sets one. Pages keep all of it.
@@ -12,8 +10,7 @@ import { seedOpenData } from './index.ts';
 let t: TestApp;
 before(async () => {
   t = await createTestApp();
-  await seedOrganisations(t.db, systemContext('test'));
-  await seedOpenData(t.db, systemContext('test'), localFileStore(t.config.DATA_DIR));
+  await withSampleOpenData(t);
 });
 after(async () => { await t.close(); });
 
