@@ -2,13 +2,15 @@ import type { Queryable } from '../platform/db/database.ts';
 import { catalogueVersion } from './store.ts';
 import { sharedFreshRead } from '../platform/db/shared-fresh-read.ts';
 import { BudgetedLru } from '../platform/memory/budgeted-lru.ts';
+import { SecondCall } from '../platform/memory/second-call.ts';
 
 // Ranked matches of recent searches, in this process, each with the catalogue version it was read at (migration
 // catalogue_version). A later call with the same query, filters, sort and facets, on any page, reads only its page's
 // rows and the current version in one statement; the kept matches are used only if that version is unchanged, so
 // another process's change is seen as soon as it is committed. Least recently used entries go first past the byte
 // budget or the entry cap. The budget counts each entry's key too: the key holds the whole query text, and counting
-// only ids let many long distinct queries hold memory without bound.
+// only ids let many long distinct queries hold memory without bound. A search's matches are kept from the second time
+// it is read (second-call.ts): most queries are asked once, and keeping each at once churned the cache and the heap.
 
 /** How many of a search's best-ranked ids are kept: enough for the first pages at CKAN's largest `rows`. */
 export const KEPT_IDS = 2_000;
@@ -26,6 +28,7 @@ const cost = (key: string, entry: RankedMatches<unknown>) => ENTRY_BYTES + key.l
 
 export class SearchCache<F> {
   readonly #entries: BudgetedLru<RankedMatches<F>>;
+  readonly #admission = new SecondCall();
 
   constructor(readonly maxBytes = SEARCH_CACHE_BYTES, readonly maxEntries = SEARCH_CACHE_ENTRIES) {
     this.#entries = new BudgetedLru<RankedMatches<F>>(cost, maxBytes, maxEntries);
@@ -41,6 +44,11 @@ export class SearchCache<F> {
     const entry = this.#entries.peek(key);
     if (!entry || (end > entry.ids.length && entry.ids.length < entry.count)) return undefined;
     return this.#entries.get(key);
+  }
+
+  /** Whether the search read now is to have its matches kept: the second time it is read, not the first. */
+  admits(key: string): boolean {
+    return this.#admission.admit(key);
   }
 
   set(key: string, entry: RankedMatches<F>): void {

@@ -114,7 +114,8 @@ function searchStatement(options: SearchOptions, facets: FacetRequest, withResou
   return sql`${matching}
     SELECT meta.*, page.* FROM
       (SELECT (${everything ? sql`SELECT datasets::int FROM opendata_catalogue_size` : sql`SELECT count(*)::int FROM ${source}`}) AS total, ${facetsJson(facets)} AS facets,
-        ${keep ? sql`(SELECT version FROM opendata_catalogue_size) AS version, array_to_string(ARRAY(SELECT id FROM matching ORDER BY ${order} LIMIT ${KEPT_IDS}), ',') AS ranked` : sql`NULL AS version, NULL AS ranked`}) meta
+        (SELECT version FROM opendata_catalogue_size) AS version,
+        ${keep ? sql`array_to_string(ARRAY(SELECT id FROM matching ORDER BY ${order} LIMIT ${KEPT_IDS}), ',')` : sql`NULL`} AS ranked) meta
       LEFT JOIN LATERAL (
         SELECT ${pageColumns(withResources)}
         FROM unnest(ARRAY(SELECT id FROM ${source} ORDER BY ${order} LIMIT ${options.limit} OFFSET ${options.offset}))
@@ -160,19 +161,20 @@ export async function searchCatalogue(db: Queryable, options: SearchOptions, fac
   }
   // Built only now: a search whose matches are kept needs no statement of its own (segmenting Chinese is not free).
   const { where, tsquery, everything } = whereClause(options);
+  const keep = cache?.admits(key) ?? false;
   // Words alone in CKAN's default order, the commonest search, is a function whose plan is kept (migration
   // search_words_function): planning the statement below took twice as long as running it. Such searches arriving
   // together are read by one statement (word-searches.ts).
   const result = tsquery && wordsOnly(options, facets) && bestMatchFirst(options.sort)
-    ? { rows: await wordSearchesFor(db)({ tsquery, limit: options.limit, offset: options.offset, keep: cache ? KEPT_IDS : 0, withResources }) as unknown as Row[] }
-    : await sql<Row>`${searchStatement(options, facets, withResources, { where, tsquery, everything, gather, keep: cache !== undefined })}`.execute(db);
+    ? { rows: await wordSearchesFor(db)({ tsquery, limit: options.limit, offset: options.offset, keep: keep ? KEPT_IDS : 0, withResources }) as unknown as Row[] }
+    : await sql<Row>`${searchStatement(options, facets, withResources, { where, tsquery, everything, gather, keep })}`.execute(db);
   const first = result.rows[0];
   const found = Object.fromEntries(FACET_FIELDS.map((f) => [f, []])) as unknown as Facets;
   for (const f of first?.facets ?? []) found[f.field].push({ value: f.value, count: f.n });
   const count = first?.total ?? 0;
   // The ranked ids come as one text: the driver parses an array of 2,000 ids character by character (about 3 MB of
   // short-lived strings), which blocked the event loop for milliseconds at each search not seen before.
-  if (cache && first && typeof first.ranked === 'string') cache.set(key, { version: first.version, count, ids: first.ranked === '' ? [] : first.ranked.split(','), facets: found });
+  if (cache && keep && first && typeof first.ranked === 'string') cache.set(key, { version: first.version, count, ids: first.ranked === '' ? [] : first.ranked.split(','), facets: found });
   const read = { count, facets: found, ...page(result.rows, withResources) };
   return held ? { ...read, ids: read.rows.map((r) => r.id), version: first?.version ?? undefined } : read;
 }

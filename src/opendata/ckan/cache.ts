@@ -70,27 +70,6 @@ export class AnswerCache {
   }
 }
 
-/**
- * Lets an answer into the cache only the second time its call is seen among the last `window` distinct calls. Most
- * distinct calls never come again (a cache-busting `_=` parameter, a harvester's next page): kept, they pushed out
- * answers that are asked for again, and turned the whole cache over every few seconds under load, which the garbage
- * collector paid for in pauses. Keys are remembered as 32-bit hashes: a collision only lets one answer in early.
- */
-export class SecondCall {
-  readonly #seen = new Set<number>();
-
-  constructor(readonly window = 50_000) {}
-
-  admit(key: string): boolean {
-    let hash = 0x811c9dc5;
-    for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
-    if (this.#seen.has(hash)) return true;
-    if (this.#seen.size >= this.window) this.#seen.clear();
-    this.#seen.add(hash);
-    return false;
-  }
-}
-
 /** Runs a catalogue change in one transaction, then tells the cache. */
 export async function changeCatalogue<T>(db: Db, work: (trx: Trx) => Promise<T>): Promise<T> {
   const result = await db.transaction().execute(work);

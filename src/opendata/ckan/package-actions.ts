@@ -28,9 +28,7 @@ export const packageShow: Action = async (ctx) => {
   if (!found) throw ckanNotFound();
   const shown = presentPackage(await presenterFor(ctx, { ids: [found.dataset.organisation_id] }), found.dataset, found.resources);
   if (!presented) return shown;
-  const json = JSON.stringify(shown);
-  presented.set(locale, id, found.version, json);
-  return new PresentedJson([json]);
+  return new PresentedJson([presented.offer(locale, id, found.version, JSON.stringify(shown))]);
 };
 
 export const resourceShow: Action = async (ctx) => {
@@ -153,8 +151,7 @@ export const packageSearch: Action = async (ctx) => {
     const d = read.get(id);
     if (!d) return found.version === undefined ? undefined : presented.get(locale, id)?.json;
     const json = JSON.stringify(presentPackage(p, d, found.resources.get(d.id) ?? []));
-    if (found.version !== undefined) presented.set(locale, id, found.version, json);
-    return json;
+    return found.version === undefined ? json : presented.offer(locale, id, found.version, json);
   };
   let results = found.ids.map(packageJson);
   if (results.some((r) => r === undefined)) {
@@ -166,7 +163,10 @@ export const packageSearch: Action = async (ctx) => {
     results = found.ids.map(packageJson);
   }
   const parts: (string | Buffer)[] = [summaryJson(p, found, asked, sort), ',"results":['];
-  for (const [i, json] of results.entries()) parts.push(i === 0 ? json! : `,${json!}`);
+  for (const [i, json] of results.entries()) {
+    if (i > 0) parts.push(',');
+    parts.push(json!);
+  }
   parts.push(']}');
   return new PresentedJson(parts);
 };
