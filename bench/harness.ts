@@ -59,3 +59,25 @@ export async function throughput(operation: (i: number) => Promise<unknown>, sec
   }));
   return done / seconds;
 }
+
+export interface Measured { rate: number; p99Ms: number; rates: number[] }
+
+/**
+ * The cases measured in turn, `rounds` times over (A B C A B C): the load other work puts on a shared machine drifts
+ * over a run, and cases measured side by side see the same drift. Each case's rate is the mean, its p99 the worst.
+ */
+export async function interleavedRuns<K extends string>(cases: Record<K, () => Promise<{ rate: number; p99Ms?: number | undefined }>>, rounds: number): Promise<Record<K, Measured>> {
+  const results = {} as Record<K, Measured>;
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, measure] of Object.entries(cases) as [K, () => Promise<{ rate: number; p99Ms?: number | undefined }>][]) {
+      const { rate, p99Ms = 0 } = await measure();
+      const seen = results[name] ??= { rate: 0, p99Ms: 0, rates: [] };
+      seen.rates.push(rate);
+      seen.rate = seen.rates.reduce((a, b) => a + b, 0) / seen.rates.length;
+      seen.p99Ms = Math.max(seen.p99Ms, p99Ms);
+    }
+  }
+  return results;
+}
+
+export const runs = (m: Measured) => `mean of ${m.rates.length} interleaved runs: ${m.rates.map((r) => r.toFixed(0)).join(', ')}`;

@@ -10,7 +10,7 @@ import { hashPassword } from '../src/identity/password.ts';
 import * as store from '../src/identity/store.ts';
 import { systemContext } from '../src/platform/context.ts';
 import type { Db } from '../src/platform/db/database.ts';
-import { load, type Benchmark, type BenchResult } from './harness.ts';
+import { interleavedRuns, load, runs, type Benchmark, type BenchResult } from './harness.ts';
 import { signIn, type DriverAnswer, type DriverRequest, type Persona, type SignInTarget } from './identity-sign-in-driver.ts';
 
 // iAM Smart's OpenID Provider: the token endpoint (refresh_token grant, confidential client) and userinfo beside a
@@ -61,26 +61,8 @@ export async function bareProvider(accounts = 1) {
   return { base, refreshToken, accessToken: accessTokens[0]!, accessTokens, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-type Measured = { rate: number; p99Ms: number; rates: number[] };
 const ROUNDS = Number(process.env.BENCH_IDENTITY_ROUNDS ?? 2);
-/**
- * The cases measured in turn, ROUNDS times over (A B C A B C): the load other work puts on a shared machine drifts
- * over a run, and cases measured side by side see the same drift. Each case's rate is the mean, its p99 the worst.
- */
-async function interleaved<K extends string>(cases: Record<K, () => Promise<{ rate: number; p99Ms: number }>>): Promise<Record<K, Measured>> {
-  const results = {} as Record<K, Measured>;
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, measure] of Object.entries(cases) as [K, () => Promise<{ rate: number; p99Ms: number }>][]) {
-      const { rate, p99Ms } = await measure();
-      const seen = results[name] ??= { rate: 0, p99Ms: 0, rates: [] };
-      seen.rates.push(rate);
-      seen.rate = seen.rates.reduce((a, b) => a + b, 0) / seen.rates.length;
-      seen.p99Ms = Math.max(seen.p99Ms, p99Ms);
-    }
-  }
-  return results;
-}
-const runs = (m: Measured) => `mean of ${m.rates.length} interleaved runs: ${m.rates.map((r) => r.toFixed(0)).join(', ')}`;
+const interleaved = <K extends string>(cases: Record<K, () => Promise<{ rate: number; p99Ms: number }>>) => interleavedRuns(cases, ROUNDS);
 
 /** `count` new access tokens, copies of `tokens` in turn under new ids (same grant, session and citizen). */
 async function copiesOf(db: Db, tokens: string[], count: number): Promise<string[]> {
