@@ -24,7 +24,8 @@ const alone = async (s: WordSearch) =>
 test('searches asked together are read by one statement, each answered with its own rows', async () => {
   const { db, counter } = countingStatements(t.db);
   const read = coalescedWordSearches(db);
-  const searches = [search('rainfall'), search('sha tin', 10), search('12'), search('nosuchword'), search('雨量'), search('rainfall', 290)];
+  const searches = [search('rainfall'), search('sha tin', 10), search('12'), search('nosuchword'), search('雨量'), search('rainfall', 290),
+    { ...search('rainfall', 10), keep: 0 }, { ...search('rainfall'), keep: 5 }, { ...search('sha tin'), withResources: false }, { ...search('water'), limit: 0 }];
   const answers = await Promise.all(searches.map(read));
   assert.equal(counter.statements, 1);
   for (const [i, s] of searches.entries()) assert.deepEqual(answers[i], await alone(s), s.tsquery);
