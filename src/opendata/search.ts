@@ -25,7 +25,11 @@ export type FacetField = 'organization' | 'groups' | 'tags' | 'res_format' | 'li
 export const FACET_FIELDS: FacetField[] = ['organization', 'groups', 'tags', 'res_format', 'license_id'];
 export type Facets = Record<FacetField, { value: string; count: number }[]>;
 export interface FacetRequest { fields: FacetField[]; limit: number }
-export interface SearchResult { count: number; rows: DatasetRow[]; facets: Facets; resources: Map<string, ResourceRow[]> }
+export interface SearchResult {
+  count: number; rows: DatasetRow[]; facets: Facets; resources: Map<string, ResourceRow[]>;
+  /** The matches are held by the search cache: the next call of this search gets the same `facets` object. */
+  kept?: boolean;
+}
 /** What a caller that keeps presented datasets (the CKAN API) already holds: their rows need not be read again. */
 export type HeldDatasets = (id: string, version: number) => boolean;
 /**
@@ -149,12 +153,12 @@ export async function searchCatalogue(db: Queryable, options: SearchOptions, fac
   if (cache && kept) {
     const ids = kept.ids.slice(options.offset, options.offset + options.limit);
     const unread = held ? ids.filter((id) => !held(id, kept.version)) : ids;
-    if (held && unread.length === 0 && await catalogueVersionNow(db) === kept.version) return { count: kept.count, facets: kept.facets, rows: [], resources: new Map(), ids, version: kept.version };
+    if (held && unread.length === 0 && await catalogueVersionNow(db) === kept.version) return { count: kept.count, facets: kept.facets, kept: true, rows: [], resources: new Map(), ids, version: kept.version };
     const result = await sql<PageRow & { version: number }>`SELECT v.version, page.* FROM opendata_catalogue_size v LEFT JOIN LATERAL (
         SELECT ${pageColumns(withResources)} FROM unnest(${unread}::uuid[]) WITH ORDINALITY AS p(id, n) JOIN opendata_datasets d ON d.id = p.id
       ) page ON true ORDER BY page.n`.execute(db);
     if (result.rows[0]?.version === kept.version) {
-      const found = { count: kept.count, facets: kept.facets, ...page(result.rows, withResources) };
+      const found = { count: kept.count, facets: kept.facets, kept: true, ...page(result.rows, withResources) };
       return held ? { ...found, ids, version: kept.version } : found;
     }
     cache.delete(key);
@@ -174,8 +178,9 @@ export async function searchCatalogue(db: Queryable, options: SearchOptions, fac
   const count = first?.total ?? 0;
   // The ranked ids come as one text: the driver parses an array of 2,000 ids character by character (about 3 MB of
   // short-lived strings), which blocked the event loop for milliseconds at each search not seen before.
-  if (cache && keep && first && typeof first.ranked === 'string') cache.set(key, { version: first.version, count, ids: first.ranked === '' ? [] : first.ranked.split(','), facets: found });
-  const read = { count, facets: found, ...page(result.rows, withResources) };
+  const stored = cache !== undefined && keep && first !== undefined && typeof first.ranked === 'string';
+  if (stored) cache.set(key, { version: first.version, count, ids: first.ranked === '' ? [] : first.ranked!.split(','), facets: found });
+  const read = { count, facets: found, kept: stored, ...page(result.rows, withResources) };
   return held ? { ...read, ids: read.rows.map((r) => r.id), version: first?.version ?? undefined } : read;
 }
 

@@ -101,9 +101,11 @@ function summary(p: FullPresenter, found: SearchResult, asked: FacetField[], sor
 // that differs only in an ignored parameter: it is presented and encoded once per language, sort text, asked fields and
 // organisations copy (whose names it shows), not on every call. Encoded as UTF-8 because one Chinese facet value (a tag
 // such as 停車場) made the whole answer text two bytes a character: its encoding for the socket took ~50 µs a call.
+// A search not kept (asked once so far) comes with new facets each time: its summary is made for the one call.
 const summaries = new WeakMap<SearchResult['facets'], { key: string; organisations: unknown; json: Buffer }[]>();
 
-function summaryJson(p: FullPresenter, found: SearchResult, asked: FacetField[], sort: string): Buffer {
+function summaryJson(p: FullPresenter, found: SearchResult, asked: FacetField[], sort: string): string | Buffer {
+  if (!found.kept) return JSON.stringify(summary(p, found, asked, sort)).slice(0, -1);
   const key = `${p.locale} ${JSON.stringify([sort, asked])}`;
   let made = summaries.get(found.facets);
   const kept = made?.find((s) => s.key === key && s.organisations === p.organisations);
