@@ -178,8 +178,9 @@ export async function searchCatalogue(db: Queryable, options: SearchOptions, fac
   const count = first?.total ?? 0;
   // The ranked ids come as one text: the driver parses an array of 2,000 ids character by character (about 3 MB of
   // short-lived strings), which blocked the event loop for milliseconds at each search not seen before.
-  const stored = cache !== undefined && keep && first !== undefined && typeof first.ranked === 'string';
-  if (stored) cache.set(key, { version: first.version, count, ids: first.ranked === '' ? [] : first.ranked!.split(','), facets: found });
+  const ranked = first?.ranked;
+  const stored = cache !== undefined && keep && first !== undefined && typeof ranked === 'string';
+  if (stored) cache.set(key, { version: first.version, count, ids: ranked === '' ? [] : ranked.split(','), facets: found });
   const read = { count, facets: found, kept: stored, ...page(result.rows, withResources) };
   return held ? { ...read, ids: read.rows.map((r) => r.id), version: first?.version ?? undefined } : read;
 }
