@@ -166,9 +166,9 @@ export async function searchCatalogue(db: Queryable, options: SearchOptions, fac
   // Built only now: a search whose matches are kept needs no statement of its own (segmenting Chinese is not free).
   const { where, tsquery, everything } = whereClause(options);
   const keep = cache?.admits(key) ?? false;
-  // Words alone in CKAN's default order, the commonest search, is a function whose plan is kept (migration
-  // search_words_function): planning the statement below took twice as long as running it. Such searches arriving
-  // together are read by one statement (word-searches.ts).
+  // Words alone in CKAN's default order, the commonest search, is a function whose plan is kept (migrations
+  // search_words_function, search_words_together): planning the statement below took twice as long as running it.
+  // Such searches arriving together are read by one call (word-searches.ts).
   const result = tsquery && wordsOnly(options, facets) && bestMatchFirst(options.sort)
     ? { rows: await wordSearchesFor(db)({ tsquery, limit: options.limit, offset: options.offset, keep: keep ? KEPT_IDS : 0, withResources }) as unknown as Row[] }
     : await sql<Row>`${searchStatement(options, facets, withResources, { where, tsquery, everything, gather, keep })}`.execute(db);

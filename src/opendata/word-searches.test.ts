@@ -18,8 +18,10 @@ before(async () => {
 after(async () => { await t.close(); });
 
 const search = (q: string, offset = 0): WordSearch => ({ tsquery: searchQuery(q)!, limit: 10, offset, keep: 2000, withResources: true });
+/** The search's rows from a call of its own (a batch of one), without its place. */
 const alone = async (s: WordSearch) =>
-  (await sql`SELECT * FROM opendata_search_words(${s.tsquery}, ${s.limit}, ${s.offset}, ${s.keep}, ${s.withResources})`.execute(t.db)).rows;
+  (await sql<{ place: number }>`SELECT * FROM opendata_search_words(${[s.tsquery]}::text[], ${[s.limit]}::integer[], ${[s.offset]}::integer[],
+    ${[s.keep]}::integer[], ${[s.withResources]}::boolean[])`.execute(t.db)).rows.map(({ place: _place, ...row }) => row);
 
 test('searches asked together are read by one statement, each answered with its own rows', async () => {
   const { db, counter } = countingStatements(t.db);
