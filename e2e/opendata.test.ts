@@ -90,9 +90,13 @@ describe('open data in a real browser', () => {
     await page.goto(`${base}/opendata?q=survey`);
     assert.match((await page.getAttribute('body', 'class')) ?? '', /\blite\b/);
     assert.deepEqual(await checkAccessibility(page), []);
+    // Each check waits for the page the click leads to: a click returns before its navigation ends, and a check made
+    // at once could see the page before (CI once counted no map on it).
     await page.getByRole('link', { name: 'Survey control stations (sample)' }).click();
+    await page.waitForURL(/\/opendata\/datasets\//);
     assert.deepEqual(await checkAccessibility(page), []);
     await page.getByRole('link', { name: /Preview table/ }).click();
+    await page.waitForURL(/\/opendata\/resources\/[0-9a-f-]{36}\/preview/);
     assert.equal(await page.getByRole('img', { name: /Map of Control stations/ }).count(), 1);
     assert.deepEqual(await checkAccessibility(page), []);
     await page.close();
