@@ -18,12 +18,13 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
  * 6-8 ms every 150 ms, against 0.02 MB and 1.3 ms through the callback (the same queries, measured with and without).
  */
 class CallbackQueryClient extends pg.Client {}
-const query = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
+/** pg's own query, looked up at each call (a test may wrap it to count statements). */
+const pgQuery = (client: pg.Client, args: unknown[]) => (pg.Client.prototype.query as (...a: unknown[]) => unknown).apply(client, args);
 CallbackQueryClient.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   const [text, values, callback] = args;
-  if (typeof text !== 'string' || typeof values === 'function' || callback !== undefined) return query.apply(this, args);
+  if (typeof text !== 'string' || typeof values === 'function' || callback !== undefined) return pgQuery(this, args);
   return new Promise((resolve, reject) => {
-    query.call(this, text, values, (error: Error | null, result: pg.QueryResult) => (error ? reject(error) : resolve(result)));
+    pgQuery(this, [text, values, (error: Error | null, result: pg.QueryResult) => (error ? reject(error) : resolve(result))]);
   });
 } as typeof pg.Client.prototype.query;
 
