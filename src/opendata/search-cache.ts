@@ -1,16 +1,19 @@
 import type { Queryable } from '../platform/db/database.ts';
 import { catalogueVersion } from './store.ts';
-import { sharedFreshRead } from '../platform/db/shared-fresh-read.ts';
+import { recentRead } from '../platform/db/recent-read.ts';
+import { catalogueVersion as catalogueGeneration } from './ckan/cache.ts';
 import { BudgetedLru } from '../platform/memory/budgeted-lru.ts';
 import { SecondCall } from '../platform/memory/second-call.ts';
 
 // Ranked matches of recent searches, in this process, each with the catalogue version it was read at (migration
 // catalogue_version). A later call with the same query, filters, sort and facets, on any page, reads only its page's
-// rows and the current version in one statement; the kept matches are used only if that version is unchanged, so
-// another process's change is seen as soon as it is committed. Least recently used entries go first past the byte
-// budget or the entry cap. The budget counts each entry's key too: the key holds the whole query text, and counting
-// only ids let many long distinct queries hold memory without bound. A search's matches are kept from the second time
-// it is read (second-call.ts): most queries are asked once, and keeping each at once churned the cache and the heap.
+// rows and the current version in one statement (or, when the caller holds every dataset of the page, the version
+// alone, as read at most VERSION_READ_MS ago); the kept matches are used only if that version is unchanged, so another
+// process's change is seen at once or within VERSION_READ_MS, and this process's own at once. Least recently used
+// entries go first past the byte budget or the entry cap. The budget counts each entry's key too: the key holds the
+// whole query text, and counting only ids let many long distinct queries hold memory without bound. A search's matches
+// are kept from the second time it is read (second-call.ts): most queries are asked once, and keeping each at once
+// churned the cache and the heap.
 
 /** How many of a search's best-ranked ids are kept: enough for the first pages at CKAN's largest `rows`. */
 export const KEPT_IDS = 2_000;
@@ -71,11 +74,17 @@ export function searchCacheFor<F>(db: Queryable): SearchCache<F> | undefined {
 
 export const disableSearchCache = (db: Queryable) => caches.set(db, null);
 
-const versionReaders = new WeakMap<Queryable, () => Promise<number | undefined>>();
+/**
+ * How long a read of the catalogue's version serves later calls in this process. Another process's change is in
+ * every answer within about this long (its answer cache allows TTL_MS), this process's own at once; under load, a read
+ * for every round trip was a fifth of a kept package_show's cost.
+ */
+export const VERSION_READ_MS = 100;
+const versionReaders = new WeakMap<Queryable, (epoch: number) => Promise<number | undefined>>();
 
-/** The catalogue's version (migration catalogue_version) from a read sent after the caller asked, shared with others asking meanwhile. */
+/** The catalogue's version (migration catalogue_version) as read at most VERSION_READ_MS ago, after this process's last change. */
 export function catalogueVersionNow(db: Queryable): Promise<number | undefined> {
   let reader = versionReaders.get(db);
-  if (!reader) versionReaders.set(db, (reader = sharedFreshRead(() => catalogueVersion(db))));
-  return reader();
+  if (!reader) versionReaders.set(db, (reader = recentRead(() => catalogueVersion(db), VERSION_READ_MS)));
+  return reader(catalogueGeneration());
 }

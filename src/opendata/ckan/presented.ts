@@ -3,11 +3,12 @@ import { BudgetedLru } from '../../platform/memory/budgeted-lru.ts';
 import { SecondCall } from '../../platform/memory/second-call.ts';
 
 // Datasets as the CKAN API presents them, already serialized, each with the catalogue version (migration
-// catalogue_version) that the statement reading it also read. A later call uses one only after a statement shows the
-// catalogue still at that version, so no process answers from a catalogue older than the database's. Searches and
-// package_show calls that differ only in what they ask for, not in the datasets they return, then cost one small
-// statement instead of reading, presenting and serializing every dataset again (Solr keeps a document cache for the
-// same reason). The organisations' names inside are as fresh as the organisations copy (context.ts): a new copy
+// catalogue_version) that the statement reading it also read. A later call uses one only while the catalogue is still
+// at that version, as read at most VERSION_READ_MS ago (search-cache.ts) and after this process's own last change, so
+// a process answers from its own changes at once and from another's within VERSION_READ_MS. Searches and package_show
+// calls that differ only in what they ask for, not in the datasets they return, then cost no statement, or one small
+// one, instead of reading, presenting and serializing every dataset again (Solr keeps a document cache for the same
+// reason). The organisations' names inside are as fresh as the organisations copy (context.ts): a new copy
 // empties this cache. A dataset is kept from the second time it is presented (second-call.ts): under searches never
 // asked before, keeping each one's datasets at once churned the cache and the old generation of the heap, and the
 // collector's pauses set the p99. Kept as UTF-8: most datasets hold Chinese text, which made each answer's text two
