@@ -1,10 +1,8 @@
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict.js';
 import { toSimplified } from '../platform/i18n/index.ts';
+import { cutWords } from '../platform/search/index.ts';
 
 // Chinese has no spaces between words: segment it with jieba (search mode, which also yields the shorter words
 // inside long ones) and fold Traditional to Simplified, so that one index serves both scripts.
-const jieba = Jieba.withDict(dict);
 const HAN = /\p{Script=Han}/u;
 const WORD = /[\p{L}\p{N}]+/gu;
 
@@ -16,7 +14,7 @@ export function searchWords(text: string): string[] {
       words.push(piece);
       continue;
     }
-    for (const word of jieba.cutForSearch(toSimplified(piece), true)) {
+    for (const word of cutWords(toSimplified(piece), true)) {
       const clean = word.trim();
       if (clean && WORD.test(clean)) words.push(clean);
       WORD.lastIndex = 0;

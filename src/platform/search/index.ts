@@ -1,1 +1,2 @@
 export { documentTerms, queryTerms } from './terms.ts';
+export { cutWords } from './segmenter.ts';

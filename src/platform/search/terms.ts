@@ -1,10 +1,8 @@
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict.js';
 import { toSimplified } from '../i18n/index.ts';
+import { cutWords } from './segmenter.ts';
 
 // Search terms for text in English, Traditional and Simplified Chinese. Everything is folded to lower-case
 // Simplified Chinese first (jieba's dictionary is Simplified), so a query in either script finds the other.
-const jieba = Jieba.withDict(dict);
 const HAN = /\p{Script=Han}/u;
 const WORD = /^[\p{L}\p{N}][\p{L}\p{N}'-]*$/u;
 
@@ -13,7 +11,7 @@ const stem = (word: string) => (word.length > 4 && word.endsWith('s') && !word.e
 
 function words(text: string, forSearch: boolean): string[] {
   const folded = toSimplified(text.normalize('NFKC').toLowerCase());
-  const tokens = forSearch ? jieba.cutForSearch(folded, true) : jieba.cut(folded, true);
+  const tokens = cutWords(folded, forSearch);
   return tokens.map((t) => t.trim()).filter((t) => t.length > 0 && WORD.test(t)).map(stem);
 }
 
