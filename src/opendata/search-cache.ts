@@ -76,14 +76,14 @@ export const disableSearchCache = (db: Queryable) => caches.set(db, null);
 
 /**
  * How long a read of the catalogue's version serves later calls in this process. Another process's change is in
- * every answer within about this long (its answer cache allows TTL_MS), this process's own at once; under load, a read
+ * every answer within about this long (well inside the TTL_MS its answer cache already allows), this process's own at once; under load, a read
  * for every round trip was a fifth of a kept package_show's cost.
  */
 export const VERSION_READ_MS = 100;
 const versionReaders = new WeakMap<Queryable, (epoch: number) => Promise<number | undefined>>();
 
 /** The catalogue's version (migration catalogue_version) as read at most VERSION_READ_MS ago, after this process's last change. */
-export function catalogueVersionNow(db: Queryable): Promise<number | undefined> {
+export function recentCatalogueVersion(db: Queryable): Promise<number | undefined> {
   let reader = versionReaders.get(db);
   if (!reader) versionReaders.set(db, (reader = recentRead(() => catalogueVersion(db), VERSION_READ_MS)));
   return reader(catalogueGeneration());

@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Queryable } from '../platform/db/database.ts';
 import { searchQuery } from './search-text.ts';
 import { DATASET_COLUMNS, resourcesFromJson, RESOURCES_JSON, type DatasetRow, type ResourceRow } from './store.ts';
-import { catalogueVersionNow, KEPT_IDS, searchCacheFor } from './search-cache.ts';
+import { recentCatalogueVersion, KEPT_IDS, searchCacheFor } from './search-cache.ts';
 import { wordSearchesFor } from './word-searches.ts';
 
 // Catalogue search for the CKAN API and the portal: full text over the segmented, script-folded search_text
@@ -153,7 +153,7 @@ export async function searchCatalogue(db: Queryable, options: SearchOptions, fac
   if (cache && kept) {
     const ids = kept.ids.slice(options.offset, options.offset + options.limit);
     const unread = held ? ids.filter((id) => !held(id, kept.version)) : ids;
-    if (held && unread.length === 0 && await catalogueVersionNow(db) === kept.version) return { count: kept.count, facets: kept.facets, kept: true, rows: [], resources: new Map(), ids, version: kept.version };
+    if (held && unread.length === 0 && await recentCatalogueVersion(db) === kept.version) return { count: kept.count, facets: kept.facets, kept: true, rows: [], resources: new Map(), ids, version: kept.version };
     const result = await sql<PageRow & { version: number }>`SELECT v.version, page.* FROM opendata_catalogue_size v LEFT JOIN LATERAL (
         SELECT ${pageColumns(withResources)} FROM unnest(${unread}::uuid[]) WITH ORDINALITY AS p(id, n) JOIN opendata_datasets d ON d.id = p.id
       ) page ON true ORDER BY page.n`.execute(db);

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import * as store from '../store.ts';
-import { catalogueVersionNow } from '../search-cache.ts';
+import { recentCatalogueVersion } from '../search-cache.ts';
 import { FACET_FIELDS, searchCatalogue, type FacetField, type SearchFilters, type SearchOptions, type SearchResult, type SortKey } from '../search.ts';
 import { categoryById } from '../catalogue.ts';
 import { presenterFor, type Action, type FullPresenter } from './context.ts';
@@ -23,7 +23,7 @@ export const packageShow: Action = async (ctx) => {
   // Kept datasets are used only with a fresh organisations copy, and only while the catalogue is at their version.
   await presenterFor(ctx);
   const held = presented?.get(locale, id);
-  if (held && held.version === await catalogueVersionNow(db)) return new PresentedJson([held.json]);
+  if (held && held.version === await recentCatalogueVersion(db)) return new PresentedJson([held.json]);
   const found = await store.datasetWithResources(db, id);
   if (!found) throw ckanNotFound();
   const shown = presentPackage(await presenterFor(ctx, { ids: [found.dataset.organisation_id] }), found.dataset, found.resources);
