@@ -75,9 +75,9 @@ export function searchCacheFor<F>(db: Queryable): SearchCache<F> | undefined {
 export const disableSearchCache = (db: Queryable) => caches.set(db, null);
 
 /**
- * How long a read of the catalogue's version serves later calls in this process. Another process's change is in
- * every answer within about this long (well inside the TTL_MS its answer cache already allows), this process's own at once; under load, a read
- * for every round trip was a fifth of a kept package_show's cost.
+ * How long a read of the catalogue's version serves later calls in this process. Another process's change is in every
+ * answer within about this long (well inside the TTL_MS its answer cache already allows), this process's own at once.
+ * Under load, a read for every round trip was a fifth of a kept package_show's cost.
  */
 export const VERSION_READ_MS = 100;
 const versionReaders = new WeakMap<Queryable, (epoch: number) => Promise<number | undefined>>();
