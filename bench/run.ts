@@ -29,6 +29,11 @@ try {
   const results: BenchResult[] = [];
   for (const file of files) {
     const benchmark = (await import(path.join(here, file))).default as Benchmark;
+    // Each bench starts on a settled database: the previous one's writes (200,000 applications, say) are vacuumed,
+    // analyzed and checkpointed now, not by autovacuum and the checkpointer during the next one's measurements.
+    await sql`VACUUM (ANALYZE)`.execute(database.db);
+    // CHECKPOINT needs superuser or pg_checkpoint, which an external server's user may lack: the bench then goes on.
+    await sql`CHECKPOINT`.execute(database.db).catch((error: Error) => console.log(`no checkpoint before ${file}: ${error.message}`));
     console.log(`running ${file}…`);
     const rows = await benchmark({ app, url, db: database.db, config, seconds });
     for (const row of rows) console.log(`  ${row.group} | ${row.name}: ${row.rate.toFixed(0)} ${row.unit ?? 'req/s'}${row.p99Ms === undefined ? '' : `, p99 ${row.p99Ms} ms`}${row.ratio === undefined ? '' : `, ${row.ratio.toFixed(2)}× baseline`}`);
