@@ -1,5 +1,6 @@
 import type { Db, Trx } from '../../platform/db/database.ts';
 import { BudgetedLru } from '../../platform/memory/budgeted-lru.ts';
+import { SecondCall } from '../../platform/memory/second-call.ts';
 
 // A short-lived cache of CKAN answers, serialized and UTF-8 encoded once (encoding the JSON text again on every send
 // was the largest cost of a cached answer). Open data is public and read far more than written (the paper:
@@ -33,6 +34,7 @@ export class AnswerCache {
   // Its get only peeks, so the oldest answer goes first, not the least recently used: every answer expires TTL_MS
   // after it was kept, so the oldest has the least time left, and a hit costs no reordering.
   readonly #entries: BudgetedLru<Entry>;
+  readonly #admission = new SecondCall();
   private seen = generation;
 
   constructor(readonly maxBytes = ANSWER_CACHE_BYTES, readonly maxEntries = ANSWER_CACHE_ENTRIES) {
@@ -52,6 +54,11 @@ export class AnswerCache {
       return undefined;
     }
     return entry.body;
+  }
+
+  /** Whether the answer computed now is to be kept: the second time its call is seen, not the first (second-call.ts). */
+  admits(key: string): boolean {
+    return this.#admission.admit(key);
   }
 
   set(key: string, body: Buffer, computedAt = generation): void {

@@ -8,7 +8,6 @@ import { CkanError, ckanBadRequest, ckanTryAgain, isBadValueError } from './erro
 import { tryAgainLater } from '../try-again.ts';
 import { readParams, type Params } from './params.ts';
 import { AnswerCache, catalogueVersion } from './cache.ts';
-import { SecondCall } from '../../platform/memory/second-call.ts';
 import { disableSearchCache } from '../search-cache.ts';
 import { PresentedDatasets, PresentedJson } from './presented.ts';
 import { AnswerBuffers, encodePieces, type JsonPieces } from './answer-buffers.ts';
@@ -55,7 +54,6 @@ export const ckanRoutes: ModuleRoutes = async (app, { db, config }) => {
   // OPENDATA_CACHE=false: every call answered from the database (to measure it, or to rule the caches out).
   const cache = config.OPENDATA_CACHE ? new AnswerCache() : undefined;
   const presented = config.OPENDATA_CACHE ? new PresentedDatasets() : undefined;
-  const secondCall = new SecondCall();
   if (!config.OPENDATA_CACHE) disableSearchCache(db);
   const inflight = new Map<string, Promise<JsonPieces>>();
   const buffers = new AnswerBuffers();
@@ -82,7 +80,7 @@ export const ckanRoutes: ModuleRoutes = async (app, { db, config }) => {
       if (!pending) {
         pending = answer(name, action, params).then((pieces) => {
           // Kept answers are encoded once: they are sent many times and live for seconds.
-          if (secondCall.admit(key)) cache.set(key, encodePieces(pieces), version);
+          if (cache.admits(key)) cache.set(key, encodePieces(pieces), version);
           return pieces;
         }).finally(() => inflight.delete(flight));
         inflight.set(flight, pending);
